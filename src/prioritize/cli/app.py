@@ -1,0 +1,44 @@
+"""The Typer app: global options, the commands, and `main`, the console script."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from prioritize import __version__
+from prioritize.cli import rank
+
+app = typer.Typer(
+    name="prioritize",
+    help="Rank a public-service backlog by agreed criteria over functional, operational and experience evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"prioritize {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    version: Annotated[
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for unexpected errors.")] = False,
+) -> None:
+    from prioritize.cli.common import DEBUG
+
+    DEBUG["on"] = debug
+
+
+app.command("rank")(rank.rank)
+
+
+def main() -> None:
+    app()

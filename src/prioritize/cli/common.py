@@ -1,0 +1,139 @@
+"""What every command shares: the error boundary, loading a workspace, writing output."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+
+from prioritize import workspace as ws_module
+from prioritize.models import did_you_mean
+from prioritize.errors import ExitCode, Finding, PrioritizeError, sort_findings
+from prioritize.scoring import Scoring, score
+from prioritize.workspace import LoadedCriteria, Workspace
+from prioritize.yamlio import atomic_write
+
+P = ParamSpec("P")
+DEBUG = {"on": False}  # set by the global --debug option
+R = TypeVar("R")
+
+
+def err(line: str) -> None:
+    """One line to standard error."""
+    sys.stderr.write(line.rstrip("\n") + "\n")
+
+
+def report_findings(findings: list[Finding]) -> None:
+    for finding in sort_findings(findings):
+        err(str(finding))
+
+
+def guarded(command: Callable[P, R]) -> Callable[P, R]:
+    """The one error boundary: PrioritizeError becomes located lines and exit 2; a bug exits 2 too."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except PrioritizeError as exc:
+            if exc.findings:
+                report_findings(exc.findings)
+                errors = sum(f.severity == "error" for f in exc.findings)
+                err(f"prioritize: {errors} error{'s' if errors != 1 else ''}; nothing was done")
+            else:
+                err(f"prioritize: {exc}")
+            raise typer.Exit(ExitCode.USAGE) from None
+        except KeyboardInterrupt:
+            err("prioritize: interrupted")
+            raise typer.Exit(130) from None
+        except Exception as exc:  # noqa: BLE001 - the boundary: never a traceback, never exit 1
+            if DEBUG["on"]:
+                traceback.print_exc()
+            err(f"prioritize: internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
+            raise typer.Exit(ExitCode.USAGE) from None
+
+    return wrapper
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A workspace, its criteria set and the scoring, ready to render."""
+
+    workspace: Workspace
+    criteria: LoadedCriteria
+    scoring: Scoring
+
+
+def open_workspace(path: Path | None) -> Workspace:
+    """Find and read the workspace; refuse it (exit 2) when it has errors."""
+    if path is None:
+        root = ws_module.find_root(Path.cwd())
+    elif (path / ws_module.BACKLOGS_DIR).is_dir():
+        root = path.resolve()
+    else:
+        raise PrioritizeError(message=f"no workspace: {path} holds no {ws_module.BACKLOGS_DIR}/ folder")
+    workspace = ws_module.load(root, on_file=progress_callback())
+    workspace.raise_for_errors()
+    return workspace
+
+
+def progress_callback() -> Callable[[int, int], None] | None:
+    """A Rich progress bar on stderr while a large workspace loads, when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    from prioritize.render.progress import file_progress
+
+    return file_progress()
+
+
+def load_scored(path: Path | None, criteria: str | None) -> Scored:
+    """Read the workspace, choose the criteria and score; exit 2 on values that cannot be scored."""
+    workspace = open_workspace(path)
+    loaded = ws_module.load_criteria(workspace.root, criteria, workspace.settings)
+    scoring = score(workspace.items_frame(loaded.criteria.criteria), loaded.criteria, loaded.formula)
+    if scoring.problems:
+        raise PrioritizeError([workspace.finding(p) for p in scoring.problems])
+    return Scored(workspace, loaded, scoring)
+
+
+def warn_unscored(scored: Scored) -> None:
+    """Name each unscored item on stderr with what it lacks and where that value would go."""
+    for row in scored.scoring.unscored.itertuples(index=False):
+        item_id = getattr(row, "id")
+        location = scored.workspace.locate(ws_module.Ref("item", item_id))
+        err(f"{location}: warning: {item_id} is unscored: {getattr(row, 'unscored')}")
+
+
+def check_pool(workspace: Workspace, pool: str | None) -> str | None:
+    """`pool` if the workspace has it; else exit 2 with a hint."""
+    ids = [p.id for p in workspace.pools]
+    if pool is not None and pool not in ids:
+        raise PrioritizeError(message=f'no value pool "{pool}"{did_you_mean(pool, ids)}; pools: {", ".join(ids)}')
+    return pool
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Data to standard output, or to a file replaced all at once."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        try:
+            atomic_write(output, text.encode("utf-8"))
+        except OSError as exc:
+            raise PrioritizeError(message=f"cannot write {output}: {exc.strerror}") from None
+        err(f"wrote {output}")
+
+
+def stdout_is_terminal(output: Path | None) -> bool:
+    return output is None and sys.stdout.isatty()
+
+

@@ -1,0 +1,49 @@
+"""`prioritize rank`: the ranked backlog, the main job."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from prioritize.cli.common import guarded
+from prioritize.cli.options import (
+    CriteriaOption,
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    RiskLevel,
+    WorkspaceOption,
+)
+
+
+@guarded
+def rank(
+    workspace: WorkspaceOption = None,
+    criteria: CriteriaOption = None,
+    format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    top: Annotated[int | None, typer.Option("--top", "-n", min=1, help="Show only the first N ranked items.")] = None,
+    pool: Annotated[str | None, typer.Option("--pool", help="Only items of this value pool.")] = None,
+    risk: Annotated[RiskLevel | None, typer.Option("--risk", help="Only items of this risk level.")] = None,
+    include_unscored: Annotated[
+        bool, typer.Option("--include-unscored", help="Append unscored items with an empty rank.")
+    ] = False,
+) -> None:
+    """Rank the backlog by the agreed criteria: highest score first."""
+    from prioritize.cli.common import check_pool, emit, load_scored, stdout_is_terminal, warn_unscored
+    from prioritize.render.rank import render_ranking
+    from prioritize.scoring import ranking_rows
+
+    scored = load_scored(workspace, criteria)
+    warn_unscored(scored)
+    rows = ranking_rows(
+        scored.scoring,
+        top=top,
+        pool=check_pool(scored.workspace, pool),
+        risk=risk.value if risk else None,
+        include_unscored=include_unscored,
+    )
+    loaded, unit = scored.criteria, scored.workspace.settings.unit
+    text = render_ranking(rows, loaded.criteria, loaded.name, unit, format.value, color=stdout_is_terminal(output))
+    emit(text, output)

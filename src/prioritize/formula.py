@@ -1,0 +1,191 @@
+"""The safe formula evaluator: parse to an AST, accept only a whitelist, evaluate over arrays.
+
+Nothing here ever calls `eval`, `exec`, `compile` or `pandas.eval`; a formula is data, walked
+node by node, and only the grammar of PRODUCT.md section 4.6 has a meaning.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from prioritize.models import did_you_mean
+
+MAX_FORMULA_LENGTH = 2000
+GRAMMAR = "numbers, criterion ids, effort, + - * / **, parentheses and min max log sqrt abs"
+
+_BINARY: dict[type[ast.operator], Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+    ast.Add: np.add,
+    ast.Sub: np.subtract,
+    ast.Mult: np.multiply,
+    ast.Div: np.divide,
+    ast.Pow: np.power,
+}
+_UNARY_FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "log": np.log,
+    "sqrt": np.sqrt,
+    "abs": np.abs,
+}
+_VARIADIC_FUNCTIONS = {"min": np.minimum, "max": np.maximum}
+FUNCTIONS = frozenset(_UNARY_FUNCTIONS) | frozenset(_VARIADIC_FUNCTIONS)
+
+_NODE_NAMES = {
+    ast.Attribute: "attribute access",
+    ast.Subscript: "subscripts",
+    ast.Lambda: "lambda",
+    ast.Compare: "comparisons",
+    ast.BoolOp: "and/or",
+    ast.IfExp: "if/else",
+    ast.Tuple: "tuples",
+    ast.List: "lists",
+    ast.Dict: "dicts",
+    ast.Set: "sets",
+    ast.JoinedStr: "strings",
+    ast.Starred: "*args",
+    ast.NamedExpr: ":=",
+}
+
+
+class FormulaError(Exception):
+    """A formula outside the grammar: a finding code, a message and a 1-based column in the formula."""
+
+    def __init__(self, code: str, message: str, col: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.col = col
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A checked formula: its text, its tree and the names it reads."""
+
+    text: str
+    tree: ast.expr
+    names: frozenset[str]
+
+
+def _unsafe(node: ast.AST, what: str) -> FormulaError:
+    return FormulaError(
+        "formula-unsafe",
+        f"{what} cannot be used in a formula; use only {GRAMMAR}",
+        getattr(node, "col_offset", 0) + 1,
+    )
+
+
+def _check(node: ast.AST, known: frozenset[str], used: set[str]) -> None:
+    if isinstance(node, ast.BinOp):
+        if type(node.op) not in _BINARY:
+            raise _unsafe(node, f'the operator "{ast.unparse(node)}"')
+        _check(node.left, known, used)
+        _check(node.right, known, used)
+    elif isinstance(node, ast.UnaryOp):
+        if not isinstance(node.op, ast.USub | ast.UAdd):
+            raise _unsafe(node, "the operator in " + ast.unparse(node))
+        _check(node.operand, known, used)
+    elif isinstance(node, ast.Constant):
+        if isinstance(node.value, bool) or not isinstance(node.value, int | float):
+            raise _unsafe(node, f"the constant {node.value!r}" if not isinstance(node.value, str) else "a string")
+        try:
+            float(node.value)
+        except OverflowError:
+            raise FormulaError("formula-syntax", "a number in the formula is too large", node.col_offset + 1) from None
+    elif isinstance(node, ast.Name):
+        if node.id not in known:
+            raise FormulaError(
+                "formula-unknown-name",
+                f'unknown name "{node.id}" in the formula{did_you_mean(node.id, known)}; '
+                "names are criterion ids and effort",
+                node.col_offset + 1,
+            )
+        used.add(node.id)
+    elif isinstance(node, ast.Call):
+        func = node.func
+        if not isinstance(func, ast.Name) or func.id not in FUNCTIONS or node.keywords:
+            raise _unsafe(node, f'the call "{ast.unparse(node)[:60]}"')
+        wanted = "one argument" if func.id in _UNARY_FUNCTIONS else "two or more arguments"
+        if (func.id in _UNARY_FUNCTIONS) != (len(node.args) == 1) or not node.args:
+            raise FormulaError("formula-syntax", f"{func.id}() takes {wanted}", node.col_offset + 1)
+        for arg in node.args:
+            _check(arg, known, used)
+    else:
+        raise _unsafe(node, _NODE_NAMES.get(type(node), type(node).__name__))
+
+
+def compile_formula(text: str, names: set[str] | frozenset[str]) -> Formula:
+    """Check a formula against the grammar and the names it may use; raise FormulaError if it strays."""
+    if not text.strip():
+        raise FormulaError("formula-syntax", "the formula is empty")
+    if len(text) > MAX_FORMULA_LENGTH:
+        raise FormulaError("formula-syntax", f"the formula is longer than {MAX_FORMULA_LENGTH} characters")
+    if "\n" in text.strip():
+        raise FormulaError("formula-syntax", "write the formula on one line")
+    known = frozenset(names) | {"effort"}
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise FormulaError("formula-syntax", f"the formula is not valid arithmetic: {exc.msg}", exc.offset or 1) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise FormulaError("formula-syntax", "the formula nests too deeply") from None
+    used: set[str] = set()
+    try:
+        _check(tree.body, known - FUNCTIONS, used)
+    except RecursionError:
+        raise FormulaError("formula-syntax", "the formula nests too deeply") from None
+    return Formula(text.strip(), tree.body, frozenset(used))
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A formula's result per item, and which items divided by zero on the way."""
+
+    values: np.ndarray
+    divided_by_zero: np.ndarray
+
+
+def evaluate(formula: Formula, columns: Mapping[str, np.ndarray]) -> Evaluation:
+    """The formula over float arrays of equal length; non-finite results are left for the caller."""
+    length = len(next(iter(columns.values()))) if columns else 1
+    zero_division = np.zeros(length, dtype=bool)
+
+    def walk(node: ast.expr) -> np.ndarray:
+        nonlocal zero_division
+        if isinstance(node, ast.Constant):
+            return np.full(length, float(node.value))
+        if isinstance(node, ast.Name):
+            return np.asarray(columns[node.id], dtype=float)
+        if isinstance(node, ast.UnaryOp):
+            operand = walk(node.operand)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.BinOp):
+            left, right = walk(node.left), walk(node.right)
+            if isinstance(node.op, ast.Div):
+                zero_division = zero_division | (right == 0)
+            return _BINARY[type(node.op)](left, right)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            args = [walk(arg) for arg in node.args]
+            if node.func.id in _UNARY_FUNCTIONS:
+                return _UNARY_FUNCTIONS[node.func.id](args[0])
+            result = args[0]
+            for arg in args[1:]:
+                result = _VARIADIC_FUNCTIONS[node.func.id](result, arg)
+            return result
+        raise AssertionError(f"unchecked node {type(node).__name__}")  # compile_formula rules it out
+
+    with np.errstate(all="ignore"):
+        values = walk(formula.tree)
+    return Evaluation(np.broadcast_to(values, (length,)).astype(float), zero_division)
+
+
+def substitute(formula: Formula, values: Mapping[str, float]) -> str:
+    """The formula with each name replaced by its number, for explaining one item."""
+
+    class _Replace(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            value = values.get(node.id)
+            return ast.Constant(value=value) if value is not None else node
+
+    return ast.unparse(_Replace().visit(ast.parse(formula.text, mode="eval")))

@@ -1,0 +1,306 @@
+"""Pydantic models: one top-level model per kind of file (backlog, criteria set, settings, votes)."""
+
+from __future__ import annotations
+
+import difflib
+import math
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    field_validator,
+    model_validator,
+)
+
+Status = Literal["proposed", "ready", "in-progress", "done", "dropped"]
+Risk = Literal["low", "medium", "high"]
+Facing = Literal["internal", "public"]
+Beneficiary = Literal["constituents", "agencies", "staff", "organization"]
+PoolKind = Literal["cost-driver", "mission-inhibitor", "opportunity"]
+EvidenceKind = Literal["functional", "operational", "experience"]
+DataKind = Literal["functional", "operational", "experience", "judgement"]
+Method = Literal["weighted", "formula"]
+Direction = Literal["higher", "lower"]
+
+STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+RISKS: tuple[str, ...] = Risk.__args__  # type: ignore[attr-defined]
+EVIDENCE_KINDS: tuple[str, ...] = EvidenceKind.__args__  # type: ignore[attr-defined]
+CLOSED_STATUSES = frozenset({"done", "dropped"})
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+# Criterion ids are names in formulas, so they must be identifiers.
+CRITERION_ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+def _id_from_number(value: Any) -> Any:
+    # YAML reads `id: 12` as a number; an id is a name, so take its text.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Id = Annotated[str, BeforeValidator(_id_from_number), Field(pattern=ID_PATTERN, max_length=200)]
+CriterionId = Annotated[str, Field(pattern=CRITERION_ID_PATTERN, max_length=100)]
+# Strict: YAML gives numbers as numbers; a quoted "5" is a mistake worth reporting.
+Number = StrictFloat
+Text = Annotated[str, Field(min_length=1)]
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return value
+
+
+def _positive_finite(value: float) -> float:
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError("must be a finite number greater than 0")
+    return value
+
+
+FiniteNumber = Annotated[Number, AfterValidator(_finite)]
+PositiveNumber = Annotated[Number, AfterValidator(_positive_finite)]
+
+
+def did_you_mean(word: str, candidates: list[str] | tuple[str, ...] | set[str]) -> str:
+    """A ' (did you mean "x"?)' hint for a misspelt name, or '' when nothing is close."""
+    close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+class Model(BaseModel):
+    """Base: unknown keys are errors, except `x-` extension keys, which are dropped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_extension_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict) and any(isinstance(k, str) and k.startswith("x-") for k in data):
+            return {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
+        return data
+
+
+# --- backlog files ---------------------------------------------------------------------------
+
+
+class Kpi(Model):
+    id: Id
+    name: Text
+    data: EvidenceKind | None = None
+    unit: str | None = None
+    baseline: Number | None = None
+    target: Number | None = None
+    current: Number | None = None
+    description: str | None = None
+
+
+class ValuePool(Model):
+    id: Id
+    name: Text
+    beneficiary: Beneficiary | None = None
+    kind: PoolKind | None = None
+    owner: str | None = None
+    description: str | None = None
+    kpis: list[Kpi] = []
+
+    @field_validator("kpis")
+    @classmethod
+    def _unique_kpis(cls, kpis: list[Kpi]) -> list[Kpi]:
+        seen: set[str] = set()
+        for kpi in kpis:
+            if kpi.id in seen:
+                raise ValueError(f'KPI id "{kpi.id}" appears twice in this pool')
+            seen.add(kpi.id)
+        return kpis
+
+
+class Evidence(Model):
+    as_of: date | None = None
+    sources: list[str] = []
+    functional: dict[str, Any] = {}
+    operational: dict[str, Any] = {}
+    experience: dict[str, Any] = {}
+
+
+class Outcome(Model):
+    delivered: date | None = None
+    actual_effort: PositiveNumber | None = None
+    kpi: str | None = None
+    before: Number | None = None
+    after: Number | None = None
+    notes: str | None = None
+
+
+
+class Item(Model):
+    id: Id
+    title: Text
+    pool: Id
+    status: Status = "proposed"
+    effort: PositiveNumber | None = None
+    risk: Risk | None = None
+    facing: Facing | None = None
+    owner: str | None = None
+    description: str | None = None
+    personas: list[str] = []
+    depends_on: list[Id] = []
+    evidence: Evidence = Evidence()
+    scores: dict[str, Any] = {}
+    outcome: Outcome | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED_STATUSES
+
+
+class BacklogFile(Model):
+    """A backlog file in list form: value pools and items."""
+
+    value_pools: list[ValuePool] = []
+    items: list[Item] = []
+
+
+# --- criteria sets ----------------------------------------------------------------------------
+
+
+class Scale(Model):
+    # None: auto for weighted sets, no normalization in formula sets (PRODUCT.md 4.6).
+    range: tuple[FiniteNumber, FiniteNumber] | Literal["auto"] | None = None
+    transform: Literal["log"] | None = None
+    map: dict[str | int | float, Number] | None = None
+
+    @field_validator("range")
+    @classmethod
+    def _ordered(cls, value: Any) -> Any:
+        if isinstance(value, tuple):
+            lo, hi = value
+            if not lo < hi:
+                raise ValueError("range must be [lo, hi] with lo < hi")
+        return value
+
+    @field_validator("map")
+    @classmethod
+    def _finite_map(cls, value: dict[Any, float] | None) -> dict[Any, float] | None:
+        for number in (value or {}).values():
+            _finite(number)
+        return value
+
+
+class Criterion(Model):
+    id: CriterionId
+    name: str | None = None
+    description: str | None = None
+    data: DataKind
+    source: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
+    weight: PositiveNumber = 1
+    direction: Direction = "higher"
+    scale: Scale = Scale()
+    allowed: list[str | Number] | None = Field(default=None, min_length=1)
+    required: StrictBool = True
+
+    @property
+    def source_path(self) -> str:
+        """Where in an item the raw value lives (PRODUCT.md 4: judgement reads scores.<id>)."""
+        if self.source:
+            return self.source
+        if self.data == "judgement":
+            return f"scores.{self.id}"
+        return f"evidence.{self.data}.{self.id}"
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+class CriteriaSet(Model):
+    name: Text
+    description: str | None = None
+    agreed_by: list[Text] = []
+    agreed_on: date | None = None
+    method: Method = "weighted"
+    per_effort: StrictBool = False
+    risk_factor: dict[Risk, FiniteNumber] | None = None
+    formula: str | None = None
+    criteria: list[Criterion] = Field(min_length=1)
+
+    @field_validator("risk_factor")
+    @classmethod
+    def _factors_positive(cls, value: dict[str, float] | None) -> dict[str, float] | None:
+        if any(factor < 0 for factor in (value or {}).values()):
+            raise ValueError("risk factors must be >= 0")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CriteriaSet:
+        ids = [c.id for c in self.criteria]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"criterion ids must be unique: {', '.join(duplicates)}")
+        if "effort" in ids:
+            raise ValueError('"effort" is the item\'s effort; give the criterion another id')
+        if self.method == "formula" and not self.formula:
+            raise ValueError("method formula needs a formula")
+        if self.method == "weighted" and self.formula:
+            raise ValueError("a formula is only used with method: formula")
+        if self.method == "formula" and self.per_effort:
+            raise ValueError("per_effort is for weighted sets; divide by effort in the formula")
+        return self
+
+    @property
+    def evidence_kinds(self) -> set[str]:
+        return {c.data for c in self.criteria}
+
+
+# --- settings and votes -----------------------------------------------------------------------
+
+
+class Capacity(Model):
+    per_week: PositiveNumber
+    teams: Annotated[StrictInt, Field(ge=1, le=1000)] = 1
+
+
+class Settings(Model):
+    """`prioritize.yaml`."""
+
+    criteria: str | None = None
+    capacity: Capacity | None = None
+    start: date | None = None
+    unit: str = "points"
+
+
+class Votes(Model):
+    """`votes/NAME.yaml`: one stakeholder's judgement scores."""
+
+    stakeholder: Text
+    role: str | None = None
+    scores: dict[Id, dict[str, Any]] = {}
+
+
+__all__ = [
+    "CLOSED_STATUSES",
+    "EVIDENCE_KINDS",
+    "RISKS",
+    "STATUSES",
+    "BacklogFile",
+    "Capacity",
+    "CriteriaSet",
+    "Criterion",
+    "Evidence",
+    "Item",
+    "Kpi",
+    "Outcome",
+    "Scale",
+    "Settings",
+    "ValuePool",
+    "Votes",
+    "did_you_mean",
+]

@@ -1,0 +1,1 @@
+"""Output: one module per format behind one registry (see `formats.py`)."""

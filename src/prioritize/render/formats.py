@@ -1,0 +1,114 @@
+"""The output formats and the writers of the machine formats (CSV, JSON, Markdown) for frames.
+
+CSV and JSON carry full precision; Markdown rounds for reading like the table does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+import pandas as pd
+
+
+class Format(StrEnum):
+    """The `--format` choices of every tabular command."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
+def plain(value: Any) -> Any:
+    """A frame cell as a JSON-ready Python value: NA and NaN become None, numpy scalars plain numbers."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()
+        if isinstance(value, float) and math.isnan(value):
+            return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a frame as plain dicts, in column order."""
+    columns = list(frame.columns)
+    return [dict(zip(columns, (plain(v) for v in row), strict=True)) for row in frame.itertuples(index=False)]
+
+
+def _csv_cell(value: Any) -> str:
+    value = plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    """CSV with a header row; numbers at full precision (whole numbers without a decimal point)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(frame.columns)
+    for row in frame.itertuples(index=False):
+        writer.writerow([_csv_cell(v) for v in row])
+    return out.getvalue()
+
+
+def to_json(data: Any) -> str:
+    """JSON text; frames become lists of row objects."""
+    if isinstance(data, pd.DataFrame):
+        data = records(data)
+    return json.dumps(data, indent=2, ensure_ascii=False, default=plain, allow_nan=False) + "\n"
+
+
+def round_for_reading(value: Any, digits: int = 2) -> str:
+    """A number rounded for people: whole numbers bare, others to `digits` places."""
+    value = plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= 10000 else str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return f"{int(value):,}" if abs(value) >= 10000 else str(int(value))
+        return f"{value:,.{digits}f}"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(frame: pd.DataFrame, *, numeric: Sequence[str] = (), formatters: Mapping[str, Callable[[Any], str]] | None = None) -> str:
+    """A GitHub-flavoured Markdown table; numeric columns right-aligned and rounded."""
+    formatters = formatters or {}
+    columns = list(frame.columns)
+    numeric_set = set(numeric) or {c for c in columns if pd.api.types.is_numeric_dtype(frame[c])}
+    lines = ["| " + " | ".join(_md_escape(str(c)) for c in columns) + " |"]
+    lines.append("| " + " | ".join("---:" if c in numeric_set else "---" for c in columns) + " |")
+    for row in frame.itertuples(index=False):
+        cells = [formatters.get(c, round_for_reading)(v) for c, v in zip(columns, row, strict=True)]
+        lines.append("| " + " | ".join(_md_escape(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"

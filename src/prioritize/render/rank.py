@@ -1,0 +1,85 @@
+"""The ranked backlog as a Rich table: rounded, the criteria that contribute most, colour by risk."""
+
+from __future__ import annotations
+
+import pandas as pd
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from prioritize.models import CriteriaSet
+from prioritize.render.formats import Format, to_csv, to_json, to_markdown
+from prioritize.render.table import number, render_to_text, risk_text
+from prioritize.scoring import EFFORT, ID, POOL, RANK, RISK, SCORE, STATUS, TITLE, UNSCORED, VALUE, contribution_column
+
+TOP_CONTRIBUTIONS = 3
+
+
+def criteria_caption(criteria: CriteriaSet, name: str) -> str:
+    """Which criteria set ranked the backlog, and who agreed it when."""
+    caption = f"Criteria: {criteria.name} ({name})"
+    if criteria.agreed_by:
+        caption += f", agreed by {', '.join(criteria.agreed_by)}"
+        if criteria.agreed_on:
+            caption += f" on {criteria.agreed_on.isoformat()}"
+    else:
+        caption += ", not yet agreed by anyone"
+    return caption
+
+
+def top_contributions(row: pd.Series, criteria: CriteriaSet, limit: int = TOP_CONTRIBUTIONS) -> str:
+    """The criteria adding most to the item's value (weighted) or its formula inputs (formula)."""
+    pairs = [(c.id, row.get(contribution_column(c.id))) for c in criteria.criteria]
+    pairs = [(cid, float(v)) for cid, v in pairs if v is not None and pd.notna(v)]
+    if criteria.method == "formula":
+        return ", ".join(f"{cid} {v:g}" for cid, v in pairs)
+    pairs.sort(key=lambda p: (-p[1], p[0]))
+    return ", ".join(f"{cid} {v:.1f}" for cid, v in pairs[:limit] if v > 0)
+
+
+def rank_table(frame: pd.DataFrame, criteria: CriteriaSet, name: str, unit: str) -> RenderableType:
+    scored = int(frame[RANK].notna().sum())
+    table = Table(
+        title=f"Ranked backlog: {scored} item{'s' if scored != 1 else ''}",
+        caption=criteria_caption(criteria, name),
+        caption_justify="left",
+        show_lines=False,
+        header_style="bold",
+    )
+    table.add_column("Rank", justify="right")
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Title", ratio=3, overflow="fold")
+    table.add_column("Pool", overflow="fold")
+    table.add_column("Status")
+    table.add_column("Risk")
+    table.add_column(f"Effort ({unit})", justify="right")
+    table.add_column("Value", justify="right")
+    table.add_column("Score", justify="right")
+    table.add_column("Value comes from" if criteria.method == "weighted" else "Formula inputs", ratio=2, overflow="fold")
+    for _, row in frame.iterrows():
+        unscored = pd.isna(row[RANK])
+        table.add_row(
+            "" if unscored else str(row[RANK]),
+            row[ID],
+            row[TITLE],
+            row[POOL],
+            row[STATUS],
+            risk_text(row[RISK]),
+            number(row[EFFORT], 1),
+            number(row[VALUE], 1),
+            number(row[SCORE], 2),
+            Text(f"unscored: {row[UNSCORED]}", style="dim") if unscored else top_contributions(row, criteria),
+        )
+    return table
+
+
+def render_ranking(frame: pd.DataFrame, criteria: CriteriaSet, name: str, unit: str, fmt: str, *, color: bool) -> str:
+    """The rows of `rank` in one format (see scoring.ranking_rows for the columns)."""
+    if fmt == Format.csv:
+        return to_csv(frame)
+    if fmt == Format.json:
+        return to_json(frame)
+    if fmt == Format.markdown:
+        caption = criteria_caption(criteria, name)
+        return to_markdown(frame) + f"\n{caption}\n"
+    return render_to_text([rank_table(frame, criteria, name, unit)], color=color)

@@ -1,0 +1,257 @@
+"""Pure scoring (PRODUCT.md section 4): an items frame and a criteria set in, a ranked frame out.
+
+No I/O here. The items frame has one row per item in file order with the columns ID, TITLE,
+POOL, STATUS, RISK, FACING, EFFORT, and one `raw.<criterion id>` column per criterion holding the
+value found at the criterion's source (None where absent).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from prioritize.errors import Problem, Ref
+from prioritize.formula import Formula, evaluate
+from prioritize.models import CLOSED_STATUSES, CriteriaSet, Criterion
+
+RANK, ID, TITLE, POOL, STATUS, RISK, FACING, EFFORT = (
+    "rank", "id", "title", "pool", "status", "risk", "facing", "effort"
+)  # fmt: skip
+VALUE, SCORE, RISK_FACTOR, UNSCORED = "value", "score", "risk_factor", "unscored"
+RANK_COLUMNS = [RANK, ID, TITLE, POOL, STATUS, RISK, EFFORT, VALUE, SCORE]
+
+
+def raw_column(criterion_id: str) -> str:
+    """The column of values as found at the criterion's source."""
+    return f"raw.{criterion_id}"
+
+
+def input_column(criterion_id: str) -> str:
+    """The column of numbers after allowed, map and transform (x in PRODUCT.md 4)."""
+    return f"x.{criterion_id}"
+
+
+def normalized_column(criterion_id: str) -> str:
+    """The column of normalized values after range and direction (n in PRODUCT.md 4)."""
+    return f"n.{criterion_id}"
+
+
+def contribution_column(criterion_id: str) -> str:
+    """The published column per criterion: contribution (weighted) or formula input (formula)."""
+    return f"c.{criterion_id}"
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """The result of scoring a backlog.
+
+    `frame` holds the open items: ranked ones first in rank order (rank 1, 2, ...), then the
+    unscored ones in file order with an empty rank and their reasons in UNSCORED.
+    `problems` are values that make the workspace unusable (outside `allowed`, not a number, ...).
+    `missing` names, per unscored item, the required criteria it lacks.
+    """
+
+    frame: pd.DataFrame
+    criteria: CriteriaSet
+    problems: tuple[Problem, ...] = ()
+    missing: dict[str, list[Criterion]] = field(default_factory=dict)
+
+    @property
+    def ranked(self) -> pd.DataFrame:
+        return self.frame[self.frame[RANK].notna()]
+
+    @property
+    def unscored(self) -> pd.DataFrame:
+        return self.frame[self.frame[RANK].isna()]
+
+
+def _is_number(value: Any) -> bool:
+    return type(value) in (int, float) or isinstance(value, np.integer | np.floating)
+
+
+def _same(a: Any, b: Any) -> bool:
+    # 1 and 1.0 are the same score; True is not 1, and "1" is not 1.
+    if _is_number(a) and _is_number(b):
+        return bool(a == b)
+    return type(a) is type(b) and a == b
+
+
+def _describe(value: Any) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def _inputs(criterion: Criterion, raw: pd.Series, ids: pd.Series) -> tuple[np.ndarray, list[Problem]]:
+    """x for one criterion (NaN where missing) and the problems its values raise."""
+    problems: list[Problem] = []
+    path = tuple(criterion.source_path.split("."))
+    scale = criterion.scale
+    out = np.full(len(raw), np.nan)
+
+    def problem(item_id: str, code: str, message: str) -> None:
+        problems.append(Problem(code, "error", Ref("item", item_id, path), message))
+
+    for i, (item_id, value) in enumerate(zip(ids, raw, strict=True)):
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        if criterion.allowed is not None and not any(_same(value, a) for a in criterion.allowed):
+            choices = ", ".join(str(a) for a in criterion.allowed)
+            problem(item_id, "not-allowed", f"{_describe(value)} is not allowed for {criterion.id}; use one of {choices}")
+            continue
+        if scale.map is not None:
+            key = next((k for k in scale.map if _same(value, k)), _MISSING)
+            if key is _MISSING:
+                choices = ", ".join(str(k) for k in scale.map)
+                problem(item_id, "not-in-map", f"{_describe(value)} has no number in the map of {criterion.id}; use one of {choices}")
+                continue
+            value = scale.map[key]
+        if not _is_number(value):
+            problem(item_id, "not-numeric", f"{criterion.id} needs a number here, not {_describe(value)}")
+            continue
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            problem(item_id, "not-numeric", f"{criterion.id} needs a finite number here, not {_describe(value)}")
+            continue
+        if scale.transform == "log":
+            if number < 0:
+                problem(item_id, "invalid-value", f"{criterion.id} takes the log of its value, which must be >= 0, not {value}")
+                continue
+            number = math.log1p(number)
+        out[i] = number
+    return out, problems
+
+
+_MISSING = object()
+
+
+def _normalize(criterion: Criterion, x: np.ndarray, scored: np.ndarray, *, formula: bool) -> np.ndarray:
+    """n for one criterion: range then direction (formula sets only where a range is named)."""
+    rng = criterion.scale.range
+    if formula and rng is None:
+        return x
+    if rng is None or rng == "auto":
+        pool = x[scored & ~np.isnan(x)]
+        lo, hi = (pool.min(), pool.max()) if len(pool) else (0.0, 0.0)
+        n = np.ones_like(x) if lo == hi else np.clip((x - lo) / (hi - lo), 0, 1)
+    else:
+        lo, hi = rng
+        n = np.clip((x - lo) / (hi - lo), 0, 1)
+    if criterion.direction == "lower":
+        n = 1 - n
+    return np.where(np.isnan(x), np.nan, n)
+
+
+def score(items: pd.DataFrame, criteria: CriteriaSet, formula: Formula | None = None) -> Scoring:
+    """Score and rank the open items of `items` by `criteria` (PRODUCT.md 4, steps 1 to 7).
+
+    `formula` is the compiled formula of a formula set (see formula.compile_formula).
+    """
+    frame = items[~items[STATUS].isin(CLOSED_STATUSES)].reset_index(drop=True)
+    ids = frame[ID]
+    count = len(frame)
+    is_formula = criteria.method == "formula"
+    if is_formula and formula is None:
+        raise ValueError("a formula set needs its compiled formula")
+
+    reasons: list[list[str]] = [[] for _ in range(count)]
+    missing: dict[str, list[Criterion]] = {}
+    problems: list[Problem] = []
+    bad = np.zeros(count, dtype=bool)
+    inputs: dict[str, np.ndarray] = {}
+    for criterion in criteria.criteria:
+        x, found = _inputs(criterion, frame[raw_column(criterion.id)], ids)
+        problems.extend(found)
+        bad |= ids.isin({p.ref.id for p in found}).to_numpy()
+        inputs[criterion.id] = x
+        if criterion.required:
+            for i in np.flatnonzero(np.isnan(x)):
+                reasons[i].append(f"no {criterion.id} (at {criterion.source_path})")
+                missing.setdefault(ids[i], []).append(criterion)
+
+    effort = pd.to_numeric(frame[EFFORT], errors="coerce").to_numpy(dtype=float)
+    needs_effort = criteria.per_effort or (formula is not None and "effort" in formula.names)
+    if needs_effort:
+        for i in np.flatnonzero(np.isnan(effort)):
+            reasons[i].append("no effort")
+    for i in np.flatnonzero(bad):
+        reasons[i].append("a value that cannot be scored")
+    scored = np.array([not r for r in reasons], dtype=bool)
+
+    normalized = {c.id: _normalize(c, inputs[c.id], scored, formula=is_formula) for c in criteria.criteria}
+    weights = np.array([c.weight for c in criteria.criteria], dtype=float)
+    columns: dict[str, Any] = {}
+    if is_formula:
+        assert formula is not None
+        named = {cid: np.nan_to_num(n, nan=0.0) for cid, n in normalized.items()}
+        named["effort"] = effort
+        result = evaluate(formula, named)
+        value = result.values
+        for i in np.flatnonzero(scored & result.divided_by_zero):
+            reasons[i].append("the formula divides by zero")
+        for i in np.flatnonzero(scored & ~result.divided_by_zero & ~np.isfinite(value)):
+            reasons[i].append("the formula's result is not a finite number")
+        scored &= np.isfinite(value) & ~result.divided_by_zero
+        for criterion in criteria.criteria:
+            columns[contribution_column(criterion.id)] = named[criterion.id]
+        score_values = value.copy()
+    else:
+        matrix = np.column_stack([np.nan_to_num(normalized[c.id], nan=0.0) for c in criteria.criteria])
+        contributions = 100.0 * matrix * weights / weights.sum()
+        value = contributions.sum(axis=1)
+        for j, criterion in enumerate(criteria.criteria):
+            columns[contribution_column(criterion.id)] = contributions[:, j]
+        score_values = value / effort if criteria.per_effort else value.copy()
+
+    factor = frame[RISK].map(criteria.risk_factor or {}).astype(float).fillna(1.0).to_numpy()
+    score_values = score_values * factor
+
+    out = frame.drop(columns=[raw_column(c.id) for c in criteria.criteria]).assign(
+        **{VALUE: np.where(scored, value, np.nan), SCORE: np.where(scored, score_values, np.nan), RISK_FACTOR: factor}
+    )
+    for criterion in criteria.criteria:
+        out[raw_column(criterion.id)] = frame[raw_column(criterion.id)]
+        out[input_column(criterion.id)] = inputs[criterion.id]
+        out[normalized_column(criterion.id)] = normalized[criterion.id]
+        out[contribution_column(criterion.id)] = np.where(scored, columns[contribution_column(criterion.id)], np.nan)
+    out[UNSCORED] = ["; ".join(r) if r else None for r in reasons]
+    return Scoring(_rank(out, scored), criteria, tuple(problems), missing)
+
+
+def _rank(frame: pd.DataFrame, scored: np.ndarray) -> pd.DataFrame:
+    ranked = frame[scored].sort_values([SCORE, ID], ascending=[False, True], kind="stable")
+    ranked = ranked.assign(**{RANK: pd.array(range(1, len(ranked) + 1), dtype="Int64")})
+    rest = frame[~scored].assign(**{RANK: pd.array([None] * int((~scored).sum()), dtype="Int64")})
+    combined = pd.concat([ranked, rest], ignore_index=True) if len(rest) else ranked.reset_index(drop=True)
+    return combined[[RANK, *[c for c in combined.columns if c != RANK]]]
+
+
+def ranking_rows(
+    scoring: Scoring,
+    *,
+    top: int | None = None,
+    pool: str | None = None,
+    risk: str | None = None,
+    include_unscored: bool = False,
+) -> pd.DataFrame:
+    """The published rows of `rank`: RANK_COLUMNS then c.<id> per criterion, filtered.
+
+    Ranks stay those of the whole backlog; `top` keeps the first N rows left after the filters.
+    """
+    columns = RANK_COLUMNS + [contribution_column(c.id) for c in scoring.criteria.criteria]
+    frame = scoring.frame if include_unscored else scoring.ranked
+    keep = np.ones(len(frame), dtype=bool)
+    if pool is not None:
+        keep &= (frame[POOL] == pool).to_numpy()
+    if risk is not None:
+        keep &= (frame[RISK] == risk).to_numpy()
+    rows = frame[keep]
+    if top is not None:
+        ranked = rows[rows[RANK].notna()].head(top)
+        rows = pd.concat([ranked, rows[rows[RANK].isna()]]) if include_unscored else ranked
+    return rows[columns].reset_index(drop=True)

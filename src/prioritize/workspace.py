@@ -1,0 +1,466 @@
+"""The workspace on disk: find it, read its files, resolve criteria and settings, locate problems."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+from pydantic import BaseModel, ValidationError
+
+from prioritize import yamlio
+from prioritize.errors import Finding, Location, PrioritizeError, Problem, Ref
+from prioritize.formula import Formula, FormulaError, compile_formula
+from prioritize.models import (
+    BacklogFile,
+    Capacity,
+    CriteriaSet,
+    Criterion,
+    Evidence,
+    Item,
+    Kpi,
+    Outcome,
+    Scale,
+    Settings,
+    ValuePool,
+    Votes,
+    did_you_mean,
+)
+from prioritize.scoring import EFFORT, FACING, ID, POOL, RISK, STATUS, TITLE, raw_column
+
+SETTINGS_FILE = "prioritize.yaml"
+BACKLOGS_DIR = "backlogs"
+CRITERIA_DIR = "criteria"
+VOTES_DIR = "votes"
+PRESETS = ("default", "rice", "wsjf", "ice")
+
+M = TypeVar("M", bound=BaseModel)
+
+# For "did you mean": which model a mapping under each key is validated by.
+_MODEL_UNDER_KEY: dict[str, type[BaseModel]] = {
+    "value_pools": ValuePool,
+    "items": Item,
+    "kpis": Kpi,
+    "evidence": Evidence,
+    "outcome": Outcome,
+    "criteria": Criterion,
+    "scale": Scale,
+    "capacity": Capacity,
+}
+
+
+def find_root(start: Path) -> Path:
+    """The workspace holding `start`: `start` itself or its nearest parent with a backlogs/ folder."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / BACKLOGS_DIR).is_dir():
+            return folder
+    raise PrioritizeError(
+        message=f"no workspace: neither {start} nor any folder above it holds a {BACKLOGS_DIR}/ folder "
+        "(run `prioritize init` to start one, or pass --workspace DIR)"
+    )
+
+
+def backlog_files(root: Path) -> list[Path]:
+    """Every *.yaml and *.yml below backlogs/, in sorted path order."""
+    base = root / BACKLOGS_DIR
+    files = [p for p in base.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
+    return sorted(files, key=lambda p: p.relative_to(base).as_posix())
+
+
+# --- one file -------------------------------------------------------------------------------
+
+
+@dataclass
+class SourceFile:
+    """One file as read: its path relative to the workspace, its text and its data."""
+
+    path: str
+    text: str
+    data: Any = None
+
+    @cached_property
+    def nodes(self) -> Any:
+        # Composed only when a problem needs a line and column: the happy path never pays.
+        return yamlio.compose(self.text)
+
+    def locate(self, path: Sequence[str | int], *, key: bool = False) -> Location:
+        line, col = yamlio.locate(self.nodes, path, key=key)
+        return Location(self.path, line, col)
+
+
+def _read(path: Path, rel: str, findings: list[Finding]) -> SourceFile | None:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        findings.append(Finding("unreadable", "error", Location(rel), f"cannot read the file: {exc.strerror}"))
+        return None
+    try:
+        text = yamlio.decode(data)
+        return SourceFile(rel, text, yamlio.parse(text))
+    except yamlio.YamlProblem as problem:
+        findings.append(Finding(problem.code, "error", Location(rel, problem.line, problem.col), problem.message))
+        return None
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f'"{value[:40]}"' if len(value) <= 40 else f'"{value[:40]}..."'
+    return f"{value!r}"
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "float_type": "a number",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "dict_type": "a mapping",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "date_type": "a date (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "a date (YYYY-MM-DD) without a time",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    """The path into the data that a pydantic error location names (union branch tags dropped)."""
+    path: list[str | int] = []
+    node = data
+    for step in loc:
+        if isinstance(node, dict) and step in node:
+            path.append(step)
+            node = node[step]
+        elif isinstance(node, list | tuple) and isinstance(step, int) and 0 <= step < len(node):
+            path.append(step)
+            node = node[step]
+        elif isinstance(node, dict) and isinstance(step, str) and not _is_branch_tag(step):
+            path.append(step)  # a missing key
+            break
+    return tuple(path)
+
+
+def _is_branch_tag(step: str) -> bool:
+    return any(ch in step for ch in "[]()") or step in {"str", "int", "float", "bool", "date", "function-after"}
+
+
+def _model_for(root: type[BaseModel], path: tuple[str | int, ...]) -> type[BaseModel]:
+    for step in reversed(path):
+        if isinstance(step, str) and step in _MODEL_UNDER_KEY:
+            return _MODEL_UNDER_KEY[step]
+    return root
+
+
+def validation_findings(
+    exc: ValidationError, source: SourceFile, model: type[BaseModel], prefix: tuple[str | int, ...] = ()
+) -> list[Finding]:
+    """One located finding per pydantic error, worded for a person editing the file."""
+    findings: list[Finding] = []
+    seen: set[tuple[str | int, ...]] = set()
+    for error in exc.errors(include_url=False):
+        path = _data_path(source.data, prefix + tuple(error["loc"]))
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            field_name = str(path[-1]) if path else "?"
+            parent = _model_for(model, path[:-1])
+            hint = did_you_mean(field_name, list(parent.model_fields))
+            code, message, at_key = "unknown-key", f'unknown key "{field_name}"{hint}', True
+            if not hint:
+                message += f"; keys here are {', '.join(parent.model_fields)} (or x- extensions)"
+        elif kind == "missing":
+            field_name = str(error["loc"][-1])
+            code, message, at_key = "missing-key", f'"{field_name}" is required here', False
+            path = path[:-1] if path and path[-1] == field_name else path
+        else:
+            name = next((str(p) for p in reversed(path) if isinstance(p, str)), "value")
+            value = error.get("input")
+            at_key = False
+            if kind == "literal_error":
+                expected = error.get("ctx", {}).get("expected", "")
+                choices = expected.replace("'", "")
+                hint = did_you_mean(str(value), [c.strip() for c in choices.replace(" or ", ",").split(",")]) if isinstance(value, str) else ""
+                code, message = "invalid-value", f"{_describe(value)} is not a valid {name}{hint}; use one of {choices}"
+            elif kind in _EXPECTED:
+                code, message = "wrong-type", f"{name} must be {_EXPECTED[kind]}, not {_describe(value)}"
+            elif kind == "string_pattern_mismatch":
+                code, message = "invalid-value", f"{name} {_describe(value)} may hold only letters, digits, . _ - (and start with a letter or digit)"
+            else:
+                text = str(error["msg"]).removeprefix("Value error, ")
+                code, message = "invalid-value", f"{name}: {text[0].lower()}{text[1:]}" if text else f"{name} is invalid"
+        if path in seen and kind != "extra_forbidden":
+            continue
+        seen.add(path)
+        findings.append(Finding(code, "error", source.locate(path, key=at_key), message))
+    return findings
+
+
+def validate(model: type[M], source: SourceFile, findings: list[Finding]) -> M | None:
+    """The file's data as `model`, or None with located findings."""
+    try:
+        return model.model_validate(source.data if source.data is not None else {})
+    except ValidationError as exc:
+        findings.extend(validation_findings(exc, source, model))
+        return None
+
+
+def _top_level_mapping(source: SourceFile, findings: list[Finding]) -> bool:
+    if source.data is None or isinstance(source.data, dict):
+        return True
+    findings.append(
+        Finding("top-level", "error", source.locate(()), f"the file must hold a mapping of keys to values, not {_describe(source.data)}")
+    )
+    return False
+
+
+# --- criteria -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadedCriteria:
+    """A criteria set as chosen: the set, its compiled formula, and where it came from."""
+
+    criteria: CriteriaSet
+    formula: Formula | None
+    source: SourceFile
+    name: str
+    builtin: bool
+
+
+def _preset_text(name: str) -> str:
+    return resources.files("prioritize.presets").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+
+
+def load_criteria(root: Path | None, choice: str | None, settings: Settings | None = None) -> LoadedCriteria:
+    """Resolve and load a criteria set: a path, else criteria/NAME.yaml, else a built-in preset."""
+    name = choice or (settings.criteria if settings else None) or "default"
+    findings: list[Finding] = []
+    candidates = [Path(name)]
+    if root is not None:
+        candidates += [root / CRITERIA_DIR / f"{name}.yaml", root / CRITERIA_DIR / f"{name}.yml"]
+    for candidate in candidates:
+        if candidate.is_file():
+            source = _read(candidate, _relative(candidate, root), findings)
+            return _criteria_from(source, findings, candidate.stem, builtin=False)
+    if name in PRESETS:
+        source = SourceFile(f"<built-in {name}>", _preset_text(name))
+        source.data = yamlio.parse(source.text)
+        return _criteria_from(source, findings, name, builtin=True)
+    known = sorted(set(PRESETS) | {p.stem for p in (root / CRITERIA_DIR).glob("*.y*ml")} if root else set(PRESETS))
+    raise PrioritizeError(
+        message=f'no criteria set "{name}"{did_you_mean(name, known)}: give a file path, the name of a file in '
+        f"{CRITERIA_DIR}/, or a built-in preset ({', '.join(PRESETS)})"
+    )
+
+
+def _relative(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def _criteria_from(source: SourceFile | None, findings: list[Finding], name: str, *, builtin: bool) -> LoadedCriteria:
+    if source is None or not _top_level_mapping(source, findings):
+        raise PrioritizeError(findings)
+    criteria = validate(CriteriaSet, source, findings)
+    if criteria is None:
+        raise PrioritizeError(findings)
+    formula = None
+    if criteria.method == "formula" and criteria.formula is not None:
+        try:
+            formula = compile_formula(criteria.formula, {c.id for c in criteria.criteria})
+        except FormulaError as exc:
+            raise PrioritizeError([formula_finding(source, exc)]) from None
+    return LoadedCriteria(criteria, formula, source, name, builtin)
+
+
+def formula_finding(source: SourceFile, exc: FormulaError) -> Finding:
+    """A formula error located at its column within the formula where the formula sits on one line."""
+    location = source.locate(("formula",))
+    line_text = source.text.splitlines()[location.line - 1] if source.text else ""
+    formula_start = line_text.find(str(source.data.get("formula", "")).strip()[:20], location.col - 1)
+    col = (formula_start + exc.col) if formula_start >= 0 else location.col
+    return Finding(exc.code, "error", Location(location.path, location.line, col), f"{exc.message} (in {source.path})")
+
+
+# --- the workspace --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an item or pool was defined: its file and its path inside that file."""
+
+    file: SourceFile
+    path: tuple[str | int, ...]
+
+
+@dataclass
+class Workspace:
+    """Everything read from a workspace, with the findings that reading raised."""
+
+    root: Path
+    settings: Settings = field(default_factory=Settings)
+    pools: list[ValuePool] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    raw_items: list[dict[str, Any]] = field(default_factory=list)
+    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    files: dict[str, SourceFile] = field(default_factory=dict)
+    votes: list[tuple[Votes, SourceFile]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    def raise_for_errors(self) -> None:
+        """Refuse a workspace that cannot be used (PRODUCT.md 6: exit 2 with located messages)."""
+        if self.errors:
+            raise PrioritizeError(self.errors)
+
+    def locate(self, ref: Ref) -> Location:
+        """The file, line and column a core problem refers to."""
+        origin = self.origins.get((ref.kind, ref.id))
+        if origin is None:
+            source = self.files.get(ref.id)
+            return source.locate(ref.path, key=ref.key) if source else Location(ref.id or SETTINGS_FILE)
+        return origin.file.locate(origin.path + ref.path, key=ref.key)
+
+    def finding(self, problem: Problem) -> Finding:
+        return Finding(problem.code, problem.severity, self.locate(problem.ref), problem.message)
+
+    def items_frame(self, criteria: Iterable[Criterion] = ()) -> pd.DataFrame:
+        """One row per item in file order with the scoring columns and raw values per criterion."""
+        items = self.items
+        columns: dict[str, Any] = {
+            ID: [i.id for i in items],
+            TITLE: [i.title for i in items],
+            POOL: [i.pool for i in items],
+            STATUS: [i.status for i in items],
+            RISK: [i.risk for i in items],
+            FACING: [i.facing for i in items],
+            EFFORT: pd.array([i.effort for i in items], dtype="Float64").astype(float),
+        }
+        for criterion in criteria:
+            columns[raw_column(criterion.id)] = pd.Series(
+                [dig(raw, criterion.source_path) for raw in self.raw_items], dtype=object
+            )
+        return pd.DataFrame(columns)
+
+
+def dig(data: Any, dotted: str) -> Any:
+    """The value at a dotted path in nested mappings, or None where any step is missing."""
+    for step in dotted.split("."):
+        if not isinstance(data, dict):
+            return None
+        data = data.get(step)
+        if data is None:
+            return None
+    if isinstance(data, float) and math.isnan(data):
+        return None
+    return data
+
+
+def load(root: Path, *, on_file: Callable[[int, int], None] | None = None) -> Workspace:
+    """Read every file of the workspace; problems become findings, never exceptions."""
+    ws = Workspace(root)
+    settings_path = root / SETTINGS_FILE
+    if settings_path.is_file():
+        source = _read(settings_path, SETTINGS_FILE, ws.findings)
+        if source is not None and _top_level_mapping(source, ws.findings):
+            ws.files[source.path] = source
+            ws.settings = validate(Settings, source, ws.findings) or Settings()
+
+    paths = backlog_files(root)
+    for done, path in enumerate(paths, start=1):
+        rel = path.relative_to(root).as_posix()
+        source = _read(path, rel, ws.findings)
+        if on_file is not None:
+            on_file(done, len(paths))
+        if source is None or not _top_level_mapping(source, ws.findings) or source.data is None:
+            continue
+        ws.files[rel] = source
+        _add_backlog(ws, source)
+    _check_references(ws)
+    return ws
+
+
+def _add_backlog(ws: Workspace, source: SourceFile) -> None:
+    data = source.data
+    if "id" in data:  # one item per file
+        item = validate(Item, source, ws.findings)
+        if item is not None:
+            _add_item(ws, item, data, Origin(source, ()))
+        return
+    backlog = validate(BacklogFile, source, ws.findings)
+    if backlog is not None:
+        pools, items = list(enumerate(backlog.value_pools)), list(enumerate(backlog.items))
+    else:
+        # Keep what is valid so that later checks still see the rest of the file.
+        pools, items = _salvage(data)
+    for index, pool in pools:
+        _add_pool(ws, pool, Origin(source, ("value_pools", index)))
+    for index, item in items:
+        _add_item(ws, item, data["items"][index], Origin(source, ("items", index)))
+
+
+def _salvage(data: dict[str, Any]) -> tuple[list[tuple[int, ValuePool]], list[tuple[int, Item]]]:
+    def valid(model: type[M], key: str) -> list[tuple[int, M]]:
+        entries = data.get(key)
+        found: list[tuple[int, M]] = []
+        for index, raw in enumerate(entries if isinstance(entries, list) else []):
+            try:
+                found.append((index, model.model_validate(raw)))
+            except ValidationError:
+                pass
+        return found
+
+    return valid(ValuePool, "value_pools"), valid(Item, "items")
+
+
+def _add_pool(ws: Workspace, pool: ValuePool, origin: Origin) -> None:
+    key = ("pool", pool.id)
+    if key in ws.origins:
+        first = ws.origins[key]
+        ws.findings.append(
+            Finding("duplicate-id", "error", origin.file.locate((*origin.path, "id")),
+                    f'value pool id "{pool.id}" is already used at {first.file.locate((*first.path, "id"))}; ids must be unique')
+        )
+        return
+    ws.origins[key] = origin
+    ws.pools.append(pool)
+
+
+def _add_item(ws: Workspace, item: Item, raw: dict[str, Any], origin: Origin) -> None:
+    key = ("item", item.id)
+    if key in ws.origins:
+        first = ws.origins[key]
+        ws.findings.append(
+            Finding("duplicate-id", "error", origin.file.locate((*origin.path, "id")),
+                    f'item id "{item.id}" is already used at {first.file.locate((*first.path, "id"))}; ids must be unique')
+        )
+        return
+    ws.origins[key] = origin
+    ws.items.append(item)
+    ws.raw_items.append(raw)
+
+
+def _check_references(ws: Workspace) -> None:
+    from prioritize.checks import reference_problems
+
+    ws.findings.extend(ws.finding(p) for p in reference_problems(ws.pools, ws.items))
