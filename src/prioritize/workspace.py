@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 from pydantic import BaseModel, ValidationError
@@ -66,11 +66,43 @@ def find_root(start: Path) -> Path:
     )
 
 
-def backlog_files(root: Path) -> list[Path]:
-    """Every *.yaml and *.yml below backlogs/, in sorted path order."""
-    base = root / BACKLOGS_DIR
-    files = [p for p in base.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
-    return sorted(files, key=lambda p: p.relative_to(base).as_posix())
+def is_yaml(name: str) -> bool:
+    return name.endswith((".yaml", ".yml"))
+
+
+class FileSource(Protocol):
+    """Where a workspace's files come from: the disk, or a git revision (see gitio)."""
+
+    def list_yaml(self, folder: str) -> list[str]:
+        """Workspace-relative paths of every YAML file below `folder`, in sorted path order."""
+        ...
+
+    def read_bytes(self, rel: str) -> bytes | None:
+        """The bytes of a workspace-relative file, or None where there is no such file."""
+        ...
+
+
+@dataclass(frozen=True)
+class DiskSource:
+    """The workspace as it is in the working tree."""
+
+    root: Path
+
+    def list_yaml(self, folder: str) -> list[str]:
+        base = self.root / folder
+        if not base.is_dir():
+            return []
+        found = [p.relative_to(self.root).as_posix() for p in base.rglob("*") if is_yaml(p.name) and p.is_file()]
+        return sorted(found, key=lambda rel: rel.split("/"))
+
+    def read_bytes(self, rel: str) -> bytes | None:
+        path = self.root / rel
+        return path.read_bytes() if path.is_file() else None
+
+
+def backlog_files(root: Path) -> list[str]:
+    """Every *.yaml and *.yml below backlogs/, workspace-relative, in sorted path order."""
+    return DiskSource(root).list_yaml(BACKLOGS_DIR)
 
 
 # --- one file -------------------------------------------------------------------------------
@@ -94,11 +126,13 @@ class SourceFile:
         return Location(self.path, line, col)
 
 
-def _read(path: Path, rel: str, findings: list[Finding]) -> SourceFile | None:
+def _read(files: FileSource, rel: str, findings: list[Finding]) -> SourceFile | None:
     try:
-        data = path.read_bytes()
+        data = files.read_bytes(rel)
     except OSError as exc:
         findings.append(Finding("unreadable", "error", Location(rel), f"cannot read the file: {exc.strerror}"))
+        return None
+    if data is None:
         return None
     try:
         text = yamlio.decode(data)
@@ -244,22 +278,35 @@ def _preset_text(name: str) -> str:
     return resources.files("prioritize.presets").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
 
 
-def load_criteria(root: Path | None, choice: str | None, settings: Settings | None = None) -> LoadedCriteria:
-    """Resolve and load a criteria set: a path, else criteria/NAME.yaml, else a built-in preset."""
+def load_criteria(
+    root: Path | None, choice: str | None, settings: Settings | None = None, files: FileSource | None = None
+) -> LoadedCriteria:
+    """Resolve and load a criteria set: a path, else criteria/NAME.yaml, else a built-in preset.
+
+    `files` reads criteria/ from somewhere other than the disk (a git revision); a path given
+    on the command line is always read from the disk.
+    """
     name = choice or (settings.criteria if settings else None) or "default"
     findings: list[Finding] = []
-    candidates = [Path(name)]
-    if root is not None:
-        candidates += [root / CRITERIA_DIR / f"{name}.yaml", root / CRITERIA_DIR / f"{name}.yml"]
-    for candidate in candidates:
-        if candidate.is_file():
-            source = _read(candidate, _relative(candidate, root), findings)
-            return _criteria_from(source, findings, candidate.stem, builtin=False)
+    if Path(name).is_file() and (files is None or isinstance(files, DiskSource)):
+        source = _read(DiskSource(Path.cwd()), str(Path(name).resolve()), findings)
+        if source is not None:
+            source.path = _relative(Path(name), root)
+        return _criteria_from(source, findings, Path(name).stem, builtin=False)
+    workspace_files = files or (DiskSource(root) if root is not None else None)
+    if workspace_files is not None:
+        for rel in (f"{CRITERIA_DIR}/{name}.yaml", f"{CRITERIA_DIR}/{name}.yml"):
+            if "/" in name or "\\" in name:
+                break
+            source = _read(workspace_files, rel, findings)
+            if source is not None or findings:
+                return _criteria_from(source, findings, name, builtin=False)
     if name in PRESETS:
         source = SourceFile(f"<built-in {name}>", _preset_text(name))
         source.data = yamlio.parse(source.text)
         return _criteria_from(source, findings, name, builtin=True)
-    known = sorted(set(PRESETS) | {p.stem for p in (root / CRITERIA_DIR).glob("*.y*ml")} if root else set(PRESETS))
+    local = {Path(rel).stem for rel in workspace_files.list_yaml(CRITERIA_DIR)} if workspace_files else set()
+    known = sorted(set(PRESETS) | local)
     raise PrioritizeError(
         message=f'no criteria set "{name}"{did_you_mean(name, known)}: give a file path, the name of a file in '
         f"{CRITERIA_DIR}/, or a built-in preset ({', '.join(PRESETS)})"
@@ -376,26 +423,33 @@ def dig(data: Any, dotted: str) -> Any:
     return data
 
 
-def load(root: Path, *, on_file: Callable[[int, int], None] | None = None) -> Workspace:
+def load(
+    root: Path, *, files: FileSource | None = None, on_file: Callable[[int, int], None] | None = None
+) -> Workspace:
     """Read every file of the workspace; problems become findings, never exceptions."""
+    files = files or DiskSource(root)
     ws = Workspace(root)
-    settings_path = root / SETTINGS_FILE
-    if settings_path.is_file():
-        source = _read(settings_path, SETTINGS_FILE, ws.findings)
-        if source is not None and _top_level_mapping(source, ws.findings):
-            ws.files[source.path] = source
-            ws.settings = validate(Settings, source, ws.findings) or Settings()
+    source = _read(files, SETTINGS_FILE, ws.findings)
+    if source is not None and _top_level_mapping(source, ws.findings):
+        ws.files[source.path] = source
+        ws.settings = validate(Settings, source, ws.findings) or Settings()
 
-    paths = backlog_files(root)
-    for done, path in enumerate(paths, start=1):
-        rel = path.relative_to(root).as_posix()
-        source = _read(path, rel, ws.findings)
+    paths = files.list_yaml(BACKLOGS_DIR)
+    for done, rel in enumerate(paths, start=1):
+        source = _read(files, rel, ws.findings)
         if on_file is not None:
             on_file(done, len(paths))
         if source is None or not _top_level_mapping(source, ws.findings) or source.data is None:
             continue
         ws.files[rel] = source
         _add_backlog(ws, source)
+    for rel in files.list_yaml(VOTES_DIR):
+        source = _read(files, rel, ws.findings)
+        if source is not None and _top_level_mapping(source, ws.findings) and source.data is not None:
+            ws.files[rel] = source
+            votes = validate(Votes, source, ws.findings)
+            if votes is not None:
+                ws.votes.append((votes, source))
     _check_references(ws)
     return ws
 
