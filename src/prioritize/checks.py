@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import date
 
 from prioritize.errors import Problem, Ref
-from prioritize.models import Item, ValuePool, did_you_mean
+from prioritize.models import EVIDENCE_KINDS, CriteriaSet, Item, ValuePool, did_you_mean
+from prioritize.scoring import Scoring
 
 
 def reference_problems(pools: Sequence[ValuePool], items: Sequence[Item]) -> Iterator[Problem]:
@@ -77,3 +79,101 @@ def _cycles(items: Sequence[Item], by_id: dict[str, Item]) -> Iterator[Problem]:
             "dependency-cycle", "error", Ref("item", first, ("depends_on", index)),
             f"dependency cycle {loop}; one of these dependencies must go",
         )
+
+
+def criteria_problems(criteria: CriteriaSet, ref_id: str) -> Iterator[Problem]:
+    """Warnings about a criteria set itself: evidence kinds it leaves out, nobody agreed it."""
+    missing = [kind for kind in EVIDENCE_KINDS if kind not in criteria.evidence_kinds]
+    if missing:
+        yield Problem(
+            "criteria-missing-kind", "warning", Ref("file", ref_id, ("criteria",), key=True),
+            f"the criteria read no {' or '.join(missing)} evidence; good criteria mix functional, "
+            "operational and experience data",
+        )
+    if not criteria.agreed_by:
+        yield Problem(
+            "criteria-not-agreed", "warning", Ref("file", ref_id, ("name",), key=True),
+            "nobody has agreed this criteria set: add agreed_by (who) and agreed_on (when) once agency leaders sign it off",
+        )
+
+
+def scoring_problems(scoring: Scoring, formula_set: bool) -> Iterator[Problem]:
+    """Values that cannot be scored, and every unscored item with each thing it lacks."""
+    yield from scoring.problems
+    for row in scoring.unscored.itertuples(index=False):
+        item_id = str(row.id)
+        for criterion in scoring.missing.get(item_id, []):
+            yield Problem(
+                "unscored", "error", Ref("item", item_id, tuple(criterion.source_path.split("."))),
+                f"{item_id} is unscored: it has no {criterion.id} ({criterion.label}); add {criterion.source_path}",
+            )
+        reasons = str(row.unscored)
+        if "no effort" in reasons:
+            yield Problem("unscored", "error", Ref("item", item_id), f"{item_id} is unscored: it has no effort; add effort: N")
+        if "divides by zero" in reasons:
+            yield Problem("formula-divide-by-zero", "error", Ref("item", item_id), f"{item_id} is unscored: the formula divides by zero for it")
+        elif "not a finite number" in reasons and formula_set:
+            yield Problem("formula-not-finite", "error", Ref("item", item_id), f"{item_id} is unscored: the formula's result is not a finite number for it")
+
+
+def freshness_problems(
+    items: Sequence[Item], criteria: CriteriaSet, today: date, max_age_days: int
+) -> Iterator[Problem]:
+    """Evidence older than max_age_days, and open items with no as_of where the criteria read evidence."""
+    reads_evidence = any(c.source_path.startswith("evidence.") for c in criteria.criteria)
+    for item in items:
+        if not item.is_open:
+            continue
+        as_of = item.evidence.as_of
+        if as_of is None:
+            if reads_evidence:
+                yield Problem(
+                    "no-as-of", "warning", Ref("item", item.id, ("evidence",)),
+                    f"{item.id} has no evidence.as_of; say when its evidence was gathered",
+                )
+        elif (today - as_of).days > max_age_days:
+            yield Problem(
+                "stale-evidence", "warning", Ref("item", item.id, ("evidence", "as_of")),
+                f"{item.id}'s evidence is {(today - as_of).days} days old (older than {max_age_days}); refresh it",
+            )
+
+
+# Every finding code, with the one line the README documents it by (a test keeps them in step).
+FINDING_CODES: dict[str, str] = {
+    "syntax": "the file is not valid YAML (tabs used for indentation are reported here too)",
+    "encoding": "the file is not UTF-8",
+    "unsafe-tag": "a tag such as !!python/object that would build an object; files hold data only",
+    "duplicate-key": "the same key twice in one mapping",
+    "alias": "a YAML alias (*name); write values out in full",
+    "top-level": "the file holds something other than a mapping",
+    "unreadable": "the file cannot be read",
+    "unknown-key": "a key the format does not have (usually a typo; a hint names the closest key)",
+    "missing-key": "a required key is missing",
+    "wrong-type": "a value of the wrong type (text where a number belongs, ...)",
+    "invalid-value": "a value outside what the key accepts (an unknown status, effort not > 0, ...)",
+    "duplicate-id": "an item or pool id used twice; names both places",
+    "unknown-pool": "an item names a value pool that does not exist",
+    "unknown-dependency": "depends_on names an item that does not exist",
+    "dependency-cycle": "items depend on each other in a loop; names the cycle",
+    "depends-on-dropped": "an open item depends on a dropped item",
+    "unscored": "an open item lacks a value a required criterion reads (or effort); names the criterion and where it goes",
+    "not-allowed": "a value outside the criterion's allowed list",
+    "not-in-map": "a value the criterion's map has no number for",
+    "not-numeric": "a value that must be a number is not",
+    "formula-syntax": "a formula that is not valid arithmetic",
+    "formula-unknown-name": "a formula names something that is neither a criterion nor effort",
+    "formula-unsafe": "a formula uses anything beyond numbers, names, + - * / **, parentheses and min max log sqrt abs",
+    "formula-divide-by-zero": "a formula divides by zero for an item, which is then unscored",
+    "formula-not-finite": "a formula gives an infinite or undefined result for an item",
+    "criteria-missing-kind": "(warning) the criteria read no functional, operational or experience evidence",
+    "criteria-not-agreed": "(warning) the criteria set has no agreed_by",
+    "criteria-changed-after-agreement": "(warning) the criteria file changed in git after its agreed_on date",
+    "criteria-uncommitted": "(warning) the criteria file has uncommitted changes",
+    "stale-evidence": "(warning) evidence.as_of is older than --max-age days",
+    "no-as-of": "(warning) an open item has no evidence.as_of while the criteria read evidence",
+    "done-without-outcome": "(warning) a done item records no outcome",
+    "unknown-kpi": "(warning) an outcome names a KPI its value pool does not have",
+    "unknown-vote-item": "a vote names an item that does not exist",
+    "unknown-vote-criterion": "a vote names a criterion that is not a judgement criterion of the set",
+    "vote-not-allowed": "a vote's value is outside the criterion's allowed list",
+}

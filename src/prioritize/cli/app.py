@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from prioritize import __version__
-from prioritize.cli import rank
+from prioritize.cli import check, rank
 
 app = typer.Typer(
     name="prioritize",
@@ -38,6 +38,7 @@ def _global(
 
 
 app.command("rank")(rank.rank)
+app.command("check")(check.check)
 
 
 def main() -> None:

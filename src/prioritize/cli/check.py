@@ -1,0 +1,45 @@
+"""`prioritize check`: every problem in the workspace, located, for CI and pre-commit."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from prioritize.cli.common import guarded
+from prioritize.cli.options import CriteriaOption, OutputOption, WorkspaceOption
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    github = "github"
+    json = "json"
+
+
+@guarded
+def check(
+    workspace: WorkspaceOption = None,
+    criteria: CriteriaOption = None,
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="text, github (workflow annotations) or json.")] = CheckFormat.text,
+    output: OutputOption = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    max_age: Annotated[int, typer.Option("--max-age", min=1, help="Evidence older than this many days draws a warning.")] = 180,
+) -> None:
+    """Check the workspace for CI: exit 0 when clean, 1 on findings, 2 on usage errors."""
+    from datetime import date
+
+    from prioritize.cli.common import emit, err
+    from prioritize.render import findings as render
+    from prioritize.validation import repository_prefix, run_checks
+
+    result = run_checks(workspace, criteria, max_age_days=max_age, today=date.today())
+    if format == CheckFormat.github:
+        emit(render.to_github(result.findings, repository_prefix(result.root)), output)
+    elif format == CheckFormat.json:
+        emit(render.to_json(result.findings), output)
+    else:
+        emit(render.to_text(result.findings), output)
+    err(render.summary(result.findings, result.files))
+    if result.errors or (strict and result.findings):
+        raise typer.Exit(1)

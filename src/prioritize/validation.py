@@ -1,0 +1,109 @@
+"""What `check` runs: every rule over a workspace read from disk, each problem located."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from prioritize import checks, workspace as ws_module
+from prioritize.errors import Finding, PrioritizeError, sort_findings
+from prioritize.scoring import score
+from prioritize.workspace import CRITERIA_DIR, DiskSource, LoadedCriteria, Workspace
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    root: Path
+    findings: list[Finding]
+    files: int
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+def find_workspace(path: Path | None) -> Path:
+    if path is None:
+        return ws_module.find_root(Path.cwd())
+    if not (path / ws_module.BACKLOGS_DIR).is_dir():
+        raise PrioritizeError(message=f"no workspace: {path} holds no {ws_module.BACKLOGS_DIR}/ folder")
+    return path.resolve()
+
+
+def _criteria_files(ws: Workspace, chosen: LoadedCriteria | None) -> list[Finding]:
+    """Every criteria/ file must load, not only the chosen one: a broken set breaks someone's run."""
+    findings: list[Finding] = []
+    for rel in DiskSource(ws.root).list_yaml(CRITERIA_DIR):
+        if chosen is not None and chosen.source.path == rel:
+            continue
+        try:
+            ws_module.load_criteria(ws.root, Path(rel).stem, files=DiskSource(ws.root))
+        except PrioritizeError as exc:
+            findings.extend(exc.findings)
+    return findings
+
+
+def run_checks(path: Path | None, criteria: str | None, *, max_age_days: int, today: date) -> CheckResult:
+    """Every finding in the workspace, in file order; never stops at the first."""
+    root = find_workspace(path)
+    ws = ws_module.load(root)
+    findings = list(ws.findings)
+    loaded: LoadedCriteria | None = None
+    try:
+        loaded = ws_module.load_criteria(root, criteria, ws.settings)
+    except PrioritizeError as exc:
+        if not exc.findings:
+            raise
+        findings.extend(exc.findings)
+    findings.extend(_criteria_files(ws, loaded))
+    if loaded is not None:
+        ws.files[loaded.source.path] = loaded.source
+        criteria_set = loaded.criteria
+        problems = list(checks.criteria_problems(criteria_set, loaded.source.path))
+        frame = ws.items_frame(criteria_set.criteria)
+        scoring = score(frame, criteria_set, loaded.formula)
+        problems += checks.scoring_problems(scoring, criteria_set.method == "formula")
+        problems += checks.freshness_problems(ws.items, criteria_set, today, max_age_days)
+        problems += _optional_rules(ws, loaded)
+        findings.extend(ws.finding(p) for p in problems)
+        findings.extend(_governance(ws, loaded))
+    files = {*ws.files, *(f.location.path for f in findings)}
+    return CheckResult(root, sort_findings(list(dict.fromkeys(findings))), len(files))
+
+
+def _optional_rules(ws: Workspace, loaded: LoadedCriteria) -> list[checks.Problem]:
+    """Rules that live with the features they guard (outcomes, votes)."""
+    problems: list[checks.Problem] = []
+    try:
+        from prioritize.analysis.outcomes import outcome_problems
+    except ImportError:
+        pass
+    else:
+        problems += outcome_problems(ws.pools, ws.items)
+    try:
+        from prioritize.analysis.votes import vote_problems
+    except ImportError:
+        pass
+    else:
+        problems += vote_problems(ws.votes, ws.items, loaded.criteria)
+    return problems
+
+
+def _governance(ws: Workspace, loaded: LoadedCriteria) -> list[Finding]:
+    if loaded.builtin or loaded.criteria.agreed_on is None:
+        return []
+    try:
+        from prioritize.gitio import criteria_governance
+    except ImportError:
+        return []
+    return criteria_governance(ws.root, loaded.source.path, loaded.criteria.agreed_on)
+
+
+def repository_prefix(root: Path) -> str:
+    """The workspace's path inside its git repository ('' at the top or outside git), ending in '/'."""
+    for folder in (root, *root.parents):
+        if (folder / ".git").exists():
+            rel = root.relative_to(folder).as_posix()
+            return "" if rel == "." else rel + "/"
+    return ""
