@@ -10,7 +10,7 @@ from rich.text import Text
 from prioritize.models import CriteriaSet
 from prioritize.render.formats import Format, to_csv, to_json, to_markdown
 from prioritize.render.table import number, render_to_text, risk_text
-from prioritize.scoring import EFFORT, ID, POOL, RANK, RISK, SCORE, STATUS, TITLE, UNSCORED, VALUE, contribution_column
+from prioritize.scoring import EFFORT, ID, POOL, RANK, RISK, SCORE, TITLE, UNSCORED, VALUE, contribution_column
 
 TOP_CONTRIBUTIONS = 3
 
@@ -34,25 +34,24 @@ def top_contributions(row: pd.Series, criteria: CriteriaSet, limit: int = TOP_CO
     if criteria.method == "formula":
         return ", ".join(f"{cid} {v:g}" for cid, v in pairs)
     pairs.sort(key=lambda p: (-p[1], p[0]))
-    return ", ".join(f"{cid} {v:.1f}" for cid, v in pairs[:limit] if v > 0)
+    return ", ".join(f"{cid} {v:.0f}" for cid, v in pairs[:limit] if v > 0)
 
 
 def rank_table(frame: pd.DataFrame, criteria: CriteriaSet, name: str, unit: str) -> RenderableType:
     scored = int(frame[RANK].notna().sum())
     table = Table(
         title=f"Ranked backlog: {scored} item{'s' if scored != 1 else ''}",
-        caption=criteria_caption(criteria, name),
+        caption=f"{criteria_caption(criteria, name)}. Effort in {unit}.",
         caption_justify="left",
         show_lines=False,
         header_style="bold",
     )
     table.add_column("Rank", justify="right")
     table.add_column("ID", no_wrap=True)
-    table.add_column("Title", ratio=3, overflow="fold")
-    table.add_column("Pool", overflow="fold")
-    table.add_column("Status")
+    table.add_column("Title", ratio=3, overflow="fold", min_width=16)
+    table.add_column("Pool", no_wrap=True, overflow="ellipsis", max_width=16)
     table.add_column("Risk")
-    table.add_column(f"Effort ({unit})", justify="right")
+    table.add_column("Effort", justify="right")
     table.add_column("Value", justify="right")
     table.add_column("Score", justify="right")
     table.add_column("Value comes from" if criteria.method == "weighted" else "Formula inputs", ratio=2, overflow="fold")
@@ -63,7 +62,6 @@ def rank_table(frame: pd.DataFrame, criteria: CriteriaSet, name: str, unit: str)
             row[ID],
             row[TITLE],
             row[POOL],
-            row[STATUS],
             risk_text(row[RISK]),
             number(row[EFFORT], 1),
             number(row[VALUE], 1),
