@@ -10,9 +10,19 @@ from prioritize.models import EVIDENCE_KINDS, CriteriaSet, Item, ValuePool, did_
 from prioritize.scoring import Scoring
 
 
-def reference_problems(pools: Sequence[ValuePool], items: Sequence[Item]) -> Iterator[Problem]:
-    """Unknown pools and dependencies, dependencies on dropped items, and dependency cycles."""
-    pool_ids = {p.id for p in pools}
+def reference_problems(
+    pools: Sequence[ValuePool],
+    items: Sequence[Item],
+    *,
+    extra_pools: set[str] | frozenset[str] = frozenset(),
+    extra_items: set[str] | frozenset[str] = frozenset(),
+) -> Iterator[Problem]:
+    """Unknown pools and dependencies, dependencies on dropped items, and dependency cycles.
+
+    `extra_pools` and `extra_items` are ids defined by entries that failed validation: they
+    exist, so naming them is not a broken reference.
+    """
+    pool_ids = {p.id for p in pools} | set(extra_pools)
     by_id = {i.id: i for i in items}
     for item in items:
         if item.pool not in pool_ids:
@@ -22,6 +32,8 @@ def reference_problems(pools: Sequence[ValuePool], items: Sequence[Item]) -> Ite
             )
         for index, dep in enumerate(item.depends_on):
             target = by_id.get(dep)
+            if target is None and dep in extra_items:
+                continue
             if target is None:
                 yield Problem(
                     "unknown-dependency", "error", Ref("item", item.id, ("depends_on", index)),

@@ -68,7 +68,7 @@ def run_checks(path: Path | None, criteria: str | None, *, max_age_days: int, to
         problems += _optional_rules(ws, loaded)
         findings.extend(ws.finding(p) for p in problems)
         findings.extend(_governance(ws, loaded))
-    files = {*ws.files, *(f.location.path for f in findings)}
+    files = {p for p in (*ws.files, *(f.location.path for f in findings)) if not p.startswith("<")}
     return CheckResult(root, sort_findings(list(dict.fromkeys(findings))), len(files))
 
 

@@ -234,7 +234,9 @@ def validation_findings(
                 code, message = "invalid-value", f"{name} {_describe(value)} may hold only letters, digits, . _ - (and start with a letter or digit)"
             else:
                 text = str(error["msg"]).removeprefix("Value error, ")
-                code, message = "invalid-value", f"{name}: {text[0].lower()}{text[1:]}" if text else f"{name} is invalid"
+                text = text[:1].lower() + text[1:]
+                joiner = " " if text.startswith("must") else ": "
+                code, message = "invalid-value", f"{name}{joiner}{text}" if text else f"{name} is invalid"
         if path in seen and kind != "extra_forbidden":
             continue
         seen.add(path)
@@ -370,6 +372,8 @@ class Workspace:
     files: dict[str, SourceFile] = field(default_factory=dict)
     votes: list[tuple[Votes, SourceFile]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # (kind, id) of entries that failed validation: known for references, never scored.
+    invalid_ids: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def errors(self) -> list[Finding]:
@@ -460,61 +464,82 @@ def _add_backlog(ws: Workspace, source: SourceFile) -> None:
         item = validate(Item, source, ws.findings)
         if item is not None:
             _add_item(ws, item, data, Origin(source, ()))
+        else:
+            _register_invalid(ws, "item", data, Origin(source, ()))
         return
     backlog = validate(BacklogFile, source, ws.findings)
     if backlog is not None:
         pools, items = list(enumerate(backlog.value_pools)), list(enumerate(backlog.items))
     else:
-        # Keep what is valid so that later checks still see the rest of the file.
-        pools, items = _salvage(data)
+        pools, items = _salvage(ws, source)
     for index, pool in pools:
         _add_pool(ws, pool, Origin(source, ("value_pools", index)))
     for index, item in items:
         _add_item(ws, item, data["items"][index], Origin(source, ("items", index)))
 
 
-def _salvage(data: dict[str, Any]) -> tuple[list[tuple[int, ValuePool]], list[tuple[int, Item]]]:
-    def valid(model: type[M], key: str) -> list[tuple[int, M]]:
-        entries = data.get(key)
+def _salvage(
+    ws: Workspace, source: SourceFile
+) -> tuple[list[tuple[int, ValuePool]], list[tuple[int, Item]]]:
+    """The valid pools and items of a file that failed validation.
+
+    The ids of invalid entries are still registered, so that one typo does not cascade into
+    "unknown pool" or "unknown dependency" findings elsewhere.
+    """
+
+    def valid(model: type[M], key: str, kind: str) -> list[tuple[int, M]]:
+        entries = source.data.get(key)
         found: list[tuple[int, M]] = []
         for index, raw in enumerate(entries if isinstance(entries, list) else []):
             try:
                 found.append((index, model.model_validate(raw)))
             except ValidationError:
-                pass
+                _register_invalid(ws, kind, raw, Origin(source, (key, index)))
         return found
 
-    return valid(ValuePool, "value_pools"), valid(Item, "items")
+    return valid(ValuePool, "value_pools", "pool"), valid(Item, "items", "item")
+
+
+def _register_invalid(ws: Workspace, kind: str, raw: Any, origin: Origin) -> None:
+    raw_id = raw.get("id") if isinstance(raw, dict) else None
+    if isinstance(raw_id, int | str) and not isinstance(raw_id, bool):
+        if not _claim_id(ws, kind, str(raw_id), origin):
+            return
+        ws.invalid_ids.add((kind, str(raw_id)))
+
+
+def _claim_id(ws: Workspace, kind: str, entry_id: str, origin: Origin) -> bool:
+    """Record where an id is defined; a second definition is a duplicate-id finding."""
+    key = (kind, entry_id)
+    first = ws.origins.get(key)
+    if first is None:
+        ws.origins[key] = origin
+        return True
+    what = "value pool" if kind == "pool" else "item"
+    ws.findings.append(
+        Finding(
+            "duplicate-id", "error", origin.file.locate((*origin.path, "id")),
+            f'{what} id "{entry_id}" is already used at {first.file.locate((*first.path, "id"))}; ids must be unique',
+        )
+    )
+    return False
 
 
 def _add_pool(ws: Workspace, pool: ValuePool, origin: Origin) -> None:
-    key = ("pool", pool.id)
-    if key in ws.origins:
-        first = ws.origins[key]
-        ws.findings.append(
-            Finding("duplicate-id", "error", origin.file.locate((*origin.path, "id")),
-                    f'value pool id "{pool.id}" is already used at {first.file.locate((*first.path, "id"))}; ids must be unique')
-        )
-        return
-    ws.origins[key] = origin
-    ws.pools.append(pool)
+    if _claim_id(ws, "pool", pool.id, origin):
+        ws.pools.append(pool)
 
 
 def _add_item(ws: Workspace, item: Item, raw: dict[str, Any], origin: Origin) -> None:
-    key = ("item", item.id)
-    if key in ws.origins:
-        first = ws.origins[key]
-        ws.findings.append(
-            Finding("duplicate-id", "error", origin.file.locate((*origin.path, "id")),
-                    f'item id "{item.id}" is already used at {first.file.locate((*first.path, "id"))}; ids must be unique')
-        )
-        return
-    ws.origins[key] = origin
-    ws.items.append(item)
-    ws.raw_items.append(raw)
+    if _claim_id(ws, "item", item.id, origin):
+        ws.items.append(item)
+        ws.raw_items.append(raw)
 
 
 def _check_references(ws: Workspace) -> None:
     from prioritize.checks import reference_problems
 
-    ws.findings.extend(ws.finding(p) for p in reference_problems(ws.pools, ws.items))
+    known = {entry_id for kind, entry_id in ws.invalid_ids if kind == "pool"}
+    known_items = {entry_id for kind, entry_id in ws.invalid_ids if kind == "item"}
+    problems = reference_problems(ws.pools, ws.items, extra_pools=known, extra_items=known_items)
+    ws.findings.extend(ws.finding(p) for p in problems)
