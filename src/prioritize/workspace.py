@@ -290,16 +290,15 @@ def load_criteria(
     """
     name = choice or (settings.criteria if settings else None) or "default"
     findings: list[Finding] = []
-    if Path(name).is_file() and (files is None or isinstance(files, DiskSource)):
-        source = _read(DiskSource(Path.cwd()), str(Path(name).resolve()), findings)
+    path = _criteria_path(root, name) if files is None or isinstance(files, DiskSource) else None
+    if path is not None:
+        source = _read(DiskSource(path.parent), path.name, findings)
         if source is not None:
-            source.path = _relative(Path(name), root)
-        return _criteria_from(source, findings, Path(name).stem, builtin=False)
+            source.path = _relative(path, root)
+        return _criteria_from(source, findings, path.stem, builtin=False)
     workspace_files = files or (DiskSource(root) if root is not None else None)
-    if workspace_files is not None:
+    if workspace_files is not None and Path(name).name == name:
         for rel in (f"{CRITERIA_DIR}/{name}.yaml", f"{CRITERIA_DIR}/{name}.yml"):
-            if "/" in name or "\\" in name:
-                break
             source = _read(workspace_files, rel, findings)
             if source is not None or findings:
                 return _criteria_from(source, findings, name, builtin=False)
@@ -313,6 +312,17 @@ def load_criteria(
         message=f'no criteria set "{name}"{did_you_mean(name, known)}: give a file path, the name of a file in '
         f"{CRITERIA_DIR}/, or a built-in preset ({', '.join(PRESETS)})"
     )
+
+
+def _criteria_path(root: Path | None, name: str) -> Path | None:
+    """A criteria file named by path: from the current folder (the option) or the workspace (settings)."""
+    candidate = Path(name)
+    bases = [Path.cwd()] + ([root] if root is not None else [])
+    for base in bases:
+        path = candidate if candidate.is_absolute() else base / candidate
+        if path.is_file():
+            return path
+    return None
 
 
 def _relative(path: Path, root: Path | None) -> str:
