@@ -37,7 +37,7 @@ def reference_problems(
             if target is None:
                 yield Problem(
                     "unknown-dependency", "error", Ref("item", item.id, ("depends_on", index)),
-                    f'depends on "{dep}", which is not an item of this workspace{did_you_mean(dep, by_id)}',
+                    f'depends on "{dep}", which is not an item of this workspace{did_you_mean(dep, by_id.keys() - {item.id})}',
                 )
             elif dep == item.id:
                 yield Problem("dependency-cycle", "error", Ref("item", item.id, ("depends_on", index)), "an item cannot depend on itself")
@@ -117,7 +117,7 @@ def scoring_problems(scoring: Scoring, formula_set: bool) -> Iterator[Problem]:
         for criterion in scoring.missing.get(item_id, []):
             yield Problem(
                 "unscored", "error", Ref("item", item_id, tuple(criterion.source_path.split("."))),
-                f"{item_id} is unscored: it has no {criterion.id} ({criterion.label}); add {criterion.source_path}",
+                f"{item_id} is unscored: it has no {criterion.id}{f' ({criterion.name})' if criterion.name else ''}; add {criterion.source_path}",
             )
         reasons = str(row.unscored)
         if "no effort" in reasons:

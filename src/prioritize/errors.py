@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Literal
@@ -93,9 +95,15 @@ class PrioritizeError(Exception):
         return self.message or "\n".join(str(f) for f in self.findings)
 
 
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A ' (did you mean "x"?)' hint for a misspelt name, or '' when nothing is close."""
+    close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     """Findings in file order: path, line, column, then code."""
     return sorted(findings, key=lambda f: (f.location, f.code, f.message))
 
 
-__all__ = ["ExitCode", "Finding", "Location", "PrioritizeError", "Problem", "Ref", "Severity", "sort_findings"]
+__all__ = ["ExitCode", "Finding", "Location", "PrioritizeError", "Problem", "Ref", "Severity", "did_you_mean", "sort_findings"]

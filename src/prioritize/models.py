@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     AfterValidator,
+    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -19,6 +18,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from prioritize.errors import did_you_mean
 
 Status = Literal["proposed", "ready", "in-progress", "done", "dropped"]
 Risk = Literal["low", "medium", "high"]
@@ -68,12 +69,6 @@ def _positive_finite(value: float) -> float:
 
 FiniteNumber = Annotated[Number, AfterValidator(_finite)]
 PositiveNumber = Annotated[Number, AfterValidator(_positive_finite)]
-
-
-def did_you_mean(word: str, candidates: list[str] | tuple[str, ...] | set[str]) -> str:
-    """A ' (did you mean "x"?)' hint for a misspelt name, or '' when nothing is close."""
-    close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
 
 
 class Model(BaseModel):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -81,7 +82,14 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _describe(value: Any) -> str:
-    return f'"{value}"' if isinstance(value, str) else repr(value)
+    # As the YAML file spells the value, not as Python reprs it (True, datetime.date(...)).
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    return repr(value)
 
 
 def _inputs(criterion: Criterion, raw: pd.Series, ids: pd.Series) -> tuple[np.ndarray, list[Problem]]:

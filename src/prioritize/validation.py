@@ -68,7 +68,12 @@ def run_checks(path: Path | None, criteria: str | None, *, max_age_days: int, to
         problems += _optional_rules(ws, loaded)
         findings.extend(ws.finding(p) for p in problems)
         findings.extend(_governance(ws, loaded))
-    files = {p for p in (*ws.files, *(f.location.path for f in findings)) if not p.startswith("<")}
+    # Every file read counts, empty ones too (they hold no data, so ws.files leaves them out).
+    on_disk = DiskSource(root)
+    read = [rel for folder in (ws_module.BACKLOGS_DIR, CRITERIA_DIR, ws_module.VOTES_DIR) for rel in on_disk.list_yaml(folder)]
+    if (root / ws_module.SETTINGS_FILE).is_file():
+        read.append(ws_module.SETTINGS_FILE)
+    files = {p for p in (*read, *ws.files, *(f.location.path for f in findings)) if not p.startswith("<")}
     return CheckResult(root, sort_findings(list(dict.fromkeys(findings))), len(files))
 
 

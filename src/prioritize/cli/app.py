@@ -8,6 +8,10 @@ import typer
 
 from prioritize import __version__
 from prioritize.cli import check, rank
+from prioritize.cli import explain, sensitivity, votes
+from prioritize.cli import ttv
+from prioritize.cli import coverage, outcomes, pools
+from prioritize.cli import diff, import_, init
 
 app = typer.Typer(
     name="prioritize",
@@ -38,7 +42,17 @@ def _global(
 
 
 app.command("rank")(rank.rank)
+app.command("ttv")(ttv.ttv)
 app.command("check")(check.check)
+app.command("pools")(pools.pools)
+app.command("outcomes")(outcomes.outcomes)
+app.command("coverage")(coverage.coverage)
+app.command("explain")(explain.explain)
+app.command("sensitivity")(sensitivity.sensitivity)
+app.command("votes")(votes.votes)
+app.command("diff")(diff.diff)
+app.command("import")(import_.import_)
+app.command("init")(init.init)
 
 
 def main() -> None:

@@ -8,16 +8,15 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
 
-from prioritize import workspace as ws_module
-from prioritize.models import did_you_mean
-from prioritize.errors import ExitCode, Finding, PrioritizeError, sort_findings
-from prioritize.scoring import Scoring, score
-from prioritize.workspace import LoadedCriteria, Workspace
-from prioritize.yamlio import atomic_write
+from prioritize.errors import ExitCode, Finding, PrioritizeError, Ref, did_you_mean, sort_findings
+
+if TYPE_CHECKING:  # the heavy modules load inside the functions: --help stays fast
+    from prioritize.scoring import Scoring
+    from prioritize.workspace import LoadedCriteria, Workspace
 
 P = ParamSpec("P")
 DEBUG = {"on": False}  # set by the global --debug option
@@ -54,7 +53,7 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
         except KeyboardInterrupt:
             err("prioritize: interrupted")
             raise typer.Exit(130) from None
-        except Exception as exc:  # noqa: BLE001 - the boundary: never a traceback, never exit 1
+        except Exception as exc:
             if DEBUG["on"]:
                 traceback.print_exc()
             err(f"prioritize: internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
@@ -74,6 +73,8 @@ class Scored:
 
 def open_workspace(path: Path | None) -> Workspace:
     """Find and read the workspace; refuse it (exit 2) when it has errors."""
+    from prioritize import workspace as ws_module
+
     if path is None:
         root = ws_module.find_root(Path.cwd())
     elif (path / ws_module.BACKLOGS_DIR).is_dir():
@@ -96,6 +97,9 @@ def progress_callback() -> Callable[[int, int], None] | None:
 
 def load_scored(path: Path | None, criteria: str | None) -> Scored:
     """Read the workspace, choose the criteria and score; exit 2 on values that cannot be scored."""
+    from prioritize import workspace as ws_module
+    from prioritize.scoring import score
+
     workspace = open_workspace(path)
     loaded = ws_module.load_criteria(workspace.root, criteria, workspace.settings)
     scoring = score(workspace.items_frame(loaded.criteria.criteria), loaded.criteria, loaded.formula)
@@ -107,9 +111,9 @@ def load_scored(path: Path | None, criteria: str | None) -> Scored:
 def warn_unscored(scored: Scored) -> None:
     """Name each unscored item on stderr with what it lacks and where that value would go."""
     for row in scored.scoring.unscored.itertuples(index=False):
-        item_id = getattr(row, "id")
-        location = scored.workspace.locate(ws_module.Ref("item", item_id))
-        err(f"{location}: warning: {item_id} is unscored: {getattr(row, 'unscored')}")
+        item_id = row.id
+        location = scored.workspace.locate(Ref("item", item_id))
+        err(f"{location}: warning: {item_id} is unscored: {row.unscored}")
 
 
 def check_pool(workspace: Workspace, pool: str | None) -> str | None:
@@ -126,6 +130,8 @@ def emit(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
+        from prioritize.yamlio import atomic_write
+
         try:
             atomic_write(output, text.encode("utf-8"))
         except OSError as exc:

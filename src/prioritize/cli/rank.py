@@ -33,7 +33,7 @@ def rank(
     """Rank the backlog by the agreed criteria: highest score first."""
     from prioritize.cli.common import check_pool, emit, load_scored, stdout_is_terminal, warn_unscored
     from prioritize.render.rank import render_ranking
-    from prioritize.scoring import ranking_rows
+    from prioritize.scoring import ID, UNSCORED, ranking_rows
 
     scored = load_scored(workspace, criteria)
     warn_unscored(scored)
@@ -45,5 +45,8 @@ def rank(
         include_unscored=include_unscored,
     )
     loaded, unit = scored.criteria, scored.workspace.settings.unit
-    text = render_ranking(rows, loaded.criteria, loaded.name, unit, format.value, color=stdout_is_terminal(output))
+    unscored = scored.scoring.unscored
+    reasons = dict(zip(unscored[ID], unscored[UNSCORED], strict=True))
+    color = stdout_is_terminal(output)
+    text = render_ranking(rows, loaded.criteria, loaded.name, unit, format.value, color=color, reasons=reasons)
     emit(text, output)

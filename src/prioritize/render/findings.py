@@ -27,7 +27,14 @@ def summary(findings: Sequence[Finding], files: int) -> str:
 
 
 def to_text(findings: Sequence[Finding]) -> str:
-    return "".join(f"{f}\n" for f in findings)
+    """One `path:line:col: CODE message` line per finding; a line break in a message is escaped."""
+    return "".join(f"{_one_line(str(f))}\n" for f in findings)
+
+
+def _one_line(text: str) -> str:
+    # A message quoting the file (a key holding a line break) must not split into a second,
+    # fake finding line: line-oriented tools read one finding per line.
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _escape_data(text: str) -> str:

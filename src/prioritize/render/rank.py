@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 from rich.console import RenderableType
 from rich.table import Table
@@ -10,7 +12,7 @@ from rich.text import Text
 from prioritize.models import CriteriaSet
 from prioritize.render.formats import Format, to_csv, to_json, to_markdown
 from prioritize.render.table import number, render_to_text, risk_text
-from prioritize.scoring import EFFORT, ID, POOL, RANK, RISK, SCORE, TITLE, UNSCORED, VALUE, contribution_column
+from prioritize.scoring import EFFORT, ID, POOL, RANK, RISK, SCORE, TITLE, VALUE, contribution_column
 
 TOP_CONTRIBUTIONS = 3
 
@@ -37,7 +39,9 @@ def top_contributions(row: pd.Series, criteria: CriteriaSet, limit: int = TOP_CO
     return ", ".join(f"{cid} {v:.0f}" for cid, v in pairs[:limit] if v > 0)
 
 
-def rank_table(frame: pd.DataFrame, criteria: CriteriaSet, name: str, unit: str) -> RenderableType:
+def rank_table(
+    frame: pd.DataFrame, criteria: CriteriaSet, name: str, unit: str, reasons: Mapping[str, str] | None = None
+) -> RenderableType:
     scored = int(frame[RANK].notna().sum())
     table = Table(
         title=f"Ranked backlog: {scored} item{'s' if scored != 1 else ''}",
@@ -66,13 +70,25 @@ def rank_table(frame: pd.DataFrame, criteria: CriteriaSet, name: str, unit: str)
             number(row[EFFORT], 1),
             number(row[VALUE], 1),
             number(row[SCORE], 2),
-            Text(f"unscored: {row[UNSCORED]}", style="dim") if unscored else top_contributions(row, criteria),
+            Text(f"unscored: {(reasons or {}).get(row[ID], '')}", style="dim") if unscored else top_contributions(row, criteria),
         )
     return table
 
 
-def render_ranking(frame: pd.DataFrame, criteria: CriteriaSet, name: str, unit: str, fmt: str, *, color: bool) -> str:
-    """The rows of `rank` in one format (see scoring.ranking_rows for the columns)."""
+def render_ranking(
+    frame: pd.DataFrame,
+    criteria: CriteriaSet,
+    name: str,
+    unit: str,
+    fmt: str,
+    *,
+    color: bool,
+    reasons: Mapping[str, str] | None = None,
+) -> str:
+    """The rows of `rank` in one format (see scoring.ranking_rows for the columns).
+
+    `reasons` says per unscored item id why it is unscored, for the table.
+    """
     if fmt == Format.csv:
         return to_csv(frame)
     if fmt == Format.json:
@@ -80,4 +96,4 @@ def render_ranking(frame: pd.DataFrame, criteria: CriteriaSet, name: str, unit: 
     if fmt == Format.markdown:
         caption = criteria_caption(criteria, name)
         return to_markdown(frame) + f"\n{caption}\n"
-    return render_to_text([rank_table(frame, criteria, name, unit)], color=color)
+    return render_to_text([rank_table(frame, criteria, name, unit, reasons)], color=color)

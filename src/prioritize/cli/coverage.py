@@ -1,0 +1,48 @@
+"""`prioritize coverage`: which personas the top of the backlog serves and which it leaves out."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from prioritize.cli.common import guarded
+from prioritize.cli.options import (
+    CriteriaOption,
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    WorkspaceOption,
+)
+
+
+@guarded
+def coverage(
+    workspace: WorkspaceOption = None,
+    criteria: CriteriaOption = None,
+    format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    top: Annotated[
+        int, typer.Option("--top", "-n", min=1, help="How many ranked items count as the top.")
+    ] = 10,
+) -> None:
+    """Personas the top N of the ranked backlog serves, and the best item for each it leaves out."""
+    from prioritize.analysis.coverage import coverage_rows, persona_rows
+    from prioritize.cli.common import emit, load_scored, stdout_is_terminal, warn_unscored
+    from prioritize.render.coverage import render_coverage
+    from prioritize.render.rank import criteria_caption
+
+    scored = load_scored(workspace, criteria)
+    warn_unscored(scored)
+    rows = coverage_rows(scored.scoring.frame, persona_rows(scored.workspace.items), top)
+    caption = criteria_caption(scored.criteria.criteria, scored.criteria.name)
+    ranked = len(scored.scoring.ranked)
+    text = render_coverage(
+        rows,
+        format.value,
+        top=top,
+        ranked=ranked,
+        caption=caption,
+        color=stdout_is_terminal(output),
+    )
+    emit(text, output)

@@ -1,0 +1,105 @@
+"""`prioritize diff [REV]`: how the ranking moved between a git revision and the working tree."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from prioritize.cli.common import guarded
+from prioritize.cli.options import CriteriaOption, FormatOption, OutputFormat, OutputOption, WorkspaceOption
+
+if TYPE_CHECKING:
+    from prioritize.cli.common import Scored
+    from prioritize.errors import PrioritizeError
+    from prioritize.gitio import GitSource
+    from prioritize.scoring import Scoring
+    from prioritize.workspace import LoadedCriteria
+
+
+@guarded
+def diff(
+    rev: Annotated[str, typer.Argument(help="The git revision to compare with: a commit, branch or tag.")] = "HEAD",
+    workspace: WorkspaceOption = None,
+    criteria: CriteriaOption = None,
+    format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    all_rows: Annotated[bool, typer.Option("--all", "-a", help="Also list the items whose rank stayed the same.")] = False,
+) -> None:
+    """Show how the ranking moved between a git revision (default HEAD) and the working tree."""
+    from prioritize import diffing, gitio
+    from prioritize.cli.common import emit, err, load_scored, stdout_is_terminal, warn_unscored
+    from prioritize.render.diff import render_diff
+    from prioritize.render.rank import criteria_caption
+
+    new = load_scored(workspace, criteria)
+    warn_unscored(new)
+    git = _git_source(new.workspace.root, rev)
+    old_scoring, old_criteria = _scored_at(git, new, criteria)
+    rows = diffing.ranking_diff(old_scoring, new.scoring)
+    changes = diffing.criteria_changes(old_criteria.criteria, new.criteria.criteria)
+    notes = [f"criteria changed since {git.revision.label}: {'; '.join(changes)}"] if changes else []
+    if format != OutputFormat.markdown:
+        for note in notes:
+            err(note)
+    caption = criteria_caption(new.criteria.criteria, new.criteria.name)
+    text = render_diff(
+        diffing.moved(rows, include_same=all_rows), diffing.change_counts(rows), git.revision.label, format.value,
+        caption=caption, notes=notes, color=stdout_is_terminal(output),
+    )  # fmt: skip
+    emit(text, output)
+
+
+def _git_source(root: Path, rev: str) -> GitSource:
+    from prioritize import gitio
+
+    repo = gitio.require_repository(root)
+    return gitio.GitSource(repo, gitio.resolve(repo, rev))
+
+
+def _scored_at(git: GitSource, new: Scored, choice: str | None) -> tuple[Scoring, LoadedCriteria]:
+    """The workspace at the revision scored by the same criteria set as the working tree.
+
+    The set is read as it was at the revision: criteria/NAME.yaml there, else the built-in
+    preset NAME; a set given as a file path is that file at the revision (a file outside the
+    repository has no past, so it scores both sides). Problems at the
+    revision are refused like problems in the working tree, located as REV:path:line:col.
+    """
+    from prioritize import gitio
+    from prioritize import workspace as ws_module
+    from prioritize.errors import PrioritizeError
+    from prioritize.scoring import score
+
+    label = git.revision.label
+    try:
+        old = ws_module.load(new.workspace.root, files=git)
+        old.raise_for_errors()
+        in_repo = gitio.repo_path(git.repo, Path(choice)) if choice is not None and Path(choice).is_file() else None
+        if choice is not None and Path(choice).is_file() and in_repo is None:
+            loaded = new.criteria  # a file outside the repository has no past: the same set on both sides
+        elif in_repo is not None:
+            data = git.show(in_repo)
+            if data is None:
+                raise PrioritizeError(message=f"criteria file {choice} did not exist yet")
+            rel = f"{ws_module.CRITERIA_DIR}/{new.criteria.name}.yaml"
+            loaded = ws_module.load_criteria(old.root, new.criteria.name, files=gitio.OneFile(rel, data))
+        else:
+            loaded = ws_module.load_criteria(old.root, new.criteria.name, files=git)
+        scoring = score(old.items_frame(loaded.criteria.criteria), loaded.criteria, loaded.formula)
+        if scoring.problems:
+            raise PrioritizeError([old.finding(p) for p in scoring.problems])
+    except PrioritizeError as exc:
+        raise _at_revision(exc, label) from None
+    return scoring, loaded
+
+
+def _at_revision(exc: PrioritizeError, label: str) -> PrioritizeError:
+    """The same problems, each path prefixed with the revision (git's REV:path notation)."""
+    from prioritize.errors import PrioritizeError
+
+    short = label.rsplit("(", 1)[-1].rstrip(")")
+    findings = [replace(f, location=replace(f.location, path=f"{short}:{f.location.path}")) for f in exc.findings]
+    message = f"at {label}: {exc.message}" if exc.message else ""
+    return PrioritizeError(findings, message)

@@ -1,0 +1,76 @@
+"""`prioritize outcomes`: delivered items, predicted value and effort against what was measured."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from prioritize.cli.common import guarded
+from prioritize.cli.options import (
+    CriteriaOption,
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    WorkspaceOption,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from prioritize.scoring import Scoring
+    from prioritize.workspace import Workspace
+
+
+@guarded
+def outcomes(
+    workspace: WorkspaceOption = None,
+    criteria: CriteriaOption = None,
+    format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="Only the summary per pool and overall.")
+    ] = False,
+) -> None:
+    """Delivered items: predicted value, rank and effort against actual effort and KPI movement."""
+    from prioritize.analysis.outcomes import outcome_rows, outcome_summary, predicted
+    from prioritize.cli.common import emit, load_scored, stdout_is_terminal, warn_unscored
+    from prioritize.render.outcomes import render_outcomes
+    from prioritize.render.rank import criteria_caption
+
+    scored = load_scored(workspace, criteria)
+    warn_unscored(scored)
+    ws, loaded = scored.workspace, scored.criteria
+    prediction = predicted(
+        ws.items_frame(loaded.criteria.criteria), loaded.criteria, loaded.formula
+    )
+    rows = outcome_rows(ws.pools, ws.items, prediction.frame)
+    _warn_unpredicted(ws, prediction, rows)
+    caption = criteria_caption(loaded.criteria, loaded.name)
+    text = render_outcomes(
+        rows,
+        outcome_summary(rows),
+        format.value,
+        caption=caption,
+        color=stdout_is_terminal(output),
+        summary_only=summary,
+    )
+    emit(text, output)
+
+
+def _warn_unpredicted(ws: Workspace, prediction: Scoring, rows: pd.DataFrame) -> None:
+    """Name on stderr each delivered item the criteria cannot score, and the values that stop them."""
+    from prioritize.analysis.outcomes import PREDICTED_VALUE
+    from prioritize.cli.common import err
+    from prioritize.errors import Ref
+    from prioritize.scoring import ID, UNSCORED
+
+    reasons = prediction.frame.set_index(ID)[UNSCORED]
+    shown = set(rows[ID])
+    for problem in prediction.problems:
+        if problem.ref.id in shown:
+            err(f"{ws.locate(problem.ref)}: warning: {problem.code} {problem.message}")
+    for item_id in rows.loc[rows[PREDICTED_VALUE].isna(), ID]:
+        err(
+            f"{ws.locate(Ref('item', item_id))}: warning: {item_id} has no predicted value: {reasons.get(item_id)}"
+        )

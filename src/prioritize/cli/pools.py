@@ -1,0 +1,49 @@
+"""`prioritize pools`: value pools with their open items, value, effort, top item and KPI progress."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from prioritize.cli.common import guarded
+from prioritize.cli.options import (
+    CriteriaOption,
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    WorkspaceOption,
+)
+
+
+@guarded
+def pools(
+    workspace: WorkspaceOption = None,
+    criteria: CriteriaOption = None,
+    format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    kpis: Annotated[
+        bool, typer.Option("--kpis", help="One row per KPI instead of one per pool.")
+    ] = False,
+) -> None:
+    """Value pools: open items, value, effort, the top item, and how far each KPI has come."""
+    from prioritize.analysis.pools import kpi_rows, pool_rows
+    from prioritize.cli.common import emit, load_scored, stdout_is_terminal, warn_unscored
+    from prioritize.render.pools import render_pools
+    from prioritize.render.rank import criteria_caption
+
+    scored = load_scored(workspace, criteria)
+    warn_unscored(scored)
+    kpi_frame = kpi_rows(scored.workspace.pools)
+    pool_frame = pool_rows(scored.workspace.pools, scored.scoring.frame, kpi_frame)
+    caption = criteria_caption(scored.criteria.criteria, scored.criteria.name)
+    text = render_pools(
+        pool_frame,
+        kpi_frame,
+        format.value,
+        unit=scored.workspace.settings.unit,
+        caption=caption,
+        color=stdout_is_terminal(output),
+        by_kpi=kpis,
+    )
+    emit(text, output)

@@ -1,0 +1,96 @@
+"""`prioritize ttv`: the time-to-value report, when each item and each value pool delivers value."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from prioritize.cli.common import guarded
+from prioritize.cli.options import CriteriaOption, OutputFormat, OutputOption, WorkspaceOption
+
+
+class Order(StrEnum):
+    score = "score"
+    listed = "listed"
+    value = "value"
+    cd3 = "cd3"
+
+
+@guarded
+def ttv(
+    workspace: WorkspaceOption = None,
+    criteria: CriteriaOption = None,
+    format: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format; csv holds the schedule only, json and markdown everything.",
+        ),
+    ] = OutputFormat.table,
+    output: OutputOption = None,
+    order: Annotated[
+        Order,
+        typer.Option(
+            "--order",
+            help="score: the ranking; listed: file order; value: highest value first; "
+            "cd3: highest value per week of effort first.",
+        ),
+    ] = Order.score,
+    low_risk_first: Annotated[
+        bool,
+        typer.Option(
+            "--low-risk-first",
+            help="Low-risk items (internal, then public) ahead of the rest, to build trust.",
+        ),
+    ] = False,
+    capacity: Annotated[
+        float | None,
+        typer.Option(
+            "--capacity",
+            help="Effort units one team completes in a week (default: prioritize.yaml capacity.per_week).",
+        ),
+    ] = None,
+    teams: Annotated[
+        int | None,
+        typer.Option(
+            "--teams",
+            min=1,
+            help="Teams working in parallel (default: prioritize.yaml capacity.teams, else 1).",
+        ),
+    ] = None,
+    start: Annotated[
+        datetime | None,
+        typer.Option(
+            "--start",
+            formats=["%Y-%m-%d"],
+            help="First day of the schedule (default: prioritize.yaml start, else next Monday).",
+        ),
+    ] = None,
+) -> None:
+    """Time to value: schedule the open items on the teams and show when value arrives, per item and pool.
+
+    Unscored items, items without an effort and the items that depend on them are left out, each
+    named on stderr. CSV holds the schedule only; JSON and Markdown also the summary and comparison.
+    """
+    from datetime import date
+
+    from prioritize import scheduling
+    from prioritize.cli.common import emit, err, load_scored, stdout_is_terminal, warn_unscored
+    from prioritize.render.ttv import render_ttv
+
+    scored = load_scored(workspace, criteria)
+    settings = scored.workspace.settings
+    start_day = start.date() if start else None
+    plan = scheduling.resources(
+        settings, per_week=capacity, teams=teams, start=start_day, today=date.today()
+    )
+    warn_unscored(scored)
+    candidates = scheduling.candidates(scored.scoring.frame, scored.workspace.items)
+    for problem in candidates.left_out:
+        err(f"{scored.workspace.locate(problem.ref)}: warning: {problem.message}")
+    report = scheduling.time_to_value(candidates, order.value, plan, low_risk_first=low_risk_first)
+    emit(render_ttv(report, format.value, settings.unit, color=stdout_is_terminal(output)), output)

@@ -1,0 +1,299 @@
+"""Git plumbing: a workspace as it was at a revision, and the history of its criteria files.
+
+Everything goes through `git -C DIR ...` subprocesses: nothing here checks anything out or
+touches the working tree or the index (`GIT_OPTIONAL_LOCKS=0` keeps even `git status` from
+refreshing the index). Failures become PrioritizeError with git's own words.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from prioritize.errors import Finding, Location, PrioritizeError
+from prioritize.workspace import BACKLOGS_DIR, CRITERIA_DIR, SETTINGS_FILE, VOTES_DIR, SourceFile, is_yaml
+
+# Read-only plumbing: never take the index lock, never prompt for credentials.
+_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
+_SYMLINK_MODE = "120000"
+
+
+def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run `git -C cwd ARGS` and return what it did; git missing is a PrioritizeError."""
+    try:
+        return subprocess.run(
+            ["git", "--literal-pathspecs", "-C", str(cwd), *args],
+            input=stdin,
+            capture_output=True,
+            check=False,
+            env={**os.environ, **_ENV},
+        )
+    except FileNotFoundError:
+        raise PrioritizeError(message="git is not installed (or not on PATH); this needs git") from None
+
+
+def _said(result: subprocess.CompletedProcess[bytes]) -> str:
+    """git's first line of complaint, for a message."""
+    lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
+    return lines[0].removeprefix("fatal: ").removeprefix("error: ") if lines else f"git exited with {result.returncode}"
+
+
+@dataclass(frozen=True)
+class Repository:
+    """The git repository a folder sits in: its top folder and the folder's path inside it.
+
+    `prefix` is "" for the top folder itself, else a relative path ending in "/".
+    """
+
+    toplevel: Path
+    prefix: str
+
+
+def repository(folder: Path) -> Repository | None:
+    """The repository holding `folder`, or None when it is in none (or git cannot tell)."""
+    if not folder.is_dir():
+        return None
+    result = _git(folder, "rev-parse", "--show-toplevel", "--show-prefix")
+    if result.returncode != 0:
+        return None
+    lines = result.stdout.decode("utf-8", "surrogateescape").split("\n")
+    return Repository(Path(lines[0]), lines[1] if len(lines) > 1 else "")
+
+
+def require_repository(folder: Path) -> Repository:
+    """The repository holding `folder`; outside one, a PrioritizeError that says so."""
+    found = repository(folder)
+    if found is None:
+        detail = ""
+        if folder.is_dir():
+            said = _said(_git(folder, "rev-parse", "--show-toplevel"))
+            if "not a git repository" not in said:
+                detail = f" (git: {said})"
+        raise PrioritizeError(
+            message=f"{folder} is not inside a git repository{detail}; diff compares the working tree "
+            "with a git revision"
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A revision as the user named it, and the commit it stands for."""
+
+    name: str
+    commit: str
+    short: str
+
+    @property
+    def label(self) -> str:
+        """How messages name it: the short hash, with the name when that says more (main (abc1234))."""
+        if self.name.upper() == "HEAD" or self.commit.startswith(self.name.lower()):
+            return self.short
+        return f"{self.name} ({self.short})"
+
+
+def resolve(repo: Repository, name: str) -> Revision:
+    """The commit `name` (a branch, tag, hash, HEAD~2, ...) stands for; unknown is a PrioritizeError."""
+    result = _git(repo.toplevel, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}")
+    if result.returncode != 0 or not name.strip():
+        hint = " (the repository has no commits yet)" if name.upper() == "HEAD" and not _has_commits(repo) else ""
+        raise PrioritizeError(message=f'unknown revision "{name}"{hint}: give a commit, branch or tag of {repo.toplevel}')
+    commit = result.stdout.decode().strip()
+    short = _git(repo.toplevel, "rev-parse", "--short", commit).stdout.decode().strip() or commit[:7]
+    return Revision(name, commit, short)
+
+
+def _has_commits(repo: Repository) -> bool:
+    return _git(repo.toplevel, "rev-parse", "--verify", "--quiet", "HEAD").returncode == 0
+
+
+@dataclass
+class GitSource:
+    """A workspace's files as they were at a commit (a workspace.FileSource).
+
+    The first use lists settings, backlogs/, criteria/ and votes/ at the commit with one
+    `git ls-tree` and reads every file with one `git cat-file --batch`; nothing is checked out.
+    Symbolic links and submodules are skipped.
+    """
+
+    repo: Repository
+    revision: Revision
+    _files: dict[str, bytes] | None = field(default=None, init=False, repr=False)
+
+    def list_yaml(self, folder: str) -> list[str]:
+        start = folder.rstrip("/") + "/"
+        found = [rel for rel in self._snapshot() if rel.startswith(start) and is_yaml(rel)]
+        return sorted(found, key=lambda rel: rel.split("/"))
+
+    def read_bytes(self, rel: str) -> bytes | None:
+        return self._snapshot().get(rel)
+
+    def has(self, folder: str) -> bool:
+        """Whether anything lay below `folder` at the commit."""
+        start = folder.rstrip("/") + "/"
+        return any(rel.startswith(start) for rel in self._snapshot())
+
+    def show(self, repo_path: str) -> bytes | None:
+        """The bytes of any file of the repository at the commit (path from the top), or None."""
+        blobs = _read_blobs(self.repo, self._tree(repo_path))
+        return next(iter(blobs.values()), None)
+
+    def _snapshot(self) -> dict[str, bytes]:
+        if self._files is None:
+            prefix = self.repo.prefix
+            paths = [f"{prefix}{p}" for p in (BACKLOGS_DIR, CRITERIA_DIR, VOTES_DIR, SETTINGS_FILE)]
+            entries = self._tree(*paths)
+            wanted = {path: oid for path, oid in entries.items() if path == f"{prefix}{SETTINGS_FILE}" or is_yaml(path)}
+            blobs = _read_blobs(self.repo, wanted)
+            self._files = {path[len(prefix):]: data for path, data in blobs.items()}
+        return self._files
+
+    def _tree(self, *paths: str) -> dict[str, str]:
+        """{path from the top: blob id} of the regular files at or below `paths` at the commit."""
+        result = _git(self.repo.toplevel, "ls-tree", "-r", "-z", "--full-tree", self.revision.commit, "--", *paths)
+        if result.returncode != 0:
+            raise PrioritizeError(message=f"cannot list the files of {self.revision.label}: {_said(result)}")
+        entries: dict[str, str] = {}
+        for record in result.stdout.split(b"\0"):
+            if not record:
+                continue
+            meta, _, raw_path = record.partition(b"\t")
+            mode, kind, oid = meta.decode().split(" ")
+            if kind == "blob" and mode != _SYMLINK_MODE:
+                entries[raw_path.decode("utf-8", "surrogateescape")] = oid
+        return entries
+
+
+def _read_blobs(repo: Repository, objects: dict[str, str]) -> dict[str, bytes]:
+    """{path: bytes} for {path: blob id}, read with a single `git cat-file --batch`."""
+    if not objects:
+        return {}
+    paths = list(objects)
+    request = "".join(f"{objects[p]}\n" for p in paths).encode()
+    result = _git(repo.toplevel, "cat-file", "--batch", stdin=request)
+    if result.returncode != 0:
+        raise PrioritizeError(message=f"cannot read files from git: {_said(result)}")
+    out, pos, blobs = result.stdout, 0, {}
+    for path in paths:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].decode().split(" ")
+        if len(header) != 3:  # "<oid> missing"
+            raise PrioritizeError(message=f"cannot read {path} from git: object {header[0]} is missing")
+        size = int(header[2])
+        blobs[path] = out[end + 1 : end + 1 + size]
+        pos = end + 1 + size + 1  # the contents are followed by a newline
+    return blobs
+
+
+@dataclass(frozen=True)
+class OneFile:
+    """A FileSource holding a single file: a criteria file read from git under a workspace path."""
+
+    rel: str
+    data: bytes
+
+    def list_yaml(self, folder: str) -> list[str]:
+        return [self.rel] if self.rel.startswith(folder.rstrip("/") + "/") else []
+
+    def read_bytes(self, rel: str) -> bytes | None:
+        return self.data if rel == self.rel else None
+
+
+def repo_path(repo: Repository, path: Path) -> str | None:
+    """`path` relative to the repository's top folder, or None when it lies outside."""
+    try:
+        return path.resolve().relative_to(repo.toplevel.resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+# --- criteria governance --------------------------------------------------------------------
+
+CHANGED_AFTER_AGREEMENT = "criteria-changed-after-agreement"
+UNCOMMITTED = "criteria-uncommitted"
+
+
+def criteria_governance(workspace_root: Path, criteria_rel_path: str, agreed_on: date | None) -> list[Finding]:
+    """Warnings when a criteria file moved away from what was agreed, as git tells it.
+
+    - `criteria-changed-after-agreement`: the file's last commit has an author date (in the
+      author's own time zone) later than `agreed_on`; names the commit's short hash, date and subject.
+    - `criteria-uncommitted`: the working tree holds changes to the file that are not committed
+      (or the file is not in git at all).
+
+    Both are located at the `agreed_on` key of the file (its first line when there is none).
+    Outside a git repository, for a file that does not exist, or where git is missing: no findings.
+    """
+    path = workspace_root / criteria_rel_path
+    if not path.is_file():
+        return []
+    try:
+        if repository(path.parent) is None:
+            return []
+    except PrioritizeError:  # git is not installed: nothing to say about history
+        return []
+    location = _agreed_on_location(path, criteria_rel_path)
+    findings: list[Finding] = []
+    last = _last_commit(path)
+    if last is not None and agreed_on is not None:
+        commit, authored, subject = last
+        if authored.date() > agreed_on:
+            findings.append(
+                Finding(
+                    CHANGED_AFTER_AGREEMENT, "warning", location,
+                    f'{criteria_rel_path} was changed in commit {commit} on {authored.date().isoformat()} '
+                    f'("{subject}"), after it was agreed on {agreed_on.isoformat()}; have the people in '
+                    "agreed_by confirm the change, then update agreed_on",
+                )
+            )
+    status = _git(path.parent, "status", "--porcelain", "--untracked-files=all", "--", path.name)
+    lines = [line for line in status.stdout.decode("utf-8", "replace").splitlines() if line.strip()]
+    if status.returncode == 0 and lines:
+        what = "is not committed to git" if lines[0].startswith("??") else "has changes that are not committed"
+        findings.append(
+            Finding(
+                UNCOMMITTED, "warning", location,
+                f"{criteria_rel_path} {what}; the ranking uses criteria nobody has reviewed yet: "
+                "commit them for review with the people in agreed_by",
+            )
+        )
+    return findings
+
+
+def _last_commit(path: Path) -> tuple[str, datetime, str] | None:
+    result = _git(path.parent, "log", "-1", "--format=%h%x00%aI%x00%s", "--", path.name)
+    fields = result.stdout.decode("utf-8", "replace").rstrip("\n").split("\0")
+    if result.returncode != 0 or len(fields) != 3:
+        return None
+    short, authored, subject = fields
+    return short, datetime.fromisoformat(authored), subject
+
+
+def _agreed_on_location(path: Path, rel: str) -> Location:
+    from ruamel.yaml.error import YAMLError
+
+    from prioritize import yamlio
+
+    try:
+        source = SourceFile(rel, yamlio.decode(path.read_bytes()))
+        return source.locate(("agreed_on",), key=True)
+    except (OSError, yamlio.YamlProblem, YAMLError, ValueError):
+        return Location(rel)
+
+
+__all__ = [
+    "CHANGED_AFTER_AGREEMENT",
+    "UNCOMMITTED",
+    "GitSource",
+    "OneFile",
+    "Repository",
+    "Revision",
+    "criteria_governance",
+    "repo_path",
+    "repository",
+    "require_repository",
+    "resolve",
+]

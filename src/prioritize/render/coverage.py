@@ -1,0 +1,87 @@
+"""The `coverage` report: personas served by the top of the backlog; the left-out ones stand out.
+
+Every format has the same rows and columns (see analysis.coverage); the table folds
+`suggestion` and `suggestion_rank` into one column.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from prioritize.analysis.coverage import (
+    FLAG,
+    ITEMS,
+    ITEMS_IN_TOP,
+    PERSONA,
+    SUGGESTION,
+    SUGGESTION_RANK,
+    VALUE_IN_TOP_PCT,
+)
+from prioritize.render.formats import Format, plain, to_csv, to_json, to_markdown
+from prioritize.render.table import number, render_to_text
+
+FLAG_STYLE = "bold red"
+
+
+def _suggestion(row: pd.Series) -> str:
+    return (
+        "" if plain(row[SUGGESTION]) is None else f"{row[SUGGESTION]} (rank {row[SUGGESTION_RANK]})"
+    )
+
+
+def left_out_line(rows: pd.DataFrame, top: int) -> str:
+    """One sentence naming the personas the top leaves out."""
+    left_out = [
+        str(p) for p, f in zip(rows[PERSONA], rows[FLAG], strict=True) if plain(f) is not None
+    ]
+    if not left_out:
+        return (
+            f"The top {top} serves every persona." if len(rows) else "No open item names a persona."
+        )
+    return f"Left out of the top {top}: {', '.join(left_out)}."
+
+
+def coverage_table(rows: pd.DataFrame, top: int, ranked: int) -> RenderableType:
+    table = Table(
+        title=f"Coverage: personas served by the top {min(top, ranked)} of {ranked} ranked items",
+        header_style="bold",
+    )
+    table.add_column("Persona", no_wrap=True)
+    table.add_column("Items", justify="right")
+    table.add_column(f"In top {top}", justify="right")
+    table.add_column(f"Value in top {top}", justify="right")
+    table.add_column("Flag")
+    table.add_column("Suggestion", no_wrap=True)
+    for _, row in rows.iterrows():
+        flag = plain(row[FLAG]) or ""
+        pct = plain(row[VALUE_IN_TOP_PCT])
+        table.add_row(
+            row[PERSONA],
+            number(row[ITEMS]),
+            number(row[ITEMS_IN_TOP]),
+            Text("" if pct is None else f"{pct:.1f}%", justify="right"),
+            Text(flag, style=FLAG_STYLE),
+            _suggestion(row),
+            style="red" if flag else None,
+        )
+    return table
+
+
+def render_coverage(
+    rows: pd.DataFrame, fmt: str, *, top: int, ranked: int, caption: str, color: bool
+) -> str:
+    """The `coverage` report in one format; `ranked` is how many items the backlog ranks."""
+    if fmt == Format.csv:
+        return to_csv(rows)
+    if fmt == Format.json:
+        return to_json(rows)
+    if fmt == Format.markdown:
+        return to_markdown(rows) + f"\n{caption}\n"
+    table = coverage_table(rows, top, ranked)
+    return render_to_text([table, Text(left_out_line(rows, top)), Text(caption)], color=color)
+
+
+__all__ = ["render_coverage"]

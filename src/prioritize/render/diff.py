@@ -1,0 +1,95 @@
+"""The ranking diff in every format; Markdown is a ready pull-request comment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from prioritize.diffing import CHANGE, DOWN, NEW, NEW_RANK, NEW_SCORE, OLD_RANK, OLD_SCORE, REMOVED, UP
+from prioritize.render.formats import Format, round_for_reading, to_csv, to_json, to_markdown
+from prioritize.render.table import number, render_to_text
+from prioritize.scoring import ID, TITLE
+
+# Lets a CI job find and update its own earlier comment instead of adding one per push.
+COMMENT_MARKER = "<!-- prioritize-diff -->"
+CHANGE_STYLES = {UP: "green", DOWN: "red", NEW: "cyan", REMOVED: "dim"}
+CHANGE_MARKS = {UP: "▲", DOWN: "▼", NEW: "+", REMOVED: "-"}
+
+
+def summary_line(counts: Mapping[str, int], since: str) -> str:
+    """'Ranking changes since abc1234: 3 moved up, 2 down, 1 new, 0 removed' (plain text)."""
+    return (
+        f"Ranking changes since {since}: {counts[UP]} moved up, {counts[DOWN]} down, "
+        f"{counts[NEW]} new, {counts[REMOVED]} removed"
+    )
+
+
+def _change_cell(row: pd.Series) -> Text:
+    change = str(row[CHANGE])
+    label = change
+    if change in (UP, DOWN):
+        label = f"{change} {abs(int(row[OLD_RANK]) - int(row[NEW_RANK]))}"
+    mark = CHANGE_MARKS.get(change)
+    return Text(f"{mark} {label}" if mark else label, style=CHANGE_STYLES.get(change, ""))
+
+
+def diff_table(frame: pd.DataFrame, counts: Mapping[str, int], since: str, caption: str) -> RenderableType:
+    table = Table(title=summary_line(counts, since), caption=caption, caption_justify="left", header_style="bold")
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Title", ratio=3, overflow="fold")
+    table.add_column("Was", justify="right")
+    table.add_column("Now", justify="right")
+    table.add_column("Old score", justify="right")
+    table.add_column("New score", justify="right")
+    table.add_column("Change")
+    for _, row in frame.iterrows():
+        table.add_row(
+            row[ID],
+            row[TITLE],
+            round_for_reading(row[OLD_RANK]),
+            round_for_reading(row[NEW_RANK]),
+            number(row[OLD_SCORE], 2),
+            number(row[NEW_SCORE], 2),
+            _change_cell(row),
+        )
+    return table
+
+
+def render_diff(
+    frame: pd.DataFrame,
+    counts: Mapping[str, int],
+    since: str,
+    fmt: str,
+    *,
+    caption: str = "",
+    notes: Sequence[str] = (),
+    color: bool = False,
+) -> str:
+    """The diff rows (diffing.DIFF_COLUMNS) in one format.
+
+    CSV and JSON are the rows alone, at full precision. Markdown opens with a bold one-line
+    summary, then `notes` (criteria changes) as a quote, then the table, the caption and a hidden
+    marker line. The table carries the summary as its title. `notes` are only written into
+    Markdown: for the other formats the caller puts them on standard error.
+    """
+    if fmt == Format.csv:
+        return to_csv(frame)
+    if fmt == Format.json:
+        return to_json(frame)
+    if fmt == Format.markdown:
+        head, _, tail = summary_line(counts, since).partition(": ")
+        parts = [f"**{head}:** {tail}", ""]
+        for note in notes:
+            parts += [f"> :warning: {note[0].upper()}{note[1:]}", ""]
+        body = to_markdown(frame, numeric=[OLD_RANK, NEW_RANK, OLD_SCORE, NEW_SCORE]) if len(frame) else "No item changed place.\n"
+        parts.append(body.rstrip("\n"))
+        if caption:
+            parts += ["", caption]
+        return "\n".join([*parts, "", COMMENT_MARKER]) + "\n"
+    if not len(frame):
+        return render_to_text([Text(f"{summary_line(counts, since)}\nNo item changed place.")], color=color)
+    return render_to_text([diff_table(frame, counts, since, caption)], color=color)

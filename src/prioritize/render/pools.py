@@ -1,0 +1,176 @@
+"""The `pools` report: value pools with their open items and value, and a progress bar per KPI.
+
+Formats: the table and Markdown show the pools, then their KPIs; CSV has one row per pool (its
+KPIs summed up as `kpis` and `kpi_progress_mean`); JSON is a list of pools, each with its `kpis`.
+With `by_kpi`, every format shows one row per KPI instead.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from prioritize.analysis.pools import (
+    BASELINE,
+    BENEFICIARY,
+    CURRENT,
+    FLAGS,
+    ITEMS,
+    KIND,
+    KPI_PROGRESS_MEAN,
+    KPIS,
+    NAME,
+    PROGRESS,
+    SCORED,
+    TARGET,
+    TOP_ITEM,
+    TOP_RANK,
+    TOTAL_VALUE,
+    UNIT,
+)
+from prioritize.render.formats import Format, plain, records, to_csv, to_json, to_markdown
+from prioritize.render.table import number, render_to_text
+from prioritize.scoring import EFFORT, ID, POOL
+
+BAR_WIDTH = 20
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+FLAG_STYLE = "bold yellow"
+
+
+def percent(value: Any) -> str:
+    """A share (1.0 = all the way) as a whole percentage for reading; empty where there is none."""
+    value = plain(value)
+    return "" if value is None else f"{100 * value:.0f}%"
+
+
+def progress_bar(share: Any, width: int = BAR_WIDTH) -> Text:
+    """A bar filled to `share` of `width` (clipped to 0-1) in eighths of a cell; red below 0."""
+    value = plain(share)
+    if value is None or not math.isfinite(value):
+        return Text("·" * width, style="dim")
+    eighths = round(min(max(value, 0.0), 1.0) * width * 8)
+    full, part = divmod(eighths, 8)
+    filled = "█" * full + (_EIGHTHS[part] if part else "")
+    bar = Text(filled, style="green" if value >= 0 else "red")
+    bar.append("░" * (width - len(filled)), style="dim")
+    return bar
+
+
+def _top(row: pd.Series) -> str:
+    return "" if plain(row[TOP_ITEM]) is None else f"{row[TOP_ITEM]} (#{row[TOP_RANK]})"
+
+
+def pools_table(pools: pd.DataFrame, unit: str, caption: str) -> RenderableType:
+    table = Table(
+        title=f"Value pools: {len(pools)}",
+        caption=caption,
+        caption_justify="left",
+        header_style="bold",
+    )
+    table.add_column("Pool", no_wrap=True)
+    table.add_column("Name", ratio=3, overflow="fold")
+    table.add_column("Beneficiary")
+    table.add_column("Kind")
+    table.add_column("Items", justify="right")
+    table.add_column("Scored", justify="right")
+    table.add_column("Total value", justify="right")
+    table.add_column(f"Effort ({unit})", justify="right")
+    table.add_column("Top item", no_wrap=True)
+    table.add_column("KPIs", justify="right")
+    table.add_column("KPI progress (mean)", justify="right")
+    table.add_column("Flags", ratio=1, overflow="fold")
+    for _, row in pools.iterrows():
+        flags = ", ".join(row[FLAGS])
+        table.add_row(
+            row[ID],
+            row[NAME],
+            plain(row[BENEFICIARY]) or "",
+            plain(row[KIND]) or "",
+            number(row[ITEMS]),
+            number(row[SCORED]),
+            number(row[TOTAL_VALUE], 1),
+            number(row[EFFORT], 1),
+            _top(row),
+            number(row[KPIS]),
+            Text(percent(row[KPI_PROGRESS_MEAN]), justify="right"),
+            Text(flags, style=FLAG_STYLE),
+            style="yellow" if flags else None,
+        )
+    return table
+
+
+def kpis_table(kpis: pd.DataFrame) -> RenderableType:
+    table = Table(title="KPIs: the way from baseline to target travelled", header_style="bold")
+    table.add_column("Pool", no_wrap=True)
+    table.add_column("KPI", no_wrap=True)
+    table.add_column("Name", ratio=1, overflow="fold")
+    table.add_column("Unit")
+    table.add_column("Baseline", justify="right")
+    table.add_column("Current", justify="right")
+    table.add_column("Target", justify="right")
+    table.add_column("Progress", no_wrap=True)
+    table.add_column("%", justify="right")
+    for _, row in kpis.iterrows():
+        table.add_row(
+            row[POOL],
+            row[ID],
+            row[NAME],
+            plain(row[UNIT]) or "",
+            number(row[BASELINE]),
+            number(row[CURRENT]),
+            number(row[TARGET]),
+            progress_bar(row[PROGRESS]),
+            Text(percent(row[PROGRESS]), justify="right"),
+        )
+    return table
+
+
+def pools_json(pools: pd.DataFrame, kpis: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each pool's row (its KPI list in place of the count) with `kpis`: its KPI rows."""
+    by_pool: dict[str, list[dict[str, Any]]] = {}
+    for record in records(kpis):
+        by_pool.setdefault(record.pop(POOL), []).append(record)
+    out = []
+    for record in records(pools):
+        record[KPIS] = by_pool.get(record[ID], [])
+        out.append(record)
+    return out
+
+
+def render_pools(
+    pools: pd.DataFrame,
+    kpis: pd.DataFrame,
+    fmt: str,
+    *,
+    unit: str,
+    caption: str,
+    color: bool,
+    by_kpi: bool = False,
+) -> str:
+    """The `pools` report in one format (see analysis.pools for the columns)."""
+    if fmt == Format.csv:
+        return to_csv(kpis if by_kpi else pools)
+    if fmt == Format.json:
+        return to_json(kpis if by_kpi else pools_json(pools, kpis))
+    if fmt == Format.markdown:
+        kpi_md = to_markdown(kpis, formatters={PROGRESS: percent})
+        if by_kpi:
+            return kpi_md
+        return (
+            to_markdown(pools, formatters={KPI_PROGRESS_MEAN: percent})
+            + "\n"
+            + kpi_md
+            + f"\n{caption}\n"
+        )
+    renderables = (
+        [kpis_table(kpis)] if by_kpi else [pools_table(pools, unit, caption), kpis_table(kpis)]
+    )
+    return render_to_text(renderables, color=color)
+
+
+__all__ = ["percent", "progress_bar", "render_pools"]

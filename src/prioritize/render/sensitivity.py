@@ -1,0 +1,123 @@
+"""`sensitivity` in every format, and the progress bar of its runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console, RenderableType
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from prioritize.analysis.sensitivity import (
+    CRITERIA_COLUMNS, CRITERION, FACTOR, ITEM_COLUMNS, MAX_FACTOR, MEDIAN_RANK, NEW_FIRST, NEW_WEIGHT,
+    P5_RANK, P95_RANK, TOP_K_PROBABILITY, WEIGHT, WEIGHTS, Sensitivity,
+)  # fmt: skip
+from prioritize.render.formats import Format, plain, records, round_for_reading, to_csv, to_json, to_markdown
+from prioritize.render.table import number, render_to_text
+from prioritize.scoring import ID, RANK, TITLE
+
+NONE_WITHIN = f"none within {MAX_FACTOR:g}x"
+
+
+@contextmanager
+def run_progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A callback(done, total) drawing a bar on standard error while the runs go; None when disabled."""
+    if not enabled:
+        yield None
+        return
+    progress = Progress(
+        TextColumn("re-ranking"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=Console(stderr=True), transient=True,
+    )  # fmt: skip
+    task = progress.add_task("runs", total=None)
+    with progress:
+        yield lambda done, total: progress.update(task, completed=done, total=total)
+
+
+def what_varied(s: Sensitivity) -> str:
+    low, high = round_for_reading(1 - s.spread), round_for_reading(1 + s.spread)
+    if s.perturbed == WEIGHTS:
+        return f"{s.runs} runs, every weight times a random factor in [{low}, {high}], seed {s.seed}"
+    return (
+        f"{s.runs} runs, seed {s.seed}. A formula set has no weights: instead every input of every item "
+        f"was multiplied by its own random factor in [{low}, {high}]"
+    )
+
+
+def summary_lines(s: Sensitivity) -> list[str]:
+    lines = [s.verdict]
+    if s.first is not None and s.first_share is not None:
+        lines.append(f"{s.first} is first in {s.first_share:.0%} of runs.")
+    return lines
+
+
+def _move(row: dict[str, Any], weighted: bool) -> str:
+    if plain(row[FACTOR]) is None:
+        return NONE_WITHIN
+    text = f"x{round_for_reading(row[FACTOR])}"
+    if weighted:
+        text += f" (weight {round_for_reading(row[WEIGHT])} -> {round_for_reading(row[NEW_WEIGHT])})"
+    return f"{text}: {row[NEW_FIRST]} first"
+
+
+def items_table(s: Sensitivity) -> Table:
+    table = Table(title=f"Sensitivity of the ranking ({s.runs} runs)", caption=what_varied(s), caption_justify="left", header_style="bold")
+    for label, justify in (("Rank", "right"), ("ID", "left"), ("Title", "left"), ("Median rank", "right"),
+                           ("5th-95th pct", "right"), (f"In top {s.top}", "right")):  # fmt: skip
+        table.add_column(label, justify=justify, no_wrap=label == "ID", ratio=3 if label == "Title" else None)  # type: ignore[arg-type]
+    for row in s.items.to_dict("records"):
+        share = row[TOP_K_PROBABILITY]
+        style = "" if row[RANK] > s.top or share >= 0.9 else "yellow"
+        table.add_row(
+            str(row[RANK]), row[ID], row[TITLE], number(row[MEDIAN_RANK], 1),
+            Text(f"{round_for_reading(row[P5_RANK])}-{round_for_reading(row[P95_RANK])}", justify="right"),
+            Text(f"{share:.0%}", style=style, justify="right"),
+        )  # fmt: skip
+    return table
+
+
+def criteria_table(s: Sensitivity) -> Table:
+    weighted = s.perturbed == WEIGHTS
+    title = "How far one weight alone must move to change the first place" if weighted else (
+        f"How far one input of {s.first} alone must be off for it to lose first place"
+    )
+    table = Table(title=title, header_style="bold")
+    table.add_column("Criterion", no_wrap=True)
+    if weighted:
+        table.add_column("Weight", justify="right")
+    table.add_column("Smallest change that does")
+    for row in s.criteria.to_dict("records"):
+        cells: list[Any] = [row[CRITERION]]
+        if weighted:
+            cells.append(number(row[WEIGHT]))
+        cells.append(_move(row, weighted))
+        table.add_row(*cells)
+    return table
+
+
+def render_sensitivity(s: Sensitivity, fmt: str, *, color: bool) -> str:
+    """CSV: the item rows (ITEM_COLUMNS). JSON: everything. Table and Markdown: both tables and the verdict."""
+    items = s.items[ITEM_COLUMNS]
+    criteria = s.criteria[CRITERIA_COLUMNS]
+    if fmt == Format.csv:
+        return to_csv(items)
+    if fmt == Format.json:
+        return to_json({
+            "runs": s.runs, "spread": s.spread, "seed": s.seed, "top": s.top, "perturbed": s.perturbed,
+            "stable": s.stable, "verdict": s.verdict, "first": s.first, "first_share": s.first_share,
+            "items": records(items), "criteria": records(criteria),
+        })  # fmt: skip
+    weighted = s.perturbed == WEIGHTS
+    if fmt == Format.markdown:
+        moves = criteria.assign(change=[_move(r, weighted) for r in criteria.to_dict("records")])
+        moves = moves[[CRITERION, WEIGHT, "change"] if weighted else [CRITERION, "change"]]
+        return (
+            to_markdown(items, numeric=ITEM_COLUMNS[1:]) + "\n" + to_markdown(moves, numeric=[WEIGHT])
+            + "\n" + "".join(f"- {line}\n" for line in [what_varied(s) + ".", *summary_lines(s)])
+        )  # fmt: skip
+    parts: list[RenderableType] = [items_table(s), criteria_table(s)]
+    parts += [Text(line, style="bold" if i == 0 else "") for i, line in enumerate(summary_lines(s))]
+    return render_to_text(parts, color=color)

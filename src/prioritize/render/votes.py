@@ -1,0 +1,75 @@
+"""`votes` in every format: the combined votes, and in the table who voted what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from rich.table import Table
+from rich.text import Text
+
+from prioritize.analysis.votes import BALLOT_PREFIX, DISCUSS, FLAG, VOTE_COLUMNS
+from prioritize.render.formats import Format, records, round_for_reading, to_csv, to_json, to_markdown
+from prioritize.render.table import number, render_to_text
+
+OWN = "own"  # the item's own score, which the median replaces (table and Markdown only)
+
+
+def _stakeholders(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c.startswith(BALLOT_PREFIX)]
+
+
+def _caption(frame: pd.DataFrame, threshold: float) -> str:
+    flagged = int((frame[FLAG] == DISCUSS).sum()) if len(frame) else 0
+    limit = round_for_reading(threshold)
+    if not flagged:
+        return f"No disagreement: every spread is below {limit}."
+    pairs = "pair" if flagged == 1 else "pairs"
+    return f"{flagged} {pairs} to discuss: the votes spread {limit} or more apart. The median replaces the item's own score."
+
+
+def votes_table(frame: pd.DataFrame, threshold: float, stakeholders: int) -> Table:
+    table = Table(
+        title=f"Stakeholder votes: {stakeholders} stakeholder{'s' if stakeholders != 1 else ''} on {len(frame)} item score{'s' if len(frame) != 1 else ''}",
+        caption=_caption(frame, threshold),
+        caption_justify="left",
+        header_style="bold",
+    )
+    ballots = _stakeholders(frame)
+    table.add_column("ID", no_wrap=True, min_width=max([2, *map(len, frame["id"])]))
+    table.add_column("Criterion", no_wrap=True, min_width=max([9, *map(len, frame["criterion"])]))
+    table.add_column("Own", justify="right")
+    for column in ballots:
+        table.add_column(column.removeprefix(BALLOT_PREFIX), justify="right", overflow="fold")
+    for label in ("Votes", "Median", "Min", "Max", "Spread"):
+        table.add_column(label, justify="right")
+    table.add_column("Flag")
+    for row in frame.to_dict("records"):
+        flagged = row[FLAG] == DISCUSS
+        cells: list[Any] = [row["id"], row["criterion"], number(row.get(OWN))]
+        cells += [number(row[c]) for c in ballots]
+        cells += [number(row[k]) for k in ("votes", "median", "min", "max", "spread")]
+        cells.append(Text(DISCUSS, style="bold yellow") if flagged else "")
+        table.add_row(*cells)
+    return table
+
+
+def render_votes(frame: pd.DataFrame, fmt: str, *, threshold: float, color: bool) -> str:
+    """The rows of `votes` (analysis.votes.vote_summary, plus an `own` column) in one format.
+
+    CSV carries exactly VOTE_COLUMNS; JSON adds `ballots` ({stakeholder: vote}); the table and
+    Markdown add the item's own score and a column per stakeholder.
+    """
+    ballots = _stakeholders(frame)
+    if fmt == Format.csv:
+        return to_csv(frame[VOTE_COLUMNS])
+    if fmt == Format.json:
+        rows = records(frame[VOTE_COLUMNS])
+        for row, said in zip(rows, records(frame[ballots]), strict=True):
+            row["ballots"] = {k.removeprefix(BALLOT_PREFIX): v for k, v in said.items() if v is not None}
+        return to_json(rows)
+    if fmt == Format.markdown:
+        shown = frame[[VOTE_COLUMNS[0], VOTE_COLUMNS[1], *([OWN] if OWN in frame else []), *ballots, *VOTE_COLUMNS[2:]]]
+        shown = shown.rename(columns={c: c.removeprefix(BALLOT_PREFIX) for c in ballots})
+        return to_markdown(shown, numeric=[c for c in shown.columns if c not in ("id", "criterion", "flag")]) + "\n" + _caption(frame, threshold) + "\n"
+    return render_to_text([votes_table(frame, threshold, len(ballots))], color=color)

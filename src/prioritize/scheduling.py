@@ -1,0 +1,481 @@
+"""Pure time to value (PRODUCT.md 5, `ttv`): order the open items, schedule them on teams, sum up when value arrives.
+
+No I/O here: capacity, teams, the start date and today come in as arguments. Weeks are elapsed
+weeks of work from the start (an item of effort 20 at 10 units per team per week takes 2.0 weeks);
+dates count working days, Monday to Friday, without holidays.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from prioritize.errors import PrioritizeError, Problem, Ref
+from prioritize.models import Item, Settings
+from prioritize.scoring import EFFORT, FACING, ID, POOL, RANK, RISK, STATUS, TITLE, VALUE
+
+ORDERS: tuple[str, ...] = ("score", "listed", "value", "cd3")
+ORDER, TEAM, START_WEEK, FINISH_WEEK = "order", "team", "start_week", "finish_week"
+START_DATE, FINISH_DATE, CUMULATIVE_VALUE_PCT = "start_date", "finish_date", "cumulative_value_pct"
+LISTED, DEPENDS_ON = "listed", "depends_on"
+SCHEDULE_COLUMNS = [
+    ORDER, ID, TITLE, POOL, TEAM, START_WEEK, FINISH_WEEK, START_DATE, FINISH_DATE, VALUE, CUMULATIVE_VALUE_PCT,
+]  # fmt: skip
+LOW_RISK_FIRST, CHOSEN, GAIN = "low_risk_first", "chosen", "gain_vs_listed_weeks"
+TOTAL_VALUE, MEAN_WEEKS = "total_value", "mean_weeks_to_value"
+WEEKS_TO_50, WEEKS_TO_80, LAST_FINISH = "weeks_to_50pct", "weeks_to_80pct", "last_finish_week"
+COMPARISON_COLUMNS = [
+    ORDER,
+    LOW_RISK_FIRST,
+    CHOSEN,
+    TOTAL_VALUE,
+    MEAN_WEEKS,
+    WEEKS_TO_50,
+    WEEKS_TO_80,
+    LAST_FINISH,
+    GAIN,
+]
+POOL_COLUMNS = [
+    POOL, "items", VALUE, "first_delivery_week", "last_delivery_week", "first_delivery_date", "last_delivery_date",
+]  # fmt: skip
+
+WORKING_DAYS_PER_WEEK = 5
+_DIGITS = 9  # weeks are rounded to 1e-9 so that float noise never decides a tie between teams
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Who does the work and from when: effort units per team per week, parallel teams, first day."""
+
+    per_week: float
+    teams: int
+    start: date
+
+
+def next_monday(today: date) -> date:
+    """The first Monday strictly after `today` (a Monday gives the Monday a week later)."""
+    return today + timedelta(days=7 - today.weekday())
+
+
+def resources(
+    settings: Settings,
+    *,
+    per_week: float | None,
+    teams: int | None,
+    start: date | None,
+    today: date,
+) -> Resources:
+    """The options where given, else prioritize.yaml's values; start defaults to the next Monday.
+
+    Raises PrioritizeError when no capacity is given anywhere: weeks cannot be computed without it.
+    """
+    capacity = settings.capacity
+    if per_week is None:
+        if capacity is None:
+            raise PrioritizeError(
+                message="no capacity: the schedule needs to know how much effort a team completes in a week; "
+                "give --capacity N (effort units per team per week) or add `capacity: {per_week: N}` to prioritize.yaml"
+            )
+        per_week = capacity.per_week
+    if not (math.isfinite(per_week) and per_week > 0):
+        raise PrioritizeError(
+            message=f"--capacity must be a number of effort units greater than 0, not {per_week:g}"
+        )
+    if teams is None:
+        teams = capacity.teams if capacity is not None else 1
+    return Resources(float(per_week), int(teams), start or settings.start or next_monday(today))
+
+
+# --- what can be scheduled ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The open items that can be scheduled, and why the others cannot.
+
+    `frame`: scored items with an effort, in file order, with LISTED (0-based position in file
+    order) and DEPENDS_ON (the ids of open dependencies; done ones are met and dropped here).
+    `left_out`: a warning per item left out for another reason than being unscored (the CLI
+    already names unscored items): no effort, or a dependency that is itself left out.
+    """
+
+    frame: pd.DataFrame
+    done: frozenset[str]
+    left_out: tuple[Problem, ...] = ()
+
+
+def candidates(scored: pd.DataFrame, items: Sequence[Item]) -> Candidates:
+    """Split the open items of `scored` (Scoring.frame) into schedulable ones and those left out.
+
+    An item is left out when it is unscored, has no effort, or depends (directly or through
+    others) on an item left out: it cannot start before something that is not in the plan.
+    Dependencies on done items are met. A dependency on a dropped or unknown item raises
+    ValueError: the workspace loader refuses such workspaces before scheduling.
+    """
+    by_id = {item.id: item for item in items}
+    position = {item.id: index for index, item in enumerate(items)}
+    done = frozenset(item.id for item in items if item.status == "done")
+    open_ids = list(scored[ID])
+    unscored = {i for i, r in zip(scored[ID], scored[RANK], strict=True) if pd.isna(r)}
+    no_effort = {
+        i
+        for i, e in zip(scored[ID], scored[EFFORT], strict=True)
+        if i not in unscored and pd.isna(e)
+    }
+    why: dict[str, str] = {i: "is unscored" for i in unscored}
+    why |= {i: "has no effort" for i in no_effort}
+    open_set = set(open_ids)
+    dependents: dict[str, list[str]] = {}
+    for item_id in open_ids:
+        for dep in by_id[item_id].depends_on:
+            if dep not in done and dep not in open_set:
+                raise ValueError(f"{item_id} depends on {dep}, which is neither open nor done")
+            dependents.setdefault(dep, []).append(item_id)
+
+    # Everything that depends, directly or through others, on an item that is out is out too.
+    out = set(why)
+    queue = list(why)
+    while queue:
+        for dependent in dependents.get(queue.pop(), []):
+            if dependent not in out:
+                out.add(dependent)
+                queue.append(dependent)
+
+    problems: list[Problem] = []
+    for item_id in sorted(out, key=position.__getitem__):
+        if item_id in unscored:
+            continue  # already named as unscored, with its reason
+        if item_id in no_effort:
+            problems.append(
+                Problem("no-effort", "warning", Ref("item", item_id, ("effort",)),
+                        f"{item_id} is left out of the schedule: it has no effort to turn into weeks")
+            )  # fmt: skip
+            continue
+        deps = by_id[item_id].depends_on
+        index = next(k for k, dep in enumerate(deps) if dep in out)
+        dep = deps[index]
+        reason = why.get(dep, "is left out of the schedule too")
+        problems.append(
+            Problem("depends-on-left-out", "warning", Ref("item", item_id, ("depends_on", index)),
+                    f'{item_id} is left out of the schedule: it depends on "{dep}", which {reason}')
+        )  # fmt: skip
+
+    keep = ~scored[ID].isin(out)
+    frame = scored[keep].assign(
+        **{
+            LISTED: [position[i] for i in scored[ID][keep]],
+            DEPENDS_ON: [
+                tuple(d for d in by_id[i].depends_on if d not in done) for i in scored[ID][keep]
+            ],
+        }
+    )
+    frame = frame.sort_values(LISTED, kind="stable").reset_index(drop=True)
+    return Candidates(frame, done, tuple(problems))
+
+
+# --- orders -----------------------------------------------------------------------------------
+
+
+def ordered(frame: pd.DataFrame, order: str, *, low_risk_first: bool = False) -> pd.DataFrame:
+    """A new frame with the rows of `frame` in the chosen order, in-progress items first.
+
+    score: rank ascending; listed: file order (LISTED); value: value descending; cd3: value per
+    week of effort descending (value / effort: capacity is the same for every item). Ties by id.
+    With `low_risk_first`, low-risk internal items, then the other low-risk items, come ahead of
+    the rest, keeping the order within each group. In-progress items come before all of these.
+    """
+    if order not in ORDERS:
+        raise ValueError(f"unknown order {order!r}; orders are {', '.join(ORDERS)}")
+    in_progress = (frame[STATUS] != "in-progress").astype(int)
+    if low_risk_first:
+        low = frame[RISK] == "low"
+        trust = np.where(low & (frame[FACING] == "internal"), 0, np.where(low, 1, 2))
+    else:
+        trust = np.zeros(len(frame), dtype=int)
+    keys: dict[str, Any] = {"_in_progress": in_progress.to_numpy(), "_trust": trust}
+    if order == "score":
+        keys["_key"] = frame[RANK].astype(float).to_numpy()
+    elif order == "listed":
+        keys["_key"] = frame[LISTED].to_numpy()
+    elif order == "value":
+        keys["_key"] = -frame[VALUE].astype(float).to_numpy()
+    else:
+        keys["_key"] = -(frame[VALUE].astype(float) / frame[EFFORT].astype(float)).to_numpy()
+    sorted_frame = frame.assign(**keys).sort_values(
+        ["_in_progress", "_trust", "_key", ID], kind="stable"
+    )
+    return sorted_frame.drop(columns=list(keys)).reset_index(drop=True)
+
+
+# --- list scheduling --------------------------------------------------------------------------
+
+
+def schedule(
+    frame: pd.DataFrame, plan: Resources, *, done: frozenset[str] = frozenset()
+) -> pd.DataFrame:
+    """List scheduling of `frame` (rows in the chosen order) on `plan.teams` teams.
+
+    Repeatedly takes, among the items whose dependencies have all been taken, the first in the
+    frame's order, and gives it to the team that frees up first (ties: lowest team number),
+    starting no earlier than its dependencies finish. Returns SCHEDULE_COLUMNS, one row per item
+    in the order taken (ORDER 1, 2, ...); TEAM counts from 1. CUMULATIVE_VALUE_PCT is the share of
+    total value finished by the row's finish week (ties included; NaN when the total is not > 0).
+    Dependencies on `done` ids are met; any other dependency outside the frame raises ValueError,
+    as does a cycle.
+    """
+    ids: list[str] = list(frame[ID])
+    index = {item_id: k for k, item_id in enumerate(ids)}
+    deps: list[tuple[str, ...]] = [
+        tuple(d for d in ds if d not in done) for ds in frame[DEPENDS_ON]
+    ]
+    waiting = [0] * len(ids)
+    dependents: list[list[int]] = [[] for _ in ids]
+    for k, ds in enumerate(deps):
+        for dep in ds:
+            if dep not in index:
+                raise ValueError(f"{ids[k]} depends on {dep}, which is not in the schedule")
+            waiting[k] += 1
+            dependents[index[dep]].append(k)
+    weeks = (frame[EFFORT].astype(float) / plan.per_week).to_numpy()
+
+    ready = [k for k in range(len(ids)) if waiting[k] == 0]
+    heapq.heapify(ready)
+    teams = [(0.0, t) for t in range(plan.teams)]  # (free from week, team): a heap
+    finish = [math.nan] * len(ids)
+    taken: list[tuple[int, int, float, float]] = []
+    while ready:
+        k = heapq.heappop(ready)
+        free, team = heapq.heappop(teams)
+        begin = max([free, *(finish[index[d]] for d in deps[k])])
+        end = round(begin + weeks[k], _DIGITS)
+        finish[k] = end
+        heapq.heappush(teams, (end, team))
+        taken.append((k, team + 1, begin, end))
+        for j in dependents[k]:
+            waiting[j] -= 1
+            if waiting[j] == 0:
+                heapq.heappush(ready, j)
+    if len(taken) < len(ids):
+        stuck = sorted(ids[k] for k in range(len(ids)) if math.isnan(finish[k]))
+        raise ValueError(f"dependency cycle among {', '.join(stuck)}")
+
+    rows = [k for k, _, _, _ in taken]
+    starts = np.array([b for _, _, b, _ in taken], dtype=float)
+    ends = np.array([e for _, _, _, e in taken], dtype=float)
+    values = frame[VALUE].astype(float).to_numpy()[rows]
+    return pd.DataFrame(
+        {
+            ORDER: np.arange(1, len(rows) + 1),
+            ID: [ids[k] for k in rows],
+            TITLE: frame[TITLE].to_numpy()[rows],
+            POOL: frame[POOL].to_numpy()[rows],
+            TEAM: np.array([t for _, t, _, _ in taken], dtype=int),
+            START_WEEK: starts,
+            FINISH_WEEK: ends,
+            START_DATE: working_day_dates(plan.start, starts, end=False),
+            FINISH_DATE: working_day_dates(plan.start, ends, end=True),
+            VALUE: values,
+            CUMULATIVE_VALUE_PCT: _cumulative_pct(values, ends),
+        },
+        columns=SCHEDULE_COLUMNS,
+    )
+
+
+def working_day_dates(start: date, weeks: np.ndarray, *, end: bool) -> list[date]:
+    """The working day (Mon-Fri from `start`, rolled forward to a weekday) at a point in weeks.
+
+    A start at week w falls on the day after w * 5 whole working days; a finish at week w on
+    the working day during which the work completes (a one-week item from a Monday: that Friday).
+    """
+    days = np.round(np.asarray(weeks, dtype=float) * WORKING_DAYS_PER_WEEK, _DIGITS)
+    offsets = np.maximum(np.ceil(days) - 1, 0) if end else np.floor(days)
+    found = np.busday_offset(np.datetime64(start, "D"), offsets.astype(np.int64), roll="forward")
+    return [d.item() for d in found.astype("datetime64[D]")]
+
+
+def _cumulative_pct(values: np.ndarray, finishes: np.ndarray) -> np.ndarray:
+    total = values.sum()
+    if len(values) == 0 or not total > 0:
+        return np.full(len(values), np.nan)
+    by_time = np.argsort(finishes, kind="stable")
+    running = np.cumsum(values[by_time])
+    reached = np.searchsorted(finishes[by_time], finishes, side="right")
+    return 100.0 * running[reached - 1] / total
+
+
+def delivered_by(schedule_frame: pd.DataFrame, weeks: Sequence[float]) -> list[float | None]:
+    """The percentage of total value finished by each of `weeks` (None when the total is not > 0)."""
+    values = schedule_frame[VALUE].astype(float).to_numpy()
+    finishes = schedule_frame[FINISH_WEEK].astype(float).to_numpy()
+    total = values.sum()
+    if not total > 0:
+        return [None for _ in weeks]
+    return [float(100.0 * values[finishes <= w + 1e-9].sum() / total) for w in weeks]
+
+
+# --- summing up -------------------------------------------------------------------------------
+
+
+def figures(schedule_frame: pd.DataFrame) -> dict[str, float | None]:
+    """total_value, mean_weeks_to_value (value-weighted mean finish week), weeks_to_50pct and
+    weeks_to_80pct (the finish week at which cumulative value first reaches the share), and
+    last_finish_week. The means and shares are None when total value is not > 0."""
+    values = schedule_frame[VALUE].astype(float).to_numpy()
+    finishes = schedule_frame[FINISH_WEEK].astype(float).to_numpy()
+    total = float(values.sum())
+    out: dict[str, float | None] = {
+        TOTAL_VALUE: total,
+        MEAN_WEEKS: None,
+        WEEKS_TO_50: None,
+        WEEKS_TO_80: None,
+        LAST_FINISH: float(finishes.max()) if len(finishes) else 0.0,
+    }
+    if total > 0:
+        out[MEAN_WEEKS] = float((values * finishes).sum() / total)
+        by_time = np.argsort(finishes, kind="stable")
+        running = np.cumsum(values[by_time])
+        for key, share in ((WEEKS_TO_50, 0.5), (WEEKS_TO_80, 0.8)):
+            first = int(np.argmax(running >= share * total * (1 - 1e-12)))
+            out[key] = float(finishes[by_time][first])
+    return out
+
+
+def pool_deliveries(schedule_frame: pd.DataFrame) -> pd.DataFrame:
+    """Per value pool: items, value, and the finish week and date of its first and last delivery.
+
+    Sorted by first delivery, then pool id.
+    """
+    rows = []
+    for pool, group in schedule_frame.groupby(POOL, sort=True):
+        first = group.loc[group[FINISH_WEEK].idxmin()]
+        last = group.loc[group[FINISH_WEEK].idxmax()]
+        rows.append(
+            {
+                POOL: pool,
+                "items": len(group),
+                VALUE: float(group[VALUE].sum()),
+                "first_delivery_week": float(first[FINISH_WEEK]),
+                "last_delivery_week": float(last[FINISH_WEEK]),
+                "first_delivery_date": first[FINISH_DATE],
+                "last_delivery_date": last[FINISH_DATE],
+            }
+        )
+    frame = pd.DataFrame(rows, columns=POOL_COLUMNS)
+    return frame.sort_values(["first_delivery_week", POOL], kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class TimeToValue:
+    """The `ttv` report: the chosen schedule, its summary, every ordering compared, the file-order baseline."""
+
+    schedule: pd.DataFrame
+    summary: dict[str, Any]
+    comparison: pd.DataFrame
+    pools: pd.DataFrame
+    listed: pd.DataFrame
+    order: str
+    low_risk_first: bool
+    plan: Resources
+
+
+def time_to_value(
+    cands: Candidates, order: str, plan: Resources, *, low_risk_first: bool = False
+) -> TimeToValue:
+    """Schedule the candidates in the chosen order and compare it with the other orderings.
+
+    The comparison has one row per order of ORDERS without low-risk-first, then the chosen order
+    with low-risk-first (so the cost of building trust first is always shown); CHOSEN marks the
+    chosen row. GAIN is listed's mean_weeks_to_value minus the row's: weeks by which value arrives
+    earlier, on average, than in file order.
+    """
+    runs = [(o, False) for o in ORDERS] + [(order, True)]
+    schedules = {
+        run: schedule(ordered(cands.frame, run[0], low_risk_first=run[1]), plan, done=cands.done)
+        for run in runs
+    }
+    results = {run: figures(frame) for run, frame in schedules.items()}
+    baseline = results[("listed", False)][MEAN_WEEKS]
+
+    def gain(mean: float | None) -> float | None:
+        return None if mean is None or baseline is None else baseline - mean
+
+    comparison = pd.DataFrame(
+        [
+            {
+                ORDER: o,
+                LOW_RISK_FIRST: lrf,
+                CHOSEN: (o, lrf) == (order, low_risk_first),
+                **result,
+                GAIN: gain(result[MEAN_WEEKS]),
+            }
+            for (o, lrf), result in results.items()
+        ],
+        columns=COMPARISON_COLUMNS,
+    )
+    chosen = schedules[(order, low_risk_first)]
+    pools = pool_deliveries(chosen)
+    result = results[(order, low_risk_first)]
+    last = (
+        chosen[FINISH_DATE].iloc[int(chosen[FINISH_WEEK].to_numpy().argmax())]
+        if len(chosen)
+        else None
+    )
+    summary: dict[str, Any] = {
+        ORDER: order,
+        LOW_RISK_FIRST: low_risk_first,
+        "capacity_per_week": plan.per_week,
+        "teams": plan.teams,
+        "start": plan.start,
+        "items": len(chosen),
+        **result,
+        "last_finish_date": last,
+        GAIN: gain(result[MEAN_WEEKS]),
+        "pools": [
+            {
+                key: (value.item() if isinstance(value, np.generic) else value)
+                for key, value in row.items()
+            }
+            for row in pools.to_dict(orient="records")
+        ],
+    }
+    return TimeToValue(
+        chosen,
+        summary,
+        comparison,
+        pools,
+        schedules[("listed", False)],
+        order,
+        low_risk_first,
+        plan,
+    )
+
+
+__all__ = [
+    "COMPARISON_COLUMNS",
+    "ORDERS",
+    "POOL_COLUMNS",
+    "SCHEDULE_COLUMNS",
+    "Candidates",
+    "Resources",
+    "TimeToValue",
+    "candidates",
+    "delivered_by",
+    "figures",
+    "next_monday",
+    "ordered",
+    "pool_deliveries",
+    "resources",
+    "schedule",
+    "time_to_value",
+    "working_day_dates",
+]

@@ -1,0 +1,259 @@
+"""analysis.explain: per-criterion figures, what would lift an item one place, two items compared."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import pytest
+from conftest import REPO_ROOT
+
+from prioritize import workspace as ws_module
+from prioritize.analysis.explain import (
+    CONTRIBUTION, CRITERION, DIFFERENCE, NEEDED_RAW, NORMALIZED, RAW, compare_items, explain_item,
+)  # fmt: skip
+from prioritize.analysis.votes import apply_votes
+from prioritize.errors import PrioritizeError
+from prioritize.formula import compile_formula
+from prioritize.models import CriteriaSet
+from prioritize.scoring import ID, raw_column, score
+
+
+def items(rows: list[dict[str, Any]], criteria: CriteriaSet) -> pd.DataFrame:
+    base = {"title": "t", "pool": "p", "status": "proposed", "risk": None, "facing": None, "effort": 1.0}
+    frame = pd.DataFrame([{**base, **{k: v for k, v in r.items() if not k.startswith("raw.")}} for r in rows])
+    for c in criteria.criteria:
+        frame[raw_column(c.id)] = pd.Series([r.get(raw_column(c.id)) for r in rows], dtype=object)
+    return frame
+
+
+def by_criterion(explanation: Any) -> dict[str, dict[str, Any]]:
+    return {r[CRITERION]: r for r in explanation.criteria.to_dict("records")}
+
+
+# a: weight 3, range [0, 10]; b: weight 1, range [0, 100], lower is better; per effort.
+TWO = CriteriaSet.model_validate({
+    "name": "Two",
+    "per_effort": True,
+    "criteria": [
+        {"id": "a", "data": "functional", "weight": 3, "scale": {"range": [0, 10]}},
+        {"id": "b", "data": "operational", "weight": 1, "direction": "lower", "scale": {"range": [0, 100]}},
+    ],
+})  # fmt: skip
+
+
+def test_contributions_weights_and_the_move_up_by_hand() -> None:
+    # X: n = (0.5, 1 - 0.2 = 0.8): value = 100 * (3 * 0.5 + 0.8) / 4 = 57.5, score 57.5 / 2 = 28.75
+    # Y: n = (0.8, 0.5):           value = 100 * (3 * 0.8 + 0.5) / 4 = 72.5, score 36.25
+    # X's gap 7.5 of score is 15 of value. By a: n must rise by 15 * 4 / (100 * 3) = 0.2 to 0.7,
+    # so a = 7. By b: n must rise by 15 * 4 / 100 = 0.6 to 1.4 > 1: it cannot.
+    frame = items([
+        {ID: "X", "effort": 2.0, "raw.a": 5, "raw.b": 20},
+        {ID: "Y", "effort": 2.0, "raw.a": 8, "raw.b": 50},
+    ], TWO)  # fmt: skip
+    e = explain_item(score(frame, TWO), "X")
+    assert (e.rank, e.value, e.score) == (2, pytest.approx(57.5), pytest.approx(28.75))
+    rows = by_criterion(e)
+    assert rows["a"][NORMALIZED] == pytest.approx(0.5) and rows["a"][CONTRIBUTION] == pytest.approx(37.5)
+    assert rows["b"][NORMALIZED] == pytest.approx(0.8) and rows["b"][CONTRIBUTION] == pytest.approx(20)
+    assert rows["a"][CONTRIBUTION] + rows["b"][CONTRIBUTION] == pytest.approx(e.value)
+    assert e.move_up is not None
+    assert (e.move_up.above, e.move_up.gap) == ("Y", pytest.approx(7.5))
+    assert (e.move_up.criterion, e.move_up.needed_raw, e.move_up.current_raw) == ("a", pytest.approx(7), 5)
+    assert rows["b"][NEEDED_RAW] is None and rows["b"]["closes_gap"] is False
+
+
+def test_lower_is_better_inverts_the_range_and_direction() -> None:
+    # b weight 3 now: X n = (0.5, 0.8): value 100 * (0.5 + 2.4) / 4 = 72.5; Y n = (1, 0.9): 100 * (1 + 2.7) / 4 = 92.5.
+    # X needs 20 more value: n_b up by 20 * 4 / 300 = 0.2667 to 1.0667 > 1: cannot; n_a up by 0.8 to 1.3: cannot.
+    # With Y at b = 30 (n 0.7): Y = 100 * (1 + 2.1) / 4 = 77.5, gap 5: n_b up by 5 * 4 / 300 to 0.8667,
+    # so b = 100 * (1 - 0.8667) = 13.33.
+    criteria = CriteriaSet.model_validate({
+        "name": "Lower",
+        "criteria": [
+            {"id": "a", "data": "functional", "weight": 1, "scale": {"range": [0, 10]}},
+            {"id": "b", "data": "operational", "weight": 3, "direction": "lower", "scale": {"range": [0, 100]}},
+        ],
+    })  # fmt: skip
+    far = explain_item(score(items([{ID: "X", "raw.a": 5, "raw.b": 20}, {ID: "Y", "raw.a": 10, "raw.b": 10}], criteria), criteria), "X")
+    assert far.move_up is not None and far.move_up.criterion is None
+    near = explain_item(score(items([{ID: "X", "raw.a": 5, "raw.b": 20}, {ID: "Y", "raw.a": 10, "raw.b": 30}], criteria), criteria), "X")
+    assert near.move_up is not None and near.move_up.criterion == "b"
+    assert near.move_up.needed_raw == pytest.approx(100 * (1 - (0.8 + 5 * 4 / 300)))
+
+
+def test_log_and_auto_ranges_invert_through_the_log() -> None:
+    # volume: log, auto range over ln(1 + 0) = 0 .. ln(1 + 999): P 0, Q ln(100) / ln(1000) = 2/3, R 1.
+    # Q needs n = 1: x = ln(1000), raw 999. P needs Q's n = 2/3: x = ln(100), raw 99.
+    criteria = CriteriaSet.model_validate({
+        "name": "Log", "criteria": [{"id": "volume", "data": "operational", "scale": {"transform": "log"}}],
+    })  # fmt: skip
+    scoring = score(items([{ID: "P", "raw.volume": 0}, {ID: "Q", "raw.volume": 99}, {ID: "R", "raw.volume": 999}], criteria), criteria)
+    q, p = explain_item(scoring, "Q"), explain_item(scoring, "P")
+    assert q.value == pytest.approx(100 * 2 / 3)
+    assert q.move_up is not None and q.move_up.needed_raw == pytest.approx(999)
+    assert p.move_up is not None and p.move_up.needed_raw == pytest.approx(99)
+
+
+def test_allowed_values_give_the_smallest_value_that_closes_the_gap() -> None:
+    # fit 1..5 on range [1, 5], weight 1; m weight 1 on [0, 1]. A: n (0.25, 0.5) value 37.5; B: n (0.5, 0.6) value 55.
+    # A needs 17.5 of value: n_fit up by 17.5 * 2 / 100 = 0.35 to 0.6: fit 3.4, so the allowed 4.
+    criteria = CriteriaSet.model_validate({
+        "name": "Fit",
+        "criteria": [
+            {"id": "fit", "data": "judgement", "allowed": [1, 2, 3, 4, 5], "scale": {"range": [1, 5]}},
+            {"id": "m", "data": "functional", "scale": {"range": [0, 1]}},
+        ],
+    })  # fmt: skip
+    scoring = score(items([{ID: "A", "raw.fit": 2, "raw.m": 0.5}, {ID: "B", "raw.fit": 3, "raw.m": 0.6}], criteria), criteria)
+    e = explain_item(scoring, "A")
+    assert e.move_up is not None and (e.move_up.criterion, e.move_up.needed_raw) == ("fit", 4.0)
+    assert by_criterion(e)["m"][NEEDED_RAW] == pytest.approx(0.85)
+
+
+def test_first_unscored_closed_and_unknown_items() -> None:
+    frame = items([
+        {ID: "X", "effort": 2.0, "raw.a": 5, "raw.b": 20},
+        {ID: "Y", "effort": 2.0, "raw.a": 8, "raw.b": 50},
+        {ID: "Z", "effort": 2.0, "raw.a": None, "raw.b": 50},
+        {ID: "D", "status": "done", "effort": 2.0, "raw.a": 1, "raw.b": 1},
+    ], TWO)  # fmt: skip
+    scoring = score(frame, TWO)
+    first = explain_item(scoring, "Y")
+    assert first.rank == 1 and first.move_up is None
+    unscored = explain_item(scoring, "Z")
+    assert unscored.rank is None and unscored.score is None
+    assert unscored.unscored == "no a (at evidence.functional.a)"
+    assert by_criterion(unscored)["a"][RAW] is None
+    closed = explain_item(scoring, "D", statuses={"X": "proposed", "D": "done"})
+    assert closed.rank is None and "done" in (closed.unscored or "")
+    with pytest.raises(PrioritizeError, match='no item "Yy".*did you mean "Y"'):
+        explain_item(scoring, "Yy")
+
+
+def test_a_missing_optional_criterion_counts_as_zero() -> None:
+    criteria = CriteriaSet.model_validate({
+        "name": "Opt",
+        "criteria": [
+            {"id": "a", "data": "functional", "scale": {"range": [0, 10]}},
+            {"id": "b", "data": "operational", "required": False, "direction": "lower", "scale": {"range": [0, 10]}},
+        ],
+    })  # fmt: skip
+    scoring = score(items([{ID: "X", "raw.a": 5}, {ID: "Y", "raw.a": 10, "raw.b": 0}], criteria), criteria)
+    e = explain_item(scoring, "X")
+    rows = by_criterion(e)
+    assert rows["b"][RAW] is None and rows["b"][NORMALIZED] == 0.0 and rows["b"][CONTRIBUTION] == 0.0
+    assert e.value == pytest.approx(25)
+    # Gap 75 of value: n_b needs 1.5 (cannot); n_a needs 2 (cannot).
+    assert e.move_up is not None and e.move_up.criterion is None
+
+
+def test_contributions_add_up_to_value_on_every_item_of_the_sample() -> None:
+    ws = ws_module.load(REPO_ROOT)
+    loaded = ws_module.load_criteria(REPO_ROOT, None, ws.settings)
+    scoring = score(apply_votes(ws.items_frame(loaded.criteria.criteria), ws.votes, loaded.criteria), loaded.criteria)
+    assert len(scoring.ranked) > 20
+    for item_id in scoring.ranked[ID]:
+        e = explain_item(scoring, item_id)
+        assert e.criteria[CONTRIBUTION].sum() == pytest.approx(e.value, abs=1e-9)
+        if e.rank and e.rank > 1:
+            assert e.move_up is not None and e.move_up.gap >= 0
+
+
+def test_the_needed_value_really_lifts_the_item() -> None:
+    """Write the needed raw value into the item and rescore: it reaches the score of the one above."""
+    ws = ws_module.load(REPO_ROOT)
+    loaded = ws_module.load_criteria(REPO_ROOT, None, ws.settings)
+    frame = apply_votes(ws.items_frame(loaded.criteria.criteria), ws.votes, loaded.criteria)
+    scoring = score(frame, loaded.criteria)
+    checked = 0
+    for item_id in scoring.ranked[ID].iloc[1:12]:
+        e = explain_item(scoring, item_id)
+        assert e.move_up is not None
+        for c in loaded.criteria.criteria:
+            need = by_criterion(e)[c.id][NEEDED_RAW]
+            if need is None or c.scale.range in (None, "auto"):
+                continue  # auto ranges move when the value does; fixed ranges are exact
+            changed = frame.copy()
+            changed[raw_column(c.id)] = [need if i == item_id else v for i, v in zip(changed[ID], changed[raw_column(c.id)], strict=True)]
+            new = score(changed, loaded.criteria).frame.set_index(ID)
+            assert new.loc[item_id, "score"] >= e.move_up.above_score - 1e-9
+            checked += 1
+    assert checked > 5
+
+
+# --- formula sets ----------------------------------------------------------------------------
+
+RICE_PATH = REPO_ROOT / "src" / "prioritize" / "presets" / "rice.yaml"
+
+
+def rice() -> tuple[Any, Any]:
+    loaded = ws_module.load_criteria(None, "rice")
+    ws = ws_module.load(REPO_ROOT / "examples" / "rice-intercom")
+    return score(ws.items_frame(loaded.criteria.criteria), loaded.criteria, loaded.formula), loaded.formula
+
+
+def test_formula_sets_substitute_the_numbers_and_solve_for_the_gap() -> None:
+    # Intercom's example: project-3 800, project-1 450 * 3 * 1.0 / 2 = 675, project-2 400.
+    # project-1 needs 800: reach 800 * 2 / 3 = 533.3 (+18.5%), confidence 800 / 675 = 1.185 (+18.5%),
+    # impact 3 is already the top of its scale: cannot. Equal changes go to the first criterion.
+    scoring, formula = rice()
+    e = explain_item(scoring, "project-1", formula)
+    assert (e.rank, e.score) == (2, pytest.approx(675))
+    assert e.substituted == "450 * 3 * 1 / 2"
+    rows = by_criterion(e)
+    assert rows["reach"][NEEDED_RAW] == pytest.approx(1600 / 3, rel=1e-9)
+    assert rows["confidence"][NEEDED_RAW] == pytest.approx(800 / 675, rel=1e-9)
+    assert rows["impact"][NEEDED_RAW] is None
+    assert e.move_up is not None and (e.move_up.above, e.move_up.gap, e.move_up.criterion) == ("project-3", pytest.approx(125), "reach")
+    # project-2 (400) needs 675: impact 1 -> 2 on its listed scale gives 800.
+    two = explain_item(scoring, "project-2", formula)
+    assert by_criterion(two)["impact"][NEEDED_RAW] == 2
+
+
+def test_formula_with_a_divisor_criterion_solves_downwards() -> None:
+    criteria = CriteriaSet.model_validate({
+        "name": "Div", "method": "formula", "formula": "gain / cost",
+        "criteria": [{"id": "gain", "data": "judgement"}, {"id": "cost", "data": "operational"}],
+    })  # fmt: skip
+    formula = compile_formula("gain / cost", {"gain", "cost"})
+    scoring = score(items([{ID: "A", "raw.gain": 10, "raw.cost": 5}, {ID: "B", "raw.gain": 12, "raw.cost": 4}], criteria), criteria, formula)
+    e = explain_item(scoring, "A", formula)  # 2 vs 3: gain 15, or cost 10 / 3
+    rows = by_criterion(e)
+    assert rows["gain"][NEEDED_RAW] == pytest.approx(15)
+    assert rows["cost"][NEEDED_RAW] == pytest.approx(10 / 3)
+
+
+# --- comparisons -----------------------------------------------------------------------------
+
+
+def test_compare_names_the_largest_contribution_difference() -> None:
+    frame = items([
+        {ID: "X", "effort": 2.0, "raw.a": 5, "raw.b": 20},
+        {ID: "Y", "effort": 2.0, "raw.a": 8, "raw.b": 50},
+    ], TWO)  # fmt: skip
+    scoring = score(frame, TWO)
+    c = compare_items(explain_item(scoring, "X"), explain_item(scoring, "Y"))
+    diff = dict(zip(c.criteria[CRITERION], c.criteria[DIFFERENCE], strict=True))
+    assert diff["a"] == pytest.approx(100 * 3 * (0.5 - 0.8) / 4)  # -22.5
+    assert diff["b"] == pytest.approx(100 * 1 * (0.8 - 0.5) / 4)  # 7.5
+    assert c.separated_by == "a"
+
+
+def test_compare_formula_items_by_swapping_one_value() -> None:
+    # project-2 = 2000 * 1 * 0.8 / 4 = 400. With project-1's reach 450: 90 (400 - 90 = 310);
+    # impact 3: 1200 (-800); confidence 1.0: 500 (-100). Impact separates them most.
+    scoring, formula = rice()
+    c = compare_items(explain_item(scoring, "project-2", formula), explain_item(scoring, "project-1", formula), formula)
+    diff = dict(zip(c.criteria[CRITERION], c.criteria[DIFFERENCE], strict=True))
+    assert diff == {"reach": pytest.approx(310), "impact": pytest.approx(-800), "confidence": pytest.approx(-100)}
+    assert c.separated_by == "impact"
+
+
+def test_compare_with_an_unscored_item_separates_nothing() -> None:
+    frame = items([{ID: "X", "raw.a": 5, "raw.b": 20}, {ID: "Z", "raw.a": None, "raw.b": 50}], TWO)
+    scoring = score(frame, TWO)
+    c = compare_items(explain_item(scoring, "X"), explain_item(scoring, "Z"))
+    assert c.separated_by is None and c.criteria[DIFFERENCE].isna().all()
+    assert not math.isnan(c.criteria["a_normalized"].iloc[0])
