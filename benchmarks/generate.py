@@ -249,7 +249,7 @@ def _item_lines(
     status = "proposed" if pending else str(_pick(rng, STATUSES))  # type: ignore[arg-type]
     risk = str(_pick(rng, RISKS))  # type: ignore[arg-type]
     effort = _pick(rng, EFFORTS)  # type: ignore[arg-type]
-    as_of = date(2026, 1, 5) + timedelta(days=rng.randint(0, 330))
+    as_of = date(2026, 1, 5) + timedelta(days=rng.randint(0, 300))  # up to 2026-11-01
     lines = [
         f"id: {item_id}",
         f"title: {_title(rng)}",

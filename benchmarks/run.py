@@ -507,6 +507,9 @@ def main(argv: list[str] | None = None) -> int:
             if s.failed:
                 last = (s.failed.stderr.strip().splitlines() or [""])[-1]
                 notes.append(f"{n:,} items: {s.name} failed with exit {s.failed.exit_code}: {last}")
+            elif s.name == "check" and s.runs:
+                last = (s.runs[-1].stderr.strip().splitlines() or [""])[-1]
+                notes.append(f"{n:,} items: check exited {s.runs[-1].exit_code} and said: {last}")
         results.append((n, workspace_size(root), series))
 
     text = report(info, argv, startup, imports, results, notes)

@@ -7,11 +7,18 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import REPO_ROOT
 
+from conftest import REPO_ROOT
 from prioritize import workspace as ws_module
 from prioritize.analysis.explain import (
-    CONTRIBUTION, CRITERION, DIFFERENCE, NEEDED_RAW, NORMALIZED, RAW, compare_items, explain_item,
+    CONTRIBUTION,
+    CRITERION,
+    DIFFERENCE,
+    NEEDED_RAW,
+    NORMALIZED,
+    RAW,
+    compare_items,
+    explain_item,
 )  # fmt: skip
 from prioritize.analysis.votes import apply_votes
 from prioritize.errors import PrioritizeError
@@ -21,8 +28,17 @@ from prioritize.scoring import ID, raw_column, score
 
 
 def items(rows: list[dict[str, Any]], criteria: CriteriaSet) -> pd.DataFrame:
-    base = {"title": "t", "pool": "p", "status": "proposed", "risk": None, "facing": None, "effort": 1.0}
-    frame = pd.DataFrame([{**base, **{k: v for k, v in r.items() if not k.startswith("raw.")}} for r in rows])
+    base = {
+        "title": "t",
+        "pool": "p",
+        "status": "proposed",
+        "risk": None,
+        "facing": None,
+        "effort": 1.0,
+    }
+    frame = pd.DataFrame(
+        [{**base, **{k: v for k, v in r.items() if not k.startswith("raw.")}} for r in rows]
+    )
     for c in criteria.criteria:
         frame[raw_column(c.id)] = pd.Series([r.get(raw_column(c.id)) for r in rows], dtype=object)
     return frame
@@ -55,12 +71,20 @@ def test_contributions_weights_and_the_move_up_by_hand() -> None:
     e = explain_item(score(frame, TWO), "X")
     assert (e.rank, e.value, e.score) == (2, pytest.approx(57.5), pytest.approx(28.75))
     rows = by_criterion(e)
-    assert rows["a"][NORMALIZED] == pytest.approx(0.5) and rows["a"][CONTRIBUTION] == pytest.approx(37.5)
-    assert rows["b"][NORMALIZED] == pytest.approx(0.8) and rows["b"][CONTRIBUTION] == pytest.approx(20)
+    assert rows["a"][NORMALIZED] == pytest.approx(0.5) and rows["a"][CONTRIBUTION] == pytest.approx(
+        37.5
+    )
+    assert rows["b"][NORMALIZED] == pytest.approx(0.8) and rows["b"][CONTRIBUTION] == pytest.approx(
+        20
+    )
     assert rows["a"][CONTRIBUTION] + rows["b"][CONTRIBUTION] == pytest.approx(e.value)
     assert e.move_up is not None
     assert (e.move_up.above, e.move_up.gap) == ("Y", pytest.approx(7.5))
-    assert (e.move_up.criterion, e.move_up.needed_raw, e.move_up.current_raw) == ("a", pytest.approx(7), 5)
+    assert (e.move_up.criterion, e.move_up.needed_raw, e.move_up.current_raw) == (
+        "a",
+        pytest.approx(7),
+        5,
+    )
     assert rows["b"][NEEDED_RAW] is None and rows["b"]["closes_gap"] is False
 
 
@@ -76,9 +100,25 @@ def test_lower_is_better_inverts_the_range_and_direction() -> None:
             {"id": "b", "data": "operational", "weight": 3, "direction": "lower", "scale": {"range": [0, 100]}},
         ],
     })  # fmt: skip
-    far = explain_item(score(items([{ID: "X", "raw.a": 5, "raw.b": 20}, {ID: "Y", "raw.a": 10, "raw.b": 10}], criteria), criteria), "X")
+    far = explain_item(
+        score(
+            items(
+                [{ID: "X", "raw.a": 5, "raw.b": 20}, {ID: "Y", "raw.a": 10, "raw.b": 10}], criteria
+            ),
+            criteria,
+        ),
+        "X",
+    )
     assert far.move_up is not None and far.move_up.criterion is None
-    near = explain_item(score(items([{ID: "X", "raw.a": 5, "raw.b": 20}, {ID: "Y", "raw.a": 10, "raw.b": 30}], criteria), criteria), "X")
+    near = explain_item(
+        score(
+            items(
+                [{ID: "X", "raw.a": 5, "raw.b": 20}, {ID: "Y", "raw.a": 10, "raw.b": 30}], criteria
+            ),
+            criteria,
+        ),
+        "X",
+    )
     assert near.move_up is not None and near.move_up.criterion == "b"
     assert near.move_up.needed_raw == pytest.approx(100 * (1 - (0.8 + 5 * 4 / 300)))
 
@@ -89,7 +129,13 @@ def test_log_and_auto_ranges_invert_through_the_log() -> None:
     criteria = CriteriaSet.model_validate({
         "name": "Log", "criteria": [{"id": "volume", "data": "operational", "scale": {"transform": "log"}}],
     })  # fmt: skip
-    scoring = score(items([{ID: "P", "raw.volume": 0}, {ID: "Q", "raw.volume": 99}, {ID: "R", "raw.volume": 999}], criteria), criteria)
+    scoring = score(
+        items(
+            [{ID: "P", "raw.volume": 0}, {ID: "Q", "raw.volume": 99}, {ID: "R", "raw.volume": 999}],
+            criteria,
+        ),
+        criteria,
+    )
     q, p = explain_item(scoring, "Q"), explain_item(scoring, "P")
     assert q.value == pytest.approx(100 * 2 / 3)
     assert q.move_up is not None and q.move_up.needed_raw == pytest.approx(999)
@@ -106,7 +152,12 @@ def test_allowed_values_give_the_smallest_value_that_closes_the_gap() -> None:
             {"id": "m", "data": "functional", "scale": {"range": [0, 1]}},
         ],
     })  # fmt: skip
-    scoring = score(items([{ID: "A", "raw.fit": 2, "raw.m": 0.5}, {ID: "B", "raw.fit": 3, "raw.m": 0.6}], criteria), criteria)
+    scoring = score(
+        items(
+            [{ID: "A", "raw.fit": 2, "raw.m": 0.5}, {ID: "B", "raw.fit": 3, "raw.m": 0.6}], criteria
+        ),
+        criteria,
+    )
     e = explain_item(scoring, "A")
     assert e.move_up is not None and (e.move_up.criterion, e.move_up.needed_raw) == ("fit", 4.0)
     assert by_criterion(e)["m"][NEEDED_RAW] == pytest.approx(0.85)
@@ -128,7 +179,7 @@ def test_first_unscored_closed_and_unknown_items() -> None:
     assert by_criterion(unscored)["a"][RAW] is None
     closed = explain_item(scoring, "D", statuses={"X": "proposed", "D": "done"})
     assert closed.rank is None and "done" in (closed.unscored or "")
-    with pytest.raises(PrioritizeError, match='no item "Yy".*did you mean "Y"'):
+    with pytest.raises(PrioritizeError, match=r'no item "Yy".*did you mean "Y"'):
         explain_item(scoring, "Yy")
 
 
@@ -140,10 +191,14 @@ def test_a_missing_optional_criterion_counts_as_zero() -> None:
             {"id": "b", "data": "operational", "required": False, "direction": "lower", "scale": {"range": [0, 10]}},
         ],
     })  # fmt: skip
-    scoring = score(items([{ID: "X", "raw.a": 5}, {ID: "Y", "raw.a": 10, "raw.b": 0}], criteria), criteria)
+    scoring = score(
+        items([{ID: "X", "raw.a": 5}, {ID: "Y", "raw.a": 10, "raw.b": 0}], criteria), criteria
+    )
     e = explain_item(scoring, "X")
     rows = by_criterion(e)
-    assert rows["b"][RAW] is None and rows["b"][NORMALIZED] == 0.0 and rows["b"][CONTRIBUTION] == 0.0
+    assert (
+        rows["b"][RAW] is None and rows["b"][NORMALIZED] == 0.0 and rows["b"][CONTRIBUTION] == 0.0
+    )
     assert e.value == pytest.approx(25)
     # Gap 75 of value: n_b needs 1.5 (cannot); n_a needs 2 (cannot).
     assert e.move_up is not None and e.move_up.criterion is None
@@ -152,7 +207,10 @@ def test_a_missing_optional_criterion_counts_as_zero() -> None:
 def test_contributions_add_up_to_value_on_every_item_of_the_sample() -> None:
     ws = ws_module.load(REPO_ROOT)
     loaded = ws_module.load_criteria(REPO_ROOT, None, ws.settings)
-    scoring = score(apply_votes(ws.items_frame(loaded.criteria.criteria), ws.votes, loaded.criteria), loaded.criteria)
+    scoring = score(
+        apply_votes(ws.items_frame(loaded.criteria.criteria), ws.votes, loaded.criteria),
+        loaded.criteria,
+    )
     assert len(scoring.ranked) > 20
     for item_id in scoring.ranked[ID]:
         e = explain_item(scoring, item_id)
@@ -176,7 +234,10 @@ def test_the_needed_value_really_lifts_the_item() -> None:
             if need is None or c.scale.range in (None, "auto"):
                 continue  # auto ranges move when the value does; fixed ranges are exact
             changed = frame.copy()
-            changed[raw_column(c.id)] = [need if i == item_id else v for i, v in zip(changed[ID], changed[raw_column(c.id)], strict=True)]
+            changed[raw_column(c.id)] = [
+                need if i == item_id else v
+                for i, v in zip(changed[ID], changed[raw_column(c.id)], strict=True)
+            ]
             new = score(changed, loaded.criteria).frame.set_index(ID)
             assert new.loc[item_id, "score"] >= e.move_up.above_score - 1e-9
             checked += 1
@@ -191,7 +252,9 @@ RICE_PATH = REPO_ROOT / "src" / "prioritize" / "presets" / "rice.yaml"
 def rice() -> tuple[Any, Any]:
     loaded = ws_module.load_criteria(None, "rice")
     ws = ws_module.load(REPO_ROOT / "examples" / "rice-intercom")
-    return score(ws.items_frame(loaded.criteria.criteria), loaded.criteria, loaded.formula), loaded.formula
+    return score(
+        ws.items_frame(loaded.criteria.criteria), loaded.criteria, loaded.formula
+    ), loaded.formula
 
 
 def test_formula_sets_substitute_the_numbers_and_solve_for_the_gap() -> None:
@@ -206,7 +269,11 @@ def test_formula_sets_substitute_the_numbers_and_solve_for_the_gap() -> None:
     assert rows["reach"][NEEDED_RAW] == pytest.approx(1600 / 3, rel=1e-9)
     assert rows["confidence"][NEEDED_RAW] == pytest.approx(800 / 675, rel=1e-9)
     assert rows["impact"][NEEDED_RAW] is None
-    assert e.move_up is not None and (e.move_up.above, e.move_up.gap, e.move_up.criterion) == ("project-3", pytest.approx(125), "reach")
+    assert e.move_up is not None and (e.move_up.above, e.move_up.gap, e.move_up.criterion) == (
+        "project-3",
+        pytest.approx(125),
+        "reach",
+    )
     # project-2 (400) needs 675: impact 1 -> 2 on its listed scale gives 800.
     two = explain_item(scoring, "project-2", formula)
     assert by_criterion(two)["impact"][NEEDED_RAW] == 2
@@ -218,7 +285,14 @@ def test_formula_with_a_divisor_criterion_solves_downwards() -> None:
         "criteria": [{"id": "gain", "data": "judgement"}, {"id": "cost", "data": "operational"}],
     })  # fmt: skip
     formula = compile_formula("gain / cost", {"gain", "cost"})
-    scoring = score(items([{ID: "A", "raw.gain": 10, "raw.cost": 5}, {ID: "B", "raw.gain": 12, "raw.cost": 4}], criteria), criteria, formula)
+    scoring = score(
+        items(
+            [{ID: "A", "raw.gain": 10, "raw.cost": 5}, {ID: "B", "raw.gain": 12, "raw.cost": 4}],
+            criteria,
+        ),
+        criteria,
+        formula,
+    )
     e = explain_item(scoring, "A", formula)  # 2 vs 3: gain 15, or cost 10 / 3
     rows = by_criterion(e)
     assert rows["gain"][NEEDED_RAW] == pytest.approx(15)
@@ -245,9 +319,17 @@ def test_compare_formula_items_by_swapping_one_value() -> None:
     # project-2 = 2000 * 1 * 0.8 / 4 = 400. With project-1's reach 450: 90 (400 - 90 = 310);
     # impact 3: 1200 (-800); confidence 1.0: 500 (-100). Impact separates them most.
     scoring, formula = rice()
-    c = compare_items(explain_item(scoring, "project-2", formula), explain_item(scoring, "project-1", formula), formula)
+    c = compare_items(
+        explain_item(scoring, "project-2", formula),
+        explain_item(scoring, "project-1", formula),
+        formula,
+    )
     diff = dict(zip(c.criteria[CRITERION], c.criteria[DIFFERENCE], strict=True))
-    assert diff == {"reach": pytest.approx(310), "impact": pytest.approx(-800), "confidence": pytest.approx(-100)}
+    assert diff == {
+        "reach": pytest.approx(310),
+        "impact": pytest.approx(-800),
+        "confidence": pytest.approx(-100),
+    }
     assert c.separated_by == "impact"
 
 

@@ -8,11 +8,18 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import REPO_ROOT
 
+from conftest import REPO_ROOT
 from prioritize import workspace as ws_module
 from prioritize.analysis.votes import (
-    DISCUSS, VOTE_COLUMNS, apply_votes, ballot_column, own_scores, vote_medians, vote_problems, vote_summary,
+    DISCUSS,
+    VOTE_COLUMNS,
+    apply_votes,
+    ballot_column,
+    own_scores,
+    vote_medians,
+    vote_problems,
+    vote_summary,
 )  # fmt: skip
 from prioritize.errors import Ref
 from prioritize.models import CriteriaSet, Item, Votes
@@ -36,7 +43,14 @@ def votes(name: str, scores: dict[str, dict[str, Any]]) -> Votes:
 
 
 def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    base = {"title": "t", "pool": "p", "status": "proposed", "risk": None, "facing": None, "effort": 1.0}
+    base = {
+        "title": "t",
+        "pool": "p",
+        "status": "proposed",
+        "risk": None,
+        "facing": None,
+        "effort": 1.0,
+    }
     out = pd.DataFrame([{**base, **r} for r in rows])
     for c in CRITERIA.criteria:
         out[raw_column(c.id)] = pd.Series([r.get(raw_column(c.id)) for r in rows], dtype=object)
@@ -48,22 +62,37 @@ def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 def test_problems_name_the_file_and_the_place() -> None:
     ballots = [
-        (votes("cio", {"AA": {"fit": 3}, "A": {"fitt": 3, "m": 0.5, "fit": 7}, "B": {"size": "XL"}}), "votes/cio.yaml"),
+        (
+            votes(
+                "cio", {"AA": {"fit": 3}, "A": {"fitt": 3, "m": 0.5, "fit": 7}, "B": {"size": "XL"}}
+            ),
+            "votes/cio.yaml",
+        ),
         (votes("cio", {"B": {"fit": 2}}), "votes/cio-2.yaml"),
     ]
     problems = vote_problems(ballots, ITEMS, CRITERIA)
     found = [(p.code, p.severity, p.ref) for p in problems]
+    votes_file = "votes/cio.yaml"
     assert found == [
-        ("unknown-item", "error", Ref("votes", "votes/cio.yaml", ("scores", "AA"), key=True)),
-        ("unknown-criterion", "error", Ref("votes", "votes/cio.yaml", ("scores", "A", "fitt"), key=True)),
-        ("vote-on-measured", "warning", Ref("votes", "votes/cio.yaml", ("scores", "A", "m"), key=True)),
-        ("not-allowed", "error", Ref("votes", "votes/cio.yaml", ("scores", "A", "fit"))),
-        ("not-allowed", "error", Ref("votes", "votes/cio.yaml", ("scores", "B", "size"))),
+        ("unknown-vote-item", "error", Ref("votes", votes_file, ("scores", "AA"), key=True)),
+        (
+            "unknown-vote-criterion",
+            "error",
+            Ref("votes", votes_file, ("scores", "A", "fitt"), key=True),
+        ),
+        (
+            "unknown-vote-criterion",
+            "error",
+            Ref("votes", votes_file, ("scores", "A", "m"), key=True),
+        ),
+        ("vote-not-allowed", "error", Ref("votes", votes_file, ("scores", "A", "fit"))),
+        ("vote-not-allowed", "error", Ref("votes", votes_file, ("scores", "B", "size"))),
         ("duplicate-stakeholder", "error", Ref("votes", "votes/cio-2.yaml", ("stakeholder",))),
     ]
     messages = [p.message for p in problems]
     assert 'did you mean "A"' in messages[0]
     assert 'did you mean "fit"' in messages[1]
+    assert "measured (functional evidence), not judged" in messages[2]
     assert messages[3] == "7 is not allowed for fit; use one of 1, 2, 3, 4, 5"
 
 
@@ -71,12 +100,19 @@ def test_problems_accept_workspace_pairs_and_clean_votes() -> None:
     class Source:
         path = "votes/x.yaml"
 
-    assert vote_problems([(votes("x", {"A": {"fit": 4, "size": "M", "reach": 10}}), Source())], ITEMS, CRITERIA) == []
+    assert (
+        vote_problems(
+            [(votes("x", {"A": {"fit": 4, "size": "M", "reach": 10}}), Source())], ITEMS, CRITERIA
+        )
+        == []
+    )
 
 
 def test_a_quoted_number_is_not_a_number() -> None:
-    (problem,) = vote_problems([(votes("x", {"A": {"reach": "10"}}), "votes/x.yaml")], ITEMS, CRITERIA)
-    assert problem.code == "not-allowed" and "needs a number" in problem.message
+    (problem,) = vote_problems(
+        [(votes("x", {"A": {"reach": "10"}}), "votes/x.yaml")], ITEMS, CRITERIA
+    )
+    assert problem.code == "vote-not-allowed" and "needs a number" in problem.message
 
 
 # --- medians ---------------------------------------------------------------------------------
@@ -88,7 +124,9 @@ def test_median_of_an_odd_number_of_votes_is_the_middle_vote() -> None:
 
 
 def test_even_number_of_votes_on_free_numbers_takes_the_mean_of_the_middle_two() -> None:
-    cast = [votes(n, {"A": {"reach": v}}) for n, v in (("a", 100), ("b", 400), ("c", 200), ("d", 900))]
+    cast = [
+        votes(n, {"A": {"reach": v}}) for n, v in (("a", 100), ("b", 400), ("c", 200), ("d", 900))
+    ]
     assert vote_medians(cast, CRITERIA) == {("A", "reach"): 300}
 
 
@@ -104,7 +142,11 @@ def test_mapped_votes_are_ordered_by_their_numbers_not_their_text() -> None:
 
 
 def test_invalid_votes_and_votes_on_measured_criteria_are_left_out() -> None:
-    cast = [votes("a", {"A": {"fit": 9, "m": 0.9}}), votes("b", {"A": {"fit": 2}}), votes("c", {"A": {"fit": None}})]
+    cast = [
+        votes("a", {"A": {"fit": 9, "m": 0.9}}),
+        votes("b", {"A": {"fit": 2}}),
+        votes("c", {"A": {"fit": None}}),
+    ]
     assert vote_medians(cast, CRITERIA) == {("A", "fit"): 2}
 
 
@@ -117,7 +159,11 @@ def test_apply_votes_replaces_only_voted_judgement_values_and_is_pure() -> None:
         {ID: "B", "raw.fit": 5, "raw.m": 0.2},
     ])  # fmt: skip
     before = items.copy()
-    cast = [votes("a", {"A": {"fit": 5, "m": 0.0}}), votes("b", {"A": {"fit": 5}}), votes("c", {"A": {"fit": 4}})]
+    cast = [
+        votes("a", {"A": {"fit": 5, "m": 0.0}}),
+        votes("b", {"A": {"fit": 5}}),
+        votes("c", {"A": {"fit": 4}}),
+    ]
     out = apply_votes(items, cast, CRITERIA)
     pd.testing.assert_frame_equal(items, before)
     assert list(out["raw.fit"]) == [5, 5]
@@ -131,7 +177,9 @@ def test_votes_change_the_ranking_by_hand() -> None:
     # Votes on A's fit 5, 5, 4: median 5, so A = 100 * (1 + 0.5) / 4 = 37.5: A first.
     items = frame([{ID: "A", "raw.fit": 1, "raw.m": 0.5}, {ID: "B", "raw.fit": 5, "raw.m": 0.2}])
     plain = score(items, CRITERIA).frame.set_index(ID)
-    assert plain.loc["A", SCORE] == pytest.approx(12.5) and plain.loc["B", SCORE] == pytest.approx(30)
+    assert plain.loc["A", SCORE] == pytest.approx(12.5) and plain.loc["B", SCORE] == pytest.approx(
+        30
+    )
     cast = [votes(n, {"A": {"fit": v}}) for n, v in (("a", 5), ("b", 5), ("c", 4))]
     voted = score(apply_votes(items, cast, CRITERIA), CRITERIA).frame.set_index(ID)
     assert voted.loc["A", SCORE] == pytest.approx(37.5)
@@ -147,8 +195,13 @@ def test_the_sample_votes_rank_like_medians_written_into_the_items(tmp_path: Pat
     shutil.copy(REPO_ROOT / "prioritize.yaml", root / "prioritize.yaml")
     ws = ws_module.load(root)
     loaded = ws_module.load_criteria(root, None, ws.settings)
-    assert [p for p in vote_problems(ws.votes, ws.items, loaded.criteria) if p.severity == "error"] == []
-    voted = score(apply_votes(ws.items_frame(loaded.criteria.criteria), ws.votes, loaded.criteria), loaded.criteria)
+    assert [
+        p for p in vote_problems(ws.votes, ws.items, loaded.criteria) if p.severity == "error"
+    ] == []
+    voted = score(
+        apply_votes(ws.items_frame(loaded.criteria.criteria), ws.votes, loaded.criteria),
+        loaded.criteria,
+    )
 
     medians = vote_medians(ws.votes, loaded.criteria)
     assert len(medians) >= 5
@@ -172,11 +225,16 @@ def test_the_sample_votes_rank_like_medians_written_into_the_items(tmp_path: Pat
     pd.testing.assert_frame_equal(a, b)
     # And the votes do move items: NOT-5's median 4 (own 5) costs it 100 * 0.25 / 12 / 2 = 1.0417
     # of score, BEN-4's median 4 (own 3) gains 100 * 0.25 / 12 / 3 = 0.6944.
-    own = score(ws_module.load(REPO_ROOT).items_frame(loaded.criteria.criteria), loaded.criteria).frame.set_index(ID)
+    own = score(
+        ws_module.load(REPO_ROOT).items_frame(loaded.criteria.criteria), loaded.criteria
+    ).frame.set_index(ID)
     new = voted.frame.set_index(ID)
     assert new.loc["NOT-5", SCORE] == pytest.approx(own.loc["NOT-5", SCORE] - 100 * 0.25 / 12 / 2)
     assert new.loc["BEN-4", SCORE] == pytest.approx(own.loc["BEN-4", SCORE] + 100 * 0.25 / 12 / 3)
-    assert new.loc["NOT-5", RANK] > own.loc["NOT-5", RANK] and new.loc["BEN-4", RANK] < own.loc["BEN-4", RANK]
+    assert (
+        new.loc["NOT-5", RANK] > own.loc["NOT-5", RANK]
+        and new.loc["BEN-4", RANK] < own.loc["BEN-4", RANK]
+    )
 
 
 # --- summary ---------------------------------------------------------------------------------
@@ -189,13 +247,30 @@ def test_summary_spread_flag_and_who_voted_what() -> None:
         votes("hhs", {"A": {"fit": 2}, "B": {"fit": 4}}),
     ]
     summary = vote_summary(cast, CRITERIA, ["A", "B"], threshold=2)
-    assert list(summary.columns) == [*VOTE_COLUMNS, ballot_column("cio"), ballot_column("dmv"), ballot_column("hhs")]
+    assert list(summary.columns) == [
+        *VOTE_COLUMNS,
+        ballot_column("cio"),
+        ballot_column("dmv"),
+        ballot_column("hhs"),
+    ]
     rows = summary.to_dict("records")
     assert [(r["id"], r["criterion"]) for r in rows] == [("A", "fit"), ("A", "size"), ("B", "fit")]
     fit_a, size_a, fit_b = rows
-    assert (fit_a["votes"], fit_a["median"], fit_a["min"], fit_a["max"], fit_a["spread"]) == (3, 2, 1, 3, 2.0)
+    assert (fit_a["votes"], fit_a["median"], fit_a["min"], fit_a["max"], fit_a["spread"]) == (
+        3,
+        2,
+        1,
+        3,
+        2.0,
+    )
     assert fit_a["flag"] == DISCUSS  # spread 2 reaches the threshold 2
-    assert (size_a["median"], size_a["min"], size_a["max"], size_a["spread"], size_a["flag"]) == ("S", "S", "L", 2.0, DISCUSS)
+    assert (size_a["median"], size_a["min"], size_a["max"], size_a["spread"], size_a["flag"]) == (
+        "S",
+        "S",
+        "L",
+        2.0,
+        DISCUSS,
+    )
     assert (fit_b["median"], fit_b["spread"], fit_b["flag"]) == (4, 1.0, None)
     assert fit_b[ballot_column("dmv")] is None and fit_b[ballot_column("hhs")] == 4
     assert vote_summary(cast, CRITERIA, ["A", "B"], threshold=2.5)["flag"].isna().all()

@@ -134,7 +134,7 @@ def _unescape(text: str) -> str:
 def from_github(stdout: str, prefix: str = "") -> list[dict[str, object]]:
     """The annotations as the dicts of --format json (the path prefix taken off)."""
     found = []
-    for line in stdout.splitlines():
+    for line in stdout.removesuffix("\n").split("\n") if stdout else []:  # commands end at \n only
         match = re.fullmatch(r"::(error|warning) file=([^,]*),line=(\d+),col=(\d+),title=([^,:]*)::(.*)", line)
         assert match, f"not an annotation: {line!r}"
         path = _unescape(match[2])

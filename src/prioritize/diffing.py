@@ -10,7 +10,13 @@ import pandas as pd
 from prioritize.models import CriteriaSet, Criterion
 from prioritize.scoring import ID, RANK, SCORE, TITLE, Scoring
 
-OLD_RANK, NEW_RANK, OLD_SCORE, NEW_SCORE, CHANGE = "old_rank", "new_rank", "old_score", "new_score", "change"
+OLD_RANK, NEW_RANK, OLD_SCORE, NEW_SCORE, CHANGE = (
+    "old_rank",
+    "new_rank",
+    "old_score",
+    "new_score",
+    "change",
+)
 DIFF_COLUMNS = [ID, TITLE, OLD_RANK, NEW_RANK, OLD_SCORE, NEW_SCORE, CHANGE]
 UP, DOWN, NEW, REMOVED, SAME = "up", "down", "new", "removed", "same"
 CHANGES = (UP, DOWN, NEW, REMOVED, SAME)
@@ -24,7 +30,9 @@ def ranking_diff(old: Scoring, new: Scoring) -> pd.DataFrame:
     unscored now). The title is the new one where the item still exists. Rows come in new rank
     order, then the removed items in old rank order; ties cannot occur (ranks are unique).
     """
-    before = old.ranked[[ID, TITLE, RANK, SCORE]].rename(columns={TITLE: "_old_title", RANK: OLD_RANK, SCORE: OLD_SCORE})
+    before = old.ranked[[ID, TITLE, RANK, SCORE]].rename(
+        columns={TITLE: "_old_title", RANK: OLD_RANK, SCORE: OLD_SCORE}
+    )
     after = new.ranked[[ID, TITLE, RANK, SCORE]].rename(columns={RANK: NEW_RANK, SCORE: NEW_SCORE})
     merged = before.merge(after, on=ID, how="outer", sort=False)
     old_rank = merged[OLD_RANK].astype("Int64")
@@ -33,11 +41,19 @@ def ranking_diff(old: Scoring, new: Scoring) -> pd.DataFrame:
     old_values = old_rank.fillna(0).to_numpy(dtype=np.int64)
     new_values = new_rank.fillna(0).to_numpy(dtype=np.int64)
     change = np.select(
-        [both & (new_values < old_values), both & (new_values > old_values), both, new_rank.notna().to_numpy(dtype=bool)],
+        [
+            both & (new_values < old_values),
+            both & (new_values > old_values),
+            both,
+            new_rank.notna().to_numpy(dtype=bool),
+        ],
         [UP, DOWN, SAME, NEW],
         default=REMOVED,
     )
-    titles = [n if isinstance(n, str) else o for n, o in zip(merged[TITLE], merged["_old_title"], strict=True)]
+    titles = [
+        n if isinstance(n, str) else o
+        for n, o in zip(merged[TITLE], merged["_old_title"], strict=True)
+    ]
     frame = pd.DataFrame(
         {
             ID: merged[ID].astype(object),
@@ -68,7 +84,11 @@ def moved(frame: pd.DataFrame, *, include_same: bool = False) -> pd.DataFrame:
 
 
 def _num(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+    return (
+        f"{value:g}"
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        else str(value)
+    )
 
 
 def _range(criterion: Criterion) -> str:
@@ -103,7 +123,9 @@ def _criterion_changes(old: Criterion, new: Criterion) -> list[str]:
     ]
     changes = [f"{what} {_text(a)} -> {_text(b)}" for what, a, b in pairs if a != b]
     if old.required != new.required:
-        changes.append(f"{cid} {'required' if old.required else 'optional'} -> {'required' if new.required else 'optional'}")
+        changes.append(
+            f"{cid} {'required' if old.required else 'optional'} -> {'required' if new.required else 'optional'}"
+        )
     return changes
 
 

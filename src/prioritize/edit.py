@@ -25,7 +25,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.representer import RoundTripRepresenter
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
+from ruamel.yaml.scalarstring import ScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from prioritize import yamlio
@@ -39,7 +39,11 @@ Path_ = tuple[str | int, ...]
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_TAGS = {int: "tag:yaml.org,2002:int", float: "tag:yaml.org,2002:float", date: "tag:yaml.org,2002:timestamp"}
+_TAGS = {
+    int: "tag:yaml.org,2002:int",
+    float: "tag:yaml.org,2002:float",
+    date: "tag:yaml.org,2002:timestamp",
+}
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,12 @@ def parse_cell(cell: str) -> Value:
 def same_value(a: Any, b: Any) -> bool:
     """Whether writing `b` over `a` would change nothing a reader sees (1 and 1.0 are the same)."""
     numbers = (int, float)
-    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool) and not isinstance(b, bool):
+    if (
+        isinstance(a, numbers)
+        and isinstance(b, numbers)
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+    ):
         return bool(a == b)
     return type(a) is type(b) and a == b
 
@@ -152,20 +161,30 @@ class EditError(Exception):
 
 @dataclass(frozen=True)
 class Edit:
-    """Set the value at `path` (keys and list indexes from the top of the file)."""
+    """Set the value at `path` (keys and list indexes from the top of the file).
+
+    `item`: how many steps of `path` lead to a backlog item; new keys of the item, its evidence
+    and its outcome then go where the schema orders them (KEY_ORDER) instead of last.
+    """
 
     path: Path_
     value: Value
+    item: int | None = None
 
 
-class _Verbatim(str):
-    """A scalar written exactly as its text, plain, with the tag its text resolves to."""
+class _Verbatim(ScalarString):
+    """A scalar written exactly as its text, plain, with the tag its text resolves to.
 
-    tag: str
+    A ScalarString, so that ruamel does not turn it into the quoted string it replaces (a plain
+    str set over a quoted one keeps the quotes, which is what a new string should do).
+    """
+
+    __slots__ = ("resolved_tag",)
+    resolved_tag: str
 
     def __new__(cls, text: str, tag: str) -> _Verbatim:
-        obj = super().__new__(cls, text)
-        obj.tag = tag
+        obj: _Verbatim = ScalarString.__new__(cls, text)
+        obj.resolved_tag = tag
         return obj
 
 
@@ -173,7 +192,7 @@ class _Representer(RoundTripRepresenter):
     """The round-trip representer plus _Verbatim (a subclass: ruamel's registries are global)."""
 
     def represent_verbatim(self, data: _Verbatim) -> ScalarNode:
-        return self.represent_scalar(data.tag, str(data))
+        return self.represent_scalar(data.resolved_tag, str(data))
 
 
 _Representer.add_representer(_Verbatim, _Representer.represent_verbatim)
@@ -207,7 +226,9 @@ def _load(yaml: YAML, body: str) -> Any:
         return yaml.load(body)
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise EditError(f"cannot read the file for editing: {exc}", mark.line + 1 if mark else 1) from None
+        raise EditError(
+            f"cannot read the file for editing: {exc}", mark.line + 1 if mark else 1
+        ) from None
 
 
 def _dump(yaml: YAML, data: Any, layout: Layout, head: str, tail: str) -> str:
@@ -229,13 +250,12 @@ def round_trip(text: str) -> str:
 
 def _first_difference(old: str, new: str) -> EditError:
     old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    for number, (a, b) in enumerate(zip(old_lines, new_lines, strict=False), start=1):
-        if a != b:
-            break
-    else:
-        number = min(len(old_lines), len(new_lines)) + 1
-        a = old_lines[number - 1] if number <= len(old_lines) else ""
-        b = new_lines[number - 1] if number <= len(new_lines) else ""
+    number = next(
+        (n for n, (a, b) in enumerate(zip(old_lines, new_lines, strict=False), start=1) if a != b),
+        min(len(old_lines), len(new_lines)) + 1,
+    )
+    a = old_lines[number - 1] if number <= len(old_lines) else ""
+    b = new_lines[number - 1] if number <= len(new_lines) else ""
     return EditError(
         f"the file cannot be written back byte for byte (line {number} would become {b.rstrip()!r} "
         f"instead of {a.rstrip()!r}), so it was left alone; mixed indentation or line endings, "
@@ -262,7 +282,7 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
         raise _first_difference(text, untouched)
     data = _load(yaml, body)
     for edit in edits:
-        _set(data, edit.path, _node_value(yaml, edit.value))
+        _set(data, edit.path, _node_value(yaml, edit.value), edit.item)
     result = _dump(yaml, data, layout, head, tail)
     _verify(text, result, edits)
     return result
@@ -278,15 +298,6 @@ def _node_value(yaml: YAML, value: Value) -> Any:
     return _Verbatim(canonical, tag)
 
 
-def _styled(new: Any, old: Any) -> Any:
-    """A new string keeps the quotes of the string it replaces."""
-    if isinstance(new, str) and not isinstance(new, _Verbatim):
-        for style in (SingleQuotedScalarString, DoubleQuotedScalarString):
-            if isinstance(old, style):
-                return style(new)
-    return new
-
-
 def _describe(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
@@ -295,22 +306,33 @@ def _describe(value: Any) -> str:
     return f"{value!r}"
 
 
-def _set(data: Any, path: Path_, value: Any) -> None:
+# Where a new key goes: after the keys the schema puts before it (as_of first in evidence,
+# effort after status), so that a file reads like one written by hand. Other keys go last.
+KEY_ORDER: dict[tuple[str, ...], tuple[str, ...]] = {
+    (): tuple(Item.model_fields),
+    ("evidence",): tuple(Evidence.model_fields),
+    ("outcome",): tuple(Outcome.model_fields),
+}
+
+
+def _set(data: Any, path: Path_, value: Any, item: int | None) -> None:
     node = data
     for depth, step in enumerate(path):
         last = depth == len(path) - 1
         if isinstance(node, CommentedSeq) and isinstance(step, int) and 0 <= step < len(node):
             if last:
-                node[step] = _styled(value, node[step])
+                node[step] = value
                 return
             node = node[step]
             continue
         if not isinstance(node, CommentedMap):
             where = ".".join(str(p) for p in path[:depth]) or "the file"
-            raise EditError(f"cannot set {'.'.join(map(str, path))}: {where} holds {_describe(node)}, not a mapping")
+            raise EditError(
+                f"cannot set {'.'.join(map(str, path))}: {where} holds {_describe(node)}, not a mapping"
+            )
         if step in node and (last or node[step] is not None):
             if last:
-                node[step] = _styled(value, node[step])
+                node[step] = value
                 return
             node = node[step]
             continue
@@ -322,8 +344,25 @@ def _set(data: Any, path: Path_, value: Any) -> None:
         if step in node:  # `evidence:` with nothing under it
             node[step] = subtree
         else:
-            _append(node, step, subtree)
+            order = (
+                KEY_ORDER.get(tuple(map(str, path[item:depth])))
+                if item is not None and depth >= item
+                else None
+            )
+            _place(node, step, subtree, _position(node, step, order))
         return
+
+
+def _position(mapping: CommentedMap, key: Any, order: tuple[str, ...] | None) -> int:
+    """Where `key` goes in `mapping`: after the last key `order` puts before it; else at the end."""
+    if order is None or key not in order:
+        return len(mapping)
+    rank = order.index(key)
+    position = 0
+    for index, existing in enumerate(mapping):
+        if existing in order and order.index(existing) < rank:
+            position = index + 1
+    return position
 
 
 def _flow_siblings(mapping: CommentedMap) -> bool:
@@ -332,34 +371,31 @@ def _flow_siblings(mapping: CommentedMap) -> bool:
     return bool(nested) and all(v.fa.flow_style() for v in nested)
 
 
-def _last_entry(container: Any) -> tuple[Any, Any] | None:
-    """The entry (container, key) whose comment holds what follows `container`'s block."""
-    while True:
-        if isinstance(container, CommentedMap) and len(container):
-            key: Any = next(reversed(container))
-        elif isinstance(container, CommentedSeq) and len(container):
-            key = len(container) - 1
-        else:
-            return None
+def _deepest(container: Any, key: Any) -> tuple[Any, Any]:
+    """The entry (container, key) whose comment holds what follows the entry `key` of `container`:
+    the entry itself, or for a block mapping or list, its own last entry, and so on down."""
+    value = container[key]
+    while (
+        isinstance(value, CommentedMap | CommentedSeq) and len(value) and not value.fa.flow_style()
+    ):
+        container = value
+        key = next(reversed(value)) if isinstance(value, CommentedMap) else len(value) - 1
         value = container[key]
-        if isinstance(value, CommentedMap | CommentedSeq) and len(value) and not value.fa.flow_style():
-            container = value
-            continue
-        return container, key
+    return container, key
 
 
 def _slot(container: Any) -> int:
     return 2 if isinstance(container, CommentedMap) else 0  # where ruamel keeps a trailing comment
 
 
-def _append(mapping: CommentedMap, key: Any, value: Any) -> None:
-    """Add `key` at the end of `mapping`, moving the comment lines and blank lines that
-    followed the old last entry to follow the new one (an end-of-line comment stays put)."""
+def _place(mapping: CommentedMap, key: Any, value: Any, position: int) -> None:
+    """Put `key` at `position` of `mapping`. The comment lines and blank lines that followed the
+    entry before it move to follow the new entry (an end-of-line comment stays on its line), so
+    the new line sits right under its neighbour, not below a blank line or another item's comment."""
     moved: str | None = None
-    last = None if mapping.fa.flow_style() else _last_entry(mapping)
-    if last is not None:
-        container, old_key = last
-        slots = container.ca.items.get(old_key)
+    if position > 0 and not mapping.fa.flow_style():
+        container, before = _deepest(mapping, list(mapping)[position - 1])
+        slots = container.ca.items.get(before)
         token = slots[_slot(container)] if slots else None
         if isinstance(token, CommentToken) and "\n" in token.value:
             eol, _, rest = token.value.partition("\n")
@@ -369,15 +405,14 @@ def _append(mapping: CommentedMap, key: Any, value: Any) -> None:
                     token.value = eol + "\n"
                 else:
                     slots[_slot(container)] = None
-    mapping[key] = value
-    if moved is None:
-        return
-    target = _last_entry(mapping) if isinstance(value, CommentedMap) else (mapping, key)
-    if target is None:
-        return
-    container, new_key = target
-    slots = container.ca.items.setdefault(new_key, [None, None, None, None])
-    slots[_slot(container)] = CommentToken(moved, CommentMark(0))
+    if position >= len(mapping):
+        mapping[key] = value
+    else:
+        mapping.insert(position, key, value)
+    if moved is not None:
+        container, after = _deepest(mapping, key)
+        slots = container.ca.items.setdefault(after, [None, None, None, None])
+        slots[_slot(container)] = CommentToken(moved, CommentMark(0))
 
 
 def _verify(old_text: str, new_text: str, edits: Sequence[Edit]) -> None:
@@ -387,9 +422,13 @@ def _verify(old_text: str, new_text: str, edits: Sequence[Edit]) -> None:
     try:
         actual = yamlio.parse(new_text)
     except yamlio.YamlProblem as problem:  # pragma: no cover - ruamel writes what it reads
-        raise EditError(f"the edited file would not read back: {problem.message}", problem.line) from None
+        raise EditError(
+            f"the edited file would not read back: {problem.message}", problem.line
+        ) from None
     if actual != expected:
-        raise EditError("the edited file would not read back as the old data plus the edits; it was left alone")
+        raise EditError(
+            "the edited file would not read back as the old data plus the edits; it was left alone"
+        )
 
 
 def _set_plain(data: Any, path: Path_, value: Any) -> None:
@@ -456,7 +495,9 @@ class _Column:
     path: tuple[str, ...]
 
 
-def _columns(header: Sequence[str], csv_name: str, section: str | None, findings: list[Finding]) -> tuple[int | None, list[_Column]]:
+def _columns(
+    header: Sequence[str], csv_name: str, section: str | None, findings: list[Finding]
+) -> tuple[int | None, list[_Column]]:
     def problem(col: int, code: str, message: str) -> None:
         findings.append(Finding(code, "error", Location(csv_name, 1, col), message))
 
@@ -467,23 +508,44 @@ def _columns(header: Sequence[str], csv_name: str, section: str | None, findings
         name = raw.strip()
         if name == ID_COLUMN:
             if id_index is not None:
-                problem(index + 1, "duplicate-column", f'a second "{ID_COLUMN}" column (the first is column {id_index + 1})')
+                problem(
+                    index + 1,
+                    "duplicate-column",
+                    f'a second "{ID_COLUMN}" column (the first is column {id_index + 1})',
+                )
             id_index = index if id_index is None else id_index
             continue
         if not name:
-            problem(index + 1, "column-name", "this column has no name; name it with a dotted path such as evidence.operational.monthly_volume")
+            problem(
+                index + 1,
+                "column-name",
+                "this column has no name; name it with a dotted path such as evidence.operational.monthly_volume",
+            )
             continue
-        path = ("evidence", section, name) if section and "." not in name else tuple(name.split("."))
+        path = (
+            ("evidence", section, name) if section and "." not in name else tuple(name.split("."))
+        )
         if any(not step.strip() or step != step.strip() for step in path):
-            problem(index + 1, "column-name", f'"{name}" is not a dotted path such as evidence.operational.monthly_volume')
+            problem(
+                index + 1,
+                "column-name",
+                f'"{name}" is not a dotted path such as evidence.operational.monthly_volume',
+            )
             continue
         if path in seen:
-            problem(index + 1, "duplicate-column", f"column {seen[path] + 1} already sets {'.'.join(path)}")
+            problem(
+                index + 1,
+                "duplicate-column",
+                f"column {seen[path] + 1} already sets {'.'.join(path)}",
+            )
             continue
         seen[path] = index
         columns.append(_Column(index, name, path))
     if id_index is None:
-        hint = did_you_mean(ID_COLUMN, [h.strip() for h in header]) or f" (the header has {', '.join(h.strip() for h in header)})"
+        hint = (
+            did_you_mean(ID_COLUMN, [h.strip() for h in header])
+            or f" (the header has {', '.join(h.strip() for h in header)})"
+        )
         problem(1, "no-id-column", f'no "{ID_COLUMN}" column to name the items{hint}')
     return id_index, columns
 
@@ -514,7 +576,12 @@ def plan_import(
     if as_of is not None and any(c.path == AS_OF for c in columns):
         column = next(c for c in columns if c.path == AS_OF)
         plan.findings.append(
-            Finding("duplicate-column", "error", Location(csv_name, 1, column.index + 1), "this column and --as-of both set evidence.as_of; use one")
+            Finding(
+                "duplicate-column",
+                "error",
+                Location(csv_name, 1, column.index + 1),
+                "this column and --as-of both set evidence.as_of; use one",
+            )
         )
         return plan
     first_row: dict[str, int] = {}
@@ -525,26 +592,50 @@ def plan_import(
         where = Location(csv_name, number, id_index + 1)
         if not item_id:
             if cells:
-                plan.findings.append(Finding("no-id", "error", where, "this row gives values but no id"))
+                plan.findings.append(
+                    Finding("no-id", "error", where, "this row gives values but no id")
+                )
             continue
         if item_id in first_row:
             plan.findings.append(
-                Finding("duplicate-id", "error", where, f'"{item_id}" is already imported by row {first_row[item_id]}; give each item one row')
+                Finding(
+                    "duplicate-id",
+                    "error",
+                    where,
+                    f'"{item_id}" is already imported by row {first_row[item_id]}; give each item one row',
+                )
             )
             continue
         first_row[item_id] = number
         target = targets.get(item_id)
         if target is None:
             plan.findings.append(
-                Finding("unknown-id", "error", where, f'"{item_id}" is not an item of this workspace{did_you_mean(item_id, set(targets))}')
+                Finding(
+                    "unknown-id",
+                    "error",
+                    where,
+                    f'"{item_id}" is not an item of this workspace{did_you_mean(item_id, set(targets))}',
+                )
             )
             continue
-        _plan_row(plan, target, item_id, [(c, parse_cell(text), Location(csv_name, number, c.index + 1)) for c, text in cells], as_of, where)
+        _plan_row(
+            plan,
+            target,
+            item_id,
+            [(c, parse_cell(text), Location(csv_name, number, c.index + 1)) for c, text in cells],
+            as_of,
+            where,
+        )
     return plan
 
 
 def _plan_row(
-    plan: ImportPlan, target: Target, item_id: str, cells: list[tuple[_Column, Value, Location]], as_of: date | None, where: Location
+    plan: ImportPlan,
+    target: Target,
+    item_id: str,
+    cells: list[tuple[_Column, Value, Location]],
+    as_of: date | None,
+    where: Location,
 ) -> None:
     data: dict[str, Any] = copy.deepcopy(dict(target.data))
     edits: list[tuple[tuple[str, ...], Value, Location]] = []
@@ -553,12 +644,21 @@ def _plan_row(
     ok = True
     for column, value, cell in cells:
         if isinstance(value.data, float) and not math.isfinite(value.data):
-            plan.findings.append(Finding("invalid-value", "error", cell, f'"{value.text}" is too large a number'))
+            plan.findings.append(
+                Finding("invalid-value", "error", cell, f'"{value.text}" is too large a number')
+            )
             ok = False
             continue
         conflict = _walk(data, column.path)
         if conflict is not None:
-            plan.findings.append(Finding("not-a-mapping", "error", cell, f"cannot set {column.name} of {item_id}: {conflict}"))
+            plan.findings.append(
+                Finding(
+                    "not-a-mapping",
+                    "error",
+                    cell,
+                    f"cannot set {column.name} of {item_id}: {conflict}",
+                )
+            )
             ok = False
             continue
         plan.cells[(item_id, ".".join(column.path))] = cell
@@ -575,7 +675,9 @@ def _plan_row(
         plan.findings.extend(_invalid(exc, edits, where))
         return
     plan.items[item_id], plan.data[item_id] = item, data
-    plan.edits.setdefault(target.file, []).extend(Edit((*target.path, *path), value) for path, value, _ in edits)
+    plan.edits.setdefault(target.file, []).extend(
+        Edit((*target.path, *path), value, len(target.path)) for path, value, _ in edits
+    )
 
 
 def _walk(data: dict[str, Any], path: tuple[str, ...]) -> str | None:
@@ -599,12 +701,17 @@ def _parent(data: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
     return node
 
 
-def _invalid(exc: ValidationError, edits: list[tuple[tuple[str, ...], Value, Location]], where: Location) -> list[Finding]:
+def _invalid(
+    exc: ValidationError, edits: list[tuple[tuple[str, ...], Value, Location]], where: Location
+) -> list[Finding]:
     """One finding per pydantic error, at the cell of the value that caused it."""
     findings: list[Finding] = []
     for error in exc.errors(include_url=False):
         loc = tuple(str(step) for step in error["loc"] if not _is_branch(step))
-        cell = next((c for path, _, c in edits if path[: len(loc)] == loc or loc[: len(path)] == path), where)
+        cell = next(
+            (c for path, _, c in edits if path[: len(loc)] == loc or loc[: len(path)] == path),
+            where,
+        )
         source = next((v for path, v, c in edits if c == cell), None)
         shown = f' "{source.text or source.data}"' if source is not None else ""
         name = ".".join(loc) or "item"
@@ -614,10 +721,14 @@ def _invalid(exc: ValidationError, edits: list[tuple[tuple[str, ...], Value, Loc
             findings.append(Finding("unknown-key", "error", cell, message))
             continue
         text = str(error["msg"]).removeprefix("Value error, ")
-        findings.append(Finding("invalid-value", "error", cell, f"{name}{shown}: {text[0].lower()}{text[1:]}"))
+        findings.append(
+            Finding("invalid-value", "error", cell, f"{name}{shown}: {text[0].lower()}{text[1:]}")
+        )
     return findings
 
 
 def _is_branch(step: Any) -> bool:
     # Union branch tags in pydantic locations ("function-after[...]", "float") are not keys.
-    return isinstance(step, str) and (any(ch in step for ch in "[]()") or step in {"str", "int", "float", "bool", "date"})
+    return isinstance(step, str) and (
+        any(ch in step for ch in "[]()") or step in {"str", "int", "float", "bool", "date"}
+    )

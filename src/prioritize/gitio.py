@@ -14,7 +14,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 from prioritize.errors import Finding, Location, PrioritizeError
-from prioritize.workspace import BACKLOGS_DIR, CRITERIA_DIR, SETTINGS_FILE, VOTES_DIR, SourceFile, is_yaml
+from prioritize.workspace import (
+    BACKLOGS_DIR,
+    CRITERIA_DIR,
+    SETTINGS_FILE,
+    VOTES_DIR,
+    SourceFile,
+    is_yaml,
+)
 
 # Read-only plumbing: never take the index lock, never prompt for credentials.
 _ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
@@ -32,13 +39,19 @@ def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.Comple
             env={**os.environ, **_ENV},
         )
     except FileNotFoundError:
-        raise PrioritizeError(message="git is not installed (or not on PATH); this needs git") from None
+        raise PrioritizeError(
+            message="git is not installed (or not on PATH); this needs git"
+        ) from None
 
 
 def _said(result: subprocess.CompletedProcess[bytes]) -> str:
     """git's first line of complaint, for a message."""
     lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
-    return lines[0].removeprefix("fatal: ").removeprefix("error: ") if lines else f"git exited with {result.returncode}"
+    return (
+        lines[0].removeprefix("fatal: ").removeprefix("error: ")
+        if lines
+        else f"git exited with {result.returncode}"
+    )
 
 
 @dataclass(frozen=True)
@@ -97,12 +110,22 @@ class Revision:
 
 def resolve(repo: Repository, name: str) -> Revision:
     """The commit `name` (a branch, tag, hash, HEAD~2, ...) stands for; unknown is a PrioritizeError."""
-    result = _git(repo.toplevel, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}")
+    result = _git(
+        repo.toplevel, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}"
+    )
     if result.returncode != 0 or not name.strip():
-        hint = " (the repository has no commits yet)" if name.upper() == "HEAD" and not _has_commits(repo) else ""
-        raise PrioritizeError(message=f'unknown revision "{name}"{hint}: give a commit, branch or tag of {repo.toplevel}')
+        hint = (
+            " (the repository has no commits yet)"
+            if name.upper() == "HEAD" and not _has_commits(repo)
+            else ""
+        )
+        raise PrioritizeError(
+            message=f'unknown revision "{name}"{hint}: give a commit, branch or tag of {repo.toplevel}'
+        )
     commit = result.stdout.decode().strip()
-    short = _git(repo.toplevel, "rev-parse", "--short", commit).stdout.decode().strip() or commit[:7]
+    short = (
+        _git(repo.toplevel, "rev-parse", "--short", commit).stdout.decode().strip() or commit[:7]
+    )
     return Revision(name, commit, short)
 
 
@@ -146,16 +169,31 @@ class GitSource:
             prefix = self.repo.prefix
             paths = [f"{prefix}{p}" for p in (BACKLOGS_DIR, CRITERIA_DIR, VOTES_DIR, SETTINGS_FILE)]
             entries = self._tree(*paths)
-            wanted = {path: oid for path, oid in entries.items() if path == f"{prefix}{SETTINGS_FILE}" or is_yaml(path)}
+            wanted = {
+                path: oid
+                for path, oid in entries.items()
+                if path == f"{prefix}{SETTINGS_FILE}" or is_yaml(path)
+            }
             blobs = _read_blobs(self.repo, wanted)
-            self._files = {path[len(prefix):]: data for path, data in blobs.items()}
+            self._files = {path[len(prefix) :]: data for path, data in blobs.items()}
         return self._files
 
     def _tree(self, *paths: str) -> dict[str, str]:
         """{path from the top: blob id} of the regular files at or below `paths` at the commit."""
-        result = _git(self.repo.toplevel, "ls-tree", "-r", "-z", "--full-tree", self.revision.commit, "--", *paths)
+        result = _git(
+            self.repo.toplevel,
+            "ls-tree",
+            "-r",
+            "-z",
+            "--full-tree",
+            self.revision.commit,
+            "--",
+            *paths,
+        )
         if result.returncode != 0:
-            raise PrioritizeError(message=f"cannot list the files of {self.revision.label}: {_said(result)}")
+            raise PrioritizeError(
+                message=f"cannot list the files of {self.revision.label}: {_said(result)}"
+            )
         entries: dict[str, str] = {}
         for record in result.stdout.split(b"\0"):
             if not record:
@@ -181,7 +219,9 @@ def _read_blobs(repo: Repository, objects: dict[str, str]) -> dict[str, bytes]:
         end = out.index(b"\n", pos)
         header = out[pos:end].decode().split(" ")
         if len(header) != 3:  # "<oid> missing"
-            raise PrioritizeError(message=f"cannot read {path} from git: object {header[0]} is missing")
+            raise PrioritizeError(
+                message=f"cannot read {path} from git: object {header[0]} is missing"
+            )
         size = int(header[2])
         blobs[path] = out[end + 1 : end + 1 + size]
         pos = end + 1 + size + 1  # the contents are followed by a newline
@@ -216,7 +256,9 @@ CHANGED_AFTER_AGREEMENT = "criteria-changed-after-agreement"
 UNCOMMITTED = "criteria-uncommitted"
 
 
-def criteria_governance(workspace_root: Path, criteria_rel_path: str, agreed_on: date | None) -> list[Finding]:
+def criteria_governance(
+    workspace_root: Path, criteria_rel_path: str, agreed_on: date | None
+) -> list[Finding]:
     """Warnings when a criteria file moved away from what was agreed, as git tells it.
 
     - `criteria-changed-after-agreement`: the file's last commit has an author date (in the
@@ -243,8 +285,10 @@ def criteria_governance(workspace_root: Path, criteria_rel_path: str, agreed_on:
         if authored.date() > agreed_on:
             findings.append(
                 Finding(
-                    CHANGED_AFTER_AGREEMENT, "warning", location,
-                    f'{criteria_rel_path} was changed in commit {commit} on {authored.date().isoformat()} '
+                    CHANGED_AFTER_AGREEMENT,
+                    "warning",
+                    location,
+                    f"{criteria_rel_path} was changed in commit {commit} on {authored.date().isoformat()} "
                     f'("{subject}"), after it was agreed on {agreed_on.isoformat()}; have the people in '
                     "agreed_by confirm the change, then update agreed_on",
                 )
@@ -252,10 +296,16 @@ def criteria_governance(workspace_root: Path, criteria_rel_path: str, agreed_on:
     status = _git(path.parent, "status", "--porcelain", "--untracked-files=all", "--", path.name)
     lines = [line for line in status.stdout.decode("utf-8", "replace").splitlines() if line.strip()]
     if status.returncode == 0 and lines:
-        what = "is not committed to git" if lines[0].startswith("??") else "has changes that are not committed"
+        what = (
+            "is not committed to git"
+            if lines[0].startswith("??")
+            else "has changes that are not committed"
+        )
         findings.append(
             Finding(
-                UNCOMMITTED, "warning", location,
+                UNCOMMITTED,
+                "warning",
+                location,
                 f"{criteria_rel_path} {what}; the ranking uses criteria nobody has reviewed yet: "
                 "commit them for review with the people in agreed_by",
             )

@@ -15,6 +15,7 @@ from pydantic import (
     StrictBool,
     StrictFloat,
     StrictInt,
+    StrictStr,
     field_validator,
     model_validator,
 )
@@ -52,6 +53,8 @@ Id = Annotated[str, BeforeValidator(_id_from_number), Field(pattern=ID_PATTERN, 
 CriterionId = Annotated[str, Field(pattern=CRITERION_ID_PATTERN, max_length=100)]
 # Strict: YAML gives numbers as numbers; a quoted "5" is a mistake worth reporting.
 Number = StrictFloat
+# A scalar as written: 1 stays 1 (not 1.0), so messages list values the way the file does.
+Scalar = StrictInt | StrictFloat | StrictStr
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -171,7 +174,7 @@ class Scale(Model):
     # None: auto for weighted sets, no normalization in formula sets (PRODUCT.md 4.6).
     range: tuple[FiniteNumber, FiniteNumber] | Literal["auto"] | None = None
     transform: Literal["log"] | None = None
-    map: dict[str | int | float, Number] | None = None
+    map: dict[StrictInt | StrictFloat | StrictStr, Number] | None = None
 
     @field_validator("range")
     @classmethod
@@ -199,7 +202,7 @@ class Criterion(Model):
     weight: PositiveNumber = 1
     direction: Direction = "higher"
     scale: Scale = Scale()
-    allowed: list[str | Number] | None = Field(default=None, min_length=1)
+    allowed: list[Scalar] | None = Field(default=None, min_length=1)
     required: StrictBool = True
 
     @property

@@ -17,6 +17,7 @@ from prioritize import yamlio
 from prioritize.errors import Finding, Location, PrioritizeError, Problem, Ref
 from prioritize.formula import Formula, FormulaError, compile_formula
 from prioritize.models import (
+    CRITERION_ID_PATTERN,
     BacklogFile,
     Capacity,
     CriteriaSet,
@@ -165,6 +166,8 @@ _EXPECTED = {
     "list_type": "a list",
     "tuple_type": "a list",
     "date_type": "a date (YYYY-MM-DD)",
+    "date_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
     "date_from_datetime_inexact": "a date (YYYY-MM-DD) without a time",
     "model_type": "a mapping",
     "model_attributes_type": "a mapping",
@@ -231,12 +234,22 @@ def validation_findings(
             elif kind in _EXPECTED:
                 code, message = "wrong-type", f"{name} must be {_EXPECTED[kind]}, not {_describe(value)}"
             elif kind == "string_pattern_mismatch":
-                code, message = "invalid-value", f"{name} {_describe(value)} may hold only letters, digits, . _ - (and start with a letter or digit)"
+                allowed = (
+                    "letters, digits and _ (and not start with a digit), since formulas name it"
+                    if error.get("ctx", {}).get("pattern") == CRITERION_ID_PATTERN
+                    else "letters, digits, . _ - (and start with a letter or digit)"
+                )
+                code, message = "invalid-value", f"{name} {_describe(value)} may hold only {allowed}"
+            elif kind == "too_short":
+                code, message = "invalid-value", f"{name} must not be empty"
             else:
                 text = str(error["msg"]).removeprefix("Value error, ")
                 text = text[:1].lower() + text[1:]
                 joiner = " " if text.startswith("must") else ": "
-                code, message = "invalid-value", f"{name}{joiner}{text}" if text else f"{name} is invalid"
+                if not any(isinstance(p, str) for p in path):
+                    code, message = "invalid-value", text or "invalid"
+                else:
+                    code, message = "invalid-value", f"{name}{joiner}{text}" if text else f"{name} is invalid"
         if path in seen and kind != "extra_forbidden":
             continue
         seen.add(path)

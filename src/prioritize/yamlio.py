@@ -124,8 +124,35 @@ def parse(text: str) -> Any:
         return _safe_yaml().load(text)
     except YAMLError as exc:
         raise _problem(exc, text) from None
+    except (ValueError, OverflowError) as exc:
+        # The constructor met a scalar it cannot build, such as the date 2026-02-30.
+        raise _unbuildable(text, exc) from None
     except RecursionError:
         raise YamlProblem("syntax", "the file nests too deeply to read") from None
+
+
+def _unbuildable(text: str, exc: Exception) -> YamlProblem:
+    """Locate the first scalar the safe constructor fails on (composing never builds values)."""
+    constructor = _safe_yaml().constructor
+    stack = [compose(text)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, MappingNode):
+            stack.extend(v for pair in reversed(node.value) for v in reversed(pair))
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+        elif node is not None:
+            try:
+                constructor.construct_object(node, deep=True)
+            except (ValueError, OverflowError) as inner:
+                what = "date" if "timestamp" in node.tag else "value"
+                return YamlProblem(
+                    "invalid-value",
+                    f'"{node.value}" is not a valid {what}: {inner}',
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                )
+    return YamlProblem("invalid-value", f"a value cannot be read: {exc}")
 
 
 def read(path: Path) -> Any:

@@ -17,14 +17,55 @@ from prioritize.errors import PrioritizeError
 from prioritize.formula import Formula, evaluate, substitute
 from prioritize.models import CriteriaSet, Criterion, did_you_mean
 from prioritize.scoring import (
-    EFFORT, ID, POOL, RANK, RISK, RISK_FACTOR, SCORE, STATUS, TITLE, UNSCORED, VALUE, Scoring,
-    contribution_column, input_column, normalized_column, raw_column,
+    EFFORT,
+    ID,
+    POOL,
+    RANK,
+    RISK,
+    RISK_FACTOR,
+    SCORE,
+    STATUS,
+    TITLE,
+    UNSCORED,
+    VALUE,
+    Scoring,
+    contribution_column,
+    input_column,
+    normalized_column,
+    raw_column,
 )  # fmt: skip
 
 # Columns of the per-criterion frame.
-CRITERION, NAME, DATA, SOURCE, RAW, INPUT, NORMALIZED = "criterion", "name", "data", "source", "raw", "input", "normalized"
-WEIGHT, CONTRIBUTION, NEEDED_RAW, CLOSES_GAP, DIRECTION = "weight", "contribution", "needed_raw", "closes_gap", "direction"
-CRITERIA_COLUMNS = [CRITERION, NAME, DATA, SOURCE, RAW, INPUT, NORMALIZED, WEIGHT, CONTRIBUTION, NEEDED_RAW, CLOSES_GAP, DIRECTION]
+CRITERION, NAME, DATA, SOURCE, RAW, INPUT, NORMALIZED = (
+    "criterion",
+    "name",
+    "data",
+    "source",
+    "raw",
+    "input",
+    "normalized",
+)
+WEIGHT, CONTRIBUTION, NEEDED_RAW, CLOSES_GAP, DIRECTION = (
+    "weight",
+    "contribution",
+    "needed_raw",
+    "closes_gap",
+    "direction",
+)
+CRITERIA_COLUMNS = [
+    CRITERION,
+    NAME,
+    DATA,
+    SOURCE,
+    RAW,
+    INPUT,
+    NORMALIZED,
+    WEIGHT,
+    CONTRIBUTION,
+    NEEDED_RAW,
+    CLOSES_GAP,
+    DIRECTION,
+]
 
 CANNOT_CLOSE = "cannot close the gap by this criterion alone"
 _EPS = 1e-9
@@ -74,7 +115,9 @@ class Explanation:
 def check_item_id(item_id: str, known: Sequence[str]) -> None:
     """Raise PrioritizeError (exit 2) with a "did you mean" unless `item_id` is one of `known`."""
     if item_id not in known:
-        raise PrioritizeError(message=f'no item "{item_id}" in this workspace{did_you_mean(item_id, set(known))}')
+        raise PrioritizeError(
+            message=f'no item "{item_id}" in this workspace{did_you_mean(item_id, set(known))}'
+        )
 
 
 # --- one criterion: from a raw value to the number the score uses, and back ------------------
@@ -104,10 +147,16 @@ def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-def _term(criterion: Criterion, raw: Any, bounds: tuple[float, float] | None, formula_set: bool) -> float:
+def _term(
+    criterion: Criterion, raw: Any, bounds: tuple[float, float] | None, formula_set: bool
+) -> float:
     """The number a raw value becomes in the score: n for weighted sets, the formula's name otherwise."""
     scale = criterion.scale
-    x = float(next(v for k, v in scale.map.items() if _same(k, raw))) if scale.map is not None else float(raw)
+    x = (
+        float(next(v for k, v in scale.map.items() if _same(k, raw)))
+        if scale.map is not None
+        else float(raw)
+    )
     if scale.transform == "log":
         x = math.log1p(x)
     if not _uses_range(criterion, formula_set):
@@ -118,7 +167,9 @@ def _term(criterion: Criterion, raw: Any, bounds: tuple[float, float] | None, fo
     return 1.0 - n if criterion.direction == "lower" else n
 
 
-def _raw_for(criterion: Criterion, term: float, bounds: tuple[float, float] | None, formula_set: bool) -> float:
+def _raw_for(
+    criterion: Criterion, term: float, bounds: tuple[float, float] | None, formula_set: bool
+) -> float:
     """The raw value whose term is `term`, on a continuous scale (inverse of `_term`)."""
     if _uses_range(criterion, formula_set):
         assert bounds is not None
@@ -163,8 +214,12 @@ def _need_weighted(
         return None
     candidates = _candidates(criterion)
     if candidates is None:
-        return _Need(_tidy(_raw_for(criterion, min(n_needed, 1.0), bounds, False)), n_needed - n_now)
-    reach = [(t, c) for c in candidates if (t := _term(criterion, c, bounds, False)) >= n_needed - _EPS]
+        return _Need(
+            _tidy(_raw_for(criterion, min(n_needed, 1.0), bounds, False)), n_needed - n_now
+        )
+    reach = [
+        (t, c) for c in candidates if (t := _term(criterion, c, bounds, False)) >= n_needed - _EPS
+    ]
     if not reach:
         return None
     return _Need(min(reach, key=lambda p: p[0])[1], n_needed - n_now)
@@ -197,12 +252,20 @@ def _solve(
 
 
 def _need_formula(
-    criterion: Criterion, now: float, f: Callable[[float], float], target: float, bounds: tuple[float, float] | None
+    criterion: Criterion,
+    now: float,
+    f: Callable[[float], float],
+    target: float,
+    bounds: tuple[float, float] | None,
 ) -> _Need | None:
     base = abs(now) if now != 0 else 1.0
     candidates = _candidates(criterion)
     if candidates is not None:
-        reach = [(abs(t - now), c) for c in candidates if f(t := _term(criterion, c, bounds, True)) >= target]
+        reach = [
+            (abs(t - now), c)
+            for c in candidates
+            if f(t := _term(criterion, c, bounds, True)) >= target
+        ]
         if not reach:
             return None
         distance, raw = min(reach, key=lambda p: p[0])
@@ -245,7 +308,9 @@ def _needs(
     for c in criteria.criteria:
 
         def f(term: float, cid: str = c.id) -> float:
-            result = evaluate(formula, {k: np.array([term if k == cid else v]) for k, v in names.items()})
+            result = evaluate(
+                formula, {k: np.array([term if k == cid else v]) for k, v in names.items()}
+            )
             value = float(result.values[0])
             return value if math.isfinite(value) and not result.divided_by_zero[0] else -math.inf
 
@@ -261,7 +326,9 @@ def _zero_if_missing(value: Any) -> float:
 # --- explain ---------------------------------------------------------------------------------
 
 
-def _criteria_frame(criteria: CriteriaSet, row: pd.Series, needs: Mapping[str, _Need | None] | None) -> pd.DataFrame:
+def _criteria_frame(
+    criteria: CriteriaSet, row: pd.Series, needs: Mapping[str, _Need | None] | None
+) -> pd.DataFrame:
     weighted = criteria.method == "weighted"
     scored = pd.notna(row[RANK])
     rows = []
@@ -286,19 +353,26 @@ def _criteria_frame(criteria: CriteriaSet, row: pd.Series, needs: Mapping[str, _
             CLOSES_GAP: (need is not None) if needs is not None else None,
             DIRECTION: c.direction,
         })  # fmt: skip
-    frame = pd.DataFrame(rows, columns=CRITERIA_COLUMNS, dtype=object)  # raw values keep their types; None stays None
+    frame = pd.DataFrame(
+        rows, columns=CRITERIA_COLUMNS, dtype=object
+    )  # raw values keep their types; None stays None
     return frame.astype({c: "float64" for c in (INPUT, NORMALIZED, WEIGHT, CONTRIBUTION)})
 
 
 def _fastest(criteria: CriteriaSet, needs: Mapping[str, _Need | None]) -> str | None:
     order = {c.id: i for i, c in enumerate(criteria.criteria)}
     # Rounded so that changes equal but for float noise go to the first criterion in set order.
-    feasible = [(round(need.change, 9), order[cid], cid) for cid, need in needs.items() if need is not None]
+    feasible = [
+        (round(need.change, 9), order[cid], cid) for cid, need in needs.items() if need is not None
+    ]
     return min(feasible)[2] if feasible else None
 
 
 def _substituted(formula: Formula, row: pd.Series, criteria: CriteriaSet) -> str:
-    values: dict[str, float] = {c.id: _tidy(round(_zero_if_missing(row[contribution_column(c.id)]), 6)) for c in criteria.criteria}
+    values: dict[str, float] = {
+        c.id: _tidy(round(_zero_if_missing(row[contribution_column(c.id)]), 6))
+        for c in criteria.criteria
+    }
     if pd.notna(row[EFFORT]):
         values["effort"] = _tidy(float(row[EFFORT]))
     return substitute(formula, values)
@@ -356,7 +430,9 @@ def explain_item(
         criteria=_criteria_frame(criteria, row, needs),
         move_up=move_up,
         formula=formula.text if is_formula and formula is not None else None,
-        substituted=_substituted(formula, row, criteria) if is_formula and formula is not None and rank is not None else None,
+        substituted=_substituted(formula, row, criteria)
+        if is_formula and formula is not None and rank is not None
+        else None,
     )
 
 
@@ -378,7 +454,17 @@ def _closed(criteria: CriteriaSet, item_id: str, status: str, ranked: int) -> Ex
 # Columns of the comparison frame.
 A_RAW, B_RAW, A_NORMALIZED, B_NORMALIZED = "a_raw", "b_raw", "a_normalized", "b_normalized"
 A_CONTRIBUTION, B_CONTRIBUTION, DIFFERENCE = "a_contribution", "b_contribution", "difference"
-COMPARE_COLUMNS = [CRITERION, WEIGHT, A_RAW, B_RAW, A_NORMALIZED, B_NORMALIZED, A_CONTRIBUTION, B_CONTRIBUTION, DIFFERENCE]
+COMPARE_COLUMNS = [
+    CRITERION,
+    WEIGHT,
+    A_RAW,
+    B_RAW,
+    A_NORMALIZED,
+    B_NORMALIZED,
+    A_CONTRIBUTION,
+    B_CONTRIBUTION,
+    DIFFERENCE,
+]
 
 
 @dataclass(frozen=True)
@@ -426,7 +512,9 @@ def compare_items(a: Explanation, b: Explanation, formula: Formula | None = None
     if both_scored:
         sizes = frame[DIFFERENCE].abs().fillna(0.0).to_numpy()
         if len(sizes) and sizes.max() > 0:
-            separated_by = str(frame[CRITERION].iloc[int(np.argmax(sizes))])  # argmax: first on a tie
+            separated_by = str(
+                frame[CRITERION].iloc[int(np.argmax(sizes))]
+            )  # argmax: first on a tie
     return Comparison(a, b, frame, separated_by)
 
 
@@ -434,7 +522,10 @@ def _swap_effects(a: Explanation, b: Explanation, formula: Formula) -> list[floa
     """Per criterion, a's score minus its score with b's value of that criterion (formula sets)."""
 
     def names(e: Explanation) -> dict[str, float]:
-        values = {str(c): _zero_if_missing(n) for c, n in zip(e.criteria[CRITERION], e.criteria[NORMALIZED], strict=True)}
+        values = {
+            str(c): _zero_if_missing(n)
+            for c, n in zip(e.criteria[CRITERION], e.criteria[NORMALIZED], strict=True)
+        }
         values["effort"] = e.effort if e.effort is not None else math.nan
         return values
 
@@ -443,5 +534,7 @@ def _swap_effects(a: Explanation, b: Explanation, formula: Formula) -> list[floa
     for cid in a.criteria[CRITERION]:
         swapped = {k: np.array([theirs[k] if k == cid else v]) for k, v in mine.items()}
         value = float(evaluate(formula, swapped).values[0]) * a.risk_factor
-        effects.append(float(a.score) - value if a.score is not None and math.isfinite(value) else None)
+        effects.append(
+            float(a.score) - value if a.score is not None and math.isfinite(value) else None
+        )
     return effects

@@ -22,7 +22,15 @@ import numpy as np
 import pandas as pd
 
 from prioritize.formula import Formula, evaluate
-from prioritize.scoring import EFFORT, ID, RANK, RISK_FACTOR, SCORE, TITLE, Scoring, contribution_column
+from prioritize.scoring import (
+    EFFORT,
+    ID,
+    RANK,
+    RISK_FACTOR,
+    TITLE,
+    Scoring,
+    contribution_column,
+)
 
 DEFAULT_RUNS, DEFAULT_SPREAD, DEFAULT_SEED, DEFAULT_TOP = 1000, 0.3, 0, 10
 # The top K is stable when every item in it stays in the top K in at least this share of runs.
@@ -32,10 +40,21 @@ _GRID_POINTS = 400  # per direction, log-spaced between 1 and 10 (or 0.1)
 _CHUNK_CELLS = 2_000_000  # floats per chunk of runs: memory stays flat however many runs
 
 # Item rows.
-MEDIAN_RANK, P5_RANK, P95_RANK, TOP_K_PROBABILITY = "median_rank", "p5_rank", "p95_rank", "top_k_probability"
+MEDIAN_RANK, P5_RANK, P95_RANK, TOP_K_PROBABILITY = (
+    "median_rank",
+    "p5_rank",
+    "p95_rank",
+    "top_k_probability",
+)
 ITEM_COLUMNS = [ID, RANK, MEDIAN_RANK, P5_RANK, P95_RANK, TOP_K_PROBABILITY]
 # Criterion rows: the smallest move of one weight (or input) alone that changes the first place.
-CRITERION, WEIGHT, FACTOR, NEW_WEIGHT, NEW_FIRST = "criterion", "weight", "factor", "new_weight", "new_first"
+CRITERION, WEIGHT, FACTOR, NEW_WEIGHT, NEW_FIRST = (
+    "criterion",
+    "weight",
+    "factor",
+    "new_weight",
+    "new_first",
+)
 CRITERIA_COLUMNS = [CRITERION, WEIGHT, FACTOR, NEW_WEIGHT, NEW_FIRST]
 
 WEIGHTS, INPUTS = "weights", "inputs"
@@ -73,7 +92,11 @@ class _Scorer:
         self.formula = formula if scoring.criteria.method == "formula" else None
         columns = [contribution_column(c.id) for c in scoring.criteria.criteria]
         # Weighted: contributions (they add up to value); formula: the number each name stands for.
-        self.terms = np.column_stack([ranked[c].to_numpy(dtype=float) for c in columns]) if columns else np.zeros((len(ranked), 0))
+        self.terms = (
+            np.column_stack([ranked[c].to_numpy(dtype=float) for c in columns])
+            if columns
+            else np.zeros((len(ranked), 0))
+        )
         self.terms = np.ascontiguousarray(self.terms)
         self.effort = ranked[EFFORT].to_numpy(dtype=float)
         self.factor = ranked[RISK_FACTOR].to_numpy(dtype=float)
@@ -100,19 +123,31 @@ class _Scorer:
             else:
                 runs = factors.shape[0]
                 inputs = self.terms[None, :, :] * factors
-                names = {c.id: inputs[:, :, j].ravel() for j, c in enumerate(self.criteria.criteria)}
+                names = {
+                    c.id: inputs[:, :, j].ravel() for j, c in enumerate(self.criteria.criteria)
+                }
                 names["effort"] = np.tile(self.effort, runs)
                 result = evaluate(self.formula, names)
-                score = np.where(result.divided_by_zero, np.nan, result.values).reshape(runs, self.count)
+                score = np.where(result.divided_by_zero, np.nan, result.values).reshape(
+                    runs, self.count
+                )
             score = score * self.factor
         return np.where(np.isfinite(score), score, -np.inf)
 
     def random_factors(self, rng: np.random.Generator, runs: int, spread: float) -> np.ndarray:
-        shape = (runs, len(self.weights)) if self.formula is None else (runs, self.count, len(self.weights))
+        shape = (
+            (runs, len(self.weights))
+            if self.formula is None
+            else (runs, self.count, len(self.weights))
+        )
         return rng.uniform(1.0 - spread, 1.0 + spread, size=shape)
 
     def ones(self, runs: int) -> np.ndarray:
-        return np.ones((runs, len(self.weights)) if self.formula is None else (runs, self.count, len(self.weights)))
+        return np.ones(
+            (runs, len(self.weights))
+            if self.formula is None
+            else (runs, self.count, len(self.weights))
+        )
 
     def chunk(self) -> int:
         width = max(self.count * max(self.terms.shape[1], 1), 1)
@@ -130,7 +165,7 @@ def _ranks(scores: np.ndarray) -> np.ndarray:
 
 def _leaders(scorer: _Scorer, factors: np.ndarray) -> np.ndarray:
     """The index of the first-placed item per row of factors (argmax: the lowest id on a tie)."""
-    return np.argmax(scorer.scores(factors), axis=1)
+    return np.asarray(np.argmax(scorer.scores(factors), axis=1))
 
 
 def _moved(scorer: _Scorer, j: int, ks: np.ndarray, leader: int) -> np.ndarray:
@@ -144,7 +179,9 @@ def _moved(scorer: _Scorer, j: int, ks: np.ndarray, leader: int) -> np.ndarray:
     return factors
 
 
-def _first_change(scorer: _Scorer, j: int, grid: np.ndarray, leader: int) -> tuple[float, int] | None:
+def _first_change(
+    scorer: _Scorer, j: int, grid: np.ndarray, leader: int
+) -> tuple[float, int] | None:
     """The factor nearest 1 along `grid` at which criterion j alone changes the first place."""
     changed = np.flatnonzero(_leaders(scorer, _moved(scorer, j, grid, leader)) != leader)
     if not len(changed):
@@ -176,7 +213,11 @@ def weight_moves(scoring: Scoring, formula: Formula | None = None) -> pd.DataFra
     up = np.geomspace(1.0, MAX_FACTOR, _GRID_POINTS + 1)[1:]
     down = np.geomspace(1.0, MIN_FACTOR, _GRID_POINTS + 1)[1:]
     for j, c in enumerate(criteria):
-        found = [] if scorer.count < 2 else [m for grid in (up, down) if (m := _first_change(scorer, j, grid, leader))]
+        found = (
+            []
+            if scorer.count < 2
+            else [m for grid in (up, down) if (m := _first_change(scorer, j, grid, leader))]
+        )
         best = min(found, key=lambda m: (abs(math.log(m[0])), m[0])) if found else None
         rows.append({
             CRITERION: c.id,
@@ -185,7 +226,8 @@ def weight_moves(scoring: Scoring, formula: Formula | None = None) -> pd.DataFra
             NEW_WEIGHT: best[0] * c.weight if best and weighted else None,
             NEW_FIRST: str(scorer.ids[best[1]]) if best else None,
         })  # fmt: skip
-    return pd.DataFrame(rows, columns=CRITERIA_COLUMNS).astype({WEIGHT: "float64", FACTOR: "float64", NEW_WEIGHT: "float64"})
+    frame = pd.DataFrame(rows, columns=CRITERIA_COLUMNS, dtype=object)  # NEW_FIRST: an id or None
+    return frame.astype({WEIGHT: "float64", FACTOR: "float64", NEW_WEIGHT: "float64"})
 
 
 def sensitivity(
@@ -209,7 +251,9 @@ def sensitivity(
     for start in range(0, runs, step):
         stop = min(start + step, runs)
         if scorer.count:
-            ranks[start:stop] = _ranks(scorer.scores(scorer.random_factors(rng, stop - start, spread)))
+            ranks[start:stop] = _ranks(
+                scorer.scores(scorer.random_factors(rng, stop - start, spread))
+            )
         if on_progress is not None:
             on_progress(stop, runs)
 
@@ -249,13 +293,23 @@ def _verdict(items: pd.DataFrame, top: int) -> tuple[bool, list[tuple[str, float
     if count <= top:
         return True, [], f"All {count} ranked items are in the top {top}, so it cannot change."
     head = items[items[RANK] <= top]
-    weak = head[head[TOP_K_PROBABILITY] < STABLE_SHARE].sort_values([TOP_K_PROBABILITY, RANK], kind="stable")
+    weak = head[head[TOP_K_PROBABILITY] < STABLE_SHARE].sort_values(
+        [TOP_K_PROBABILITY, RANK], kind="stable"
+    )
     share = f"{STABLE_SHARE:.0%}"
     if weak.empty:
-        return True, [], (
-            f"The top {top} is stable: every item in it stays in the top {top} in at least {share} of runs."
+        return (
+            True,
+            [],
+            (
+                f"The top {top} is stable: every item in it stays in the top {top} in at least {share} of runs."
+            ),
         )
     fragile = [(str(i), float(p)) for i, p in zip(weak[ID], weak[TOP_K_PROBABILITY], strict=True)]
     named = ", ".join(f"{i} {p:.0%}" for i, p in fragile)
     some = f"{len(fragile)} of its items stay" if len(fragile) > 1 else "1 of its items stays"
-    return False, fragile, f"The top {top} is fragile: {some} in it in less than {share} of runs ({named})."
+    return (
+        False,
+        fragile,
+        f"The top {top} is fragile: {some} in it in less than {share} of runs ({named}).",
+    )

@@ -24,7 +24,15 @@ from prioritize.models import CriteriaSet, Criterion, Item, Votes, did_you_mean
 from prioritize.scoring import ID, raw_column
 
 # Columns of `votes` (PRODUCT.md 5).
-CRITERION, VOTES, MEDIAN, MIN, MAX, SPREAD, FLAG = "criterion", "votes", "median", "min", "max", "spread", "flag"
+CRITERION, VOTES, MEDIAN, MIN, MAX, SPREAD, FLAG = (
+    "criterion",
+    "votes",
+    "median",
+    "min",
+    "max",
+    "spread",
+    "flag",
+)
 VOTE_COLUMNS = [ID, CRITERION, VOTES, MEDIAN, MIN, MAX, SPREAD, FLAG]
 DISCUSS = "discuss"
 DEFAULT_THRESHOLD = 2.0
@@ -75,7 +83,9 @@ def _describe(value: Any) -> str:
 
 
 def _choices(values: Iterable[Any]) -> str:
-    return ", ".join(str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in values)
+    return ", ".join(
+        str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in values
+    )
 
 
 def _number(criterion: Criterion, value: Any) -> float | str:
@@ -101,9 +111,9 @@ def vote_problems(
 ) -> list[Problem]:
     """Everything wrong with the votes files, in file order; each Ref names the votes file by path.
 
-    Errors: an item or criterion that does not exist, a value the criterion does not accept, a
-    stakeholder with two files. Warning: a vote on a measured (not judgement) criterion, which
-    is ignored.
+    All errors: unknown-vote-item (no such item), unknown-vote-criterion (not a judgement
+    criterion of the set), vote-not-allowed (a value the criterion does not accept: outside
+    `allowed`, not in its `map`, not a number), duplicate-stakeholder (two files, one name).
     """
     by_id = {c.id: c for c in _criteria(criteria)}
     item_ids = {i.id for i in items}
@@ -119,7 +129,7 @@ def vote_problems(
         for item_id, scores in model.scores.items():
             if item_id not in item_ids:
                 problems.append(Problem(
-                    "unknown-item", "error", Ref("votes", path, ("scores", item_id), key=True),
+                    "unknown-vote-item", "error", Ref("votes", path, ("scores", item_id), key=True),
                     f'"{item_id}" is not an item of this workspace{did_you_mean(item_id, item_ids)}',
                 ))  # fmt: skip
                 continue
@@ -128,17 +138,19 @@ def vote_problems(
                 criterion = by_id.get(criterion_id)
                 if criterion is None:
                     problems.append(Problem(
-                        "unknown-criterion", "error", Ref("votes", path, where, key=True),
+                        "unknown-vote-criterion", "error", Ref("votes", path, where, key=True),
                         f'"{criterion_id}" is not a criterion of the set "{getattr(criteria, "name", "")}"'
                         f"{did_you_mean(str(criterion_id), by_id)}",
                     ))  # fmt: skip
                 elif criterion.data != "judgement":
                     problems.append(Problem(
-                        "vote-on-measured", "warning", Ref("votes", path, where, key=True),
-                        f"{criterion_id} is measured ({criterion.data} evidence), not judged: this vote is ignored",
+                        "unknown-vote-criterion", "error", Ref("votes", path, where, key=True),
+                        f"{criterion_id} is measured ({criterion.data} evidence), not judged; stakeholders vote only on judgement criteria",
                     ))  # fmt: skip
                 elif value is not None and isinstance(number := _number(criterion, value), str):
-                    problems.append(Problem("not-allowed", "error", Ref("votes", path, where), number))
+                    problems.append(
+                        Problem("vote-not-allowed", "error", Ref("votes", path, where), number)
+                    )
     return problems
 
 
@@ -163,7 +175,9 @@ def _ballots(
                     continue
                 number = _number(criterion, value)
                 if isinstance(number, float):
-                    found.setdefault((item_id, criterion_id), []).append(_Ballot(model.stakeholder, value, number))
+                    found.setdefault((item_id, criterion_id), []).append(
+                        _Ballot(model.stakeholder, value, number)
+                    )
     return found
 
 
@@ -180,7 +194,10 @@ def vote_medians(
 ) -> dict[tuple[str, str], Any]:
     """The median vote per (item id, judgement criterion id) that has votes, as a raw value."""
     by_id = {c.id: c for c in _criteria(criteria)}
-    return {key: _median(by_id[key[1]], ballots) for key, ballots in _ballots(votes, by_id.values()).items()}
+    return {
+        key: _median(by_id[key[1]], ballots)
+        for key, ballots in _ballots(votes, by_id.values()).items()
+    }
 
 
 def apply_votes(
@@ -196,10 +213,14 @@ def apply_votes(
     out = items.copy()
     for criterion in _criteria(criteria):
         column = raw_column(criterion.id)
-        per_item = {item_id: value for (item_id, cid), value in medians.items() if cid == criterion.id}
+        per_item = {
+            item_id: value for (item_id, cid), value in medians.items() if cid == criterion.id
+        }
         if column not in out.columns or not per_item:
             continue
-        values = [per_item.get(item_id, old) for item_id, old in zip(out[ID], out[column], strict=True)]
+        values = [
+            per_item.get(item_id, old) for item_id, old in zip(out[ID], out[column], strict=True)
+        ]
         out[column] = pd.Series(values, index=out.index, dtype=object)
     return out
 
@@ -225,7 +246,9 @@ def vote_summary(
     position = {item_id: i for i, item_id in enumerate(item_order)}
     criterion_position = {c.id: i for i, c in enumerate(criteria_list)}
     by_id = {c.id: c for c in criteria_list}
-    keys = sorted(ballots, key=lambda k: (position.get(k[0], len(position)), k[0], criterion_position[k[1]]))
+    keys = sorted(
+        ballots, key=lambda k: (position.get(k[0], len(position)), k[0], criterion_position[k[1]])
+    )
     rows: list[dict[str, Any]] = []
     for item_id, criterion_id in keys:
         cast = ballots[(item_id, criterion_id)]
@@ -255,5 +278,7 @@ def own_scores(items: pd.DataFrame, summary: pd.DataFrame) -> list[Any]:
     for criterion_id in summary[CRITERION].unique() if len(summary) else []:
         column = raw_column(criterion_id)
         if column in items.columns:
-            lookup.update({(i, criterion_id): v for i, v in zip(items[ID], items[column], strict=True)})
+            lookup.update(
+                {(i, criterion_id): v for i, v in zip(items[ID], items[column], strict=True)}
+            )
     return [lookup.get((i, c)) for i, c in zip(summary[ID], summary[CRITERION], strict=True)]

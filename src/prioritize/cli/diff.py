@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from prioritize.cli.common import guarded
-from prioritize.cli.options import CriteriaOption, FormatOption, OutputFormat, OutputOption, WorkspaceOption
+from prioritize.cli.options import (
+    CriteriaOption,
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    WorkspaceOption,
+)
 
 if TYPE_CHECKING:
     from prioritize.cli.common import Scored
@@ -21,15 +27,19 @@ if TYPE_CHECKING:
 
 @guarded
 def diff(
-    rev: Annotated[str, typer.Argument(help="The git revision to compare with: a commit, branch or tag.")] = "HEAD",
+    rev: Annotated[
+        str, typer.Argument(help="The git revision to compare with: a commit, branch or tag.")
+    ] = "HEAD",
     workspace: WorkspaceOption = None,
     criteria: CriteriaOption = None,
     format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
-    all_rows: Annotated[bool, typer.Option("--all", "-a", help="Also list the items whose rank stayed the same.")] = False,
+    all_rows: Annotated[
+        bool, typer.Option("--all", "-a", help="Also list the items whose rank stayed the same.")
+    ] = False,
 ) -> None:
     """Show how the ranking moved between a git revision (default HEAD) and the working tree."""
-    from prioritize import diffing, gitio
+    from prioritize import diffing
     from prioritize.cli.common import emit, err, load_scored, stdout_is_terminal, warn_unscored
     from prioritize.render.diff import render_diff
     from prioritize.render.rank import criteria_caption
@@ -40,7 +50,9 @@ def diff(
     old_scoring, old_criteria = _scored_at(git, new, criteria)
     rows = diffing.ranking_diff(old_scoring, new.scoring)
     changes = diffing.criteria_changes(old_criteria.criteria, new.criteria.criteria)
-    notes = [f"criteria changed since {git.revision.label}: {'; '.join(changes)}"] if changes else []
+    notes = (
+        [f"criteria changed since {git.revision.label}: {'; '.join(changes)}"] if changes else []
+    )
     if format != OutputFormat.markdown:
         for note in notes:
             err(note)
@@ -76,15 +88,22 @@ def _scored_at(git: GitSource, new: Scored, choice: str | None) -> tuple[Scoring
     try:
         old = ws_module.load(new.workspace.root, files=git)
         old.raise_for_errors()
-        in_repo = gitio.repo_path(git.repo, Path(choice)) if choice is not None and Path(choice).is_file() else None
+        in_repo = (
+            gitio.repo_path(git.repo, Path(choice))
+            if choice is not None and Path(choice).is_file()
+            else None
+        )
         if choice is not None and Path(choice).is_file() and in_repo is None:
-            loaded = new.criteria  # a file outside the repository has no past: the same set on both sides
+            # A file outside the repository has no past: the same set scores both sides.
+            loaded = new.criteria
         elif in_repo is not None:
             data = git.show(in_repo)
             if data is None:
                 raise PrioritizeError(message=f"criteria file {choice} did not exist yet")
             rel = f"{ws_module.CRITERIA_DIR}/{new.criteria.name}.yaml"
-            loaded = ws_module.load_criteria(old.root, new.criteria.name, files=gitio.OneFile(rel, data))
+            loaded = ws_module.load_criteria(
+                old.root, new.criteria.name, files=gitio.OneFile(rel, data)
+            )
         else:
             loaded = ws_module.load_criteria(old.root, new.criteria.name, files=git)
         scoring = score(old.items_frame(loaded.criteria.criteria), loaded.criteria, loaded.formula)
@@ -100,6 +119,9 @@ def _at_revision(exc: PrioritizeError, label: str) -> PrioritizeError:
     from prioritize.errors import PrioritizeError
 
     short = label.rsplit("(", 1)[-1].rstrip(")")
-    findings = [replace(f, location=replace(f.location, path=f"{short}:{f.location.path}")) for f in exc.findings]
+    findings = [
+        replace(f, location=replace(f.location, path=f"{short}:{f.location.path}"))
+        for f in exc.findings
+    ]
     message = f"at {label}: {exc.message}" if exc.message else ""
     return PrioritizeError(findings, message)

@@ -7,13 +7,22 @@ from typing import Annotated
 import typer
 
 from prioritize.cli.common import guarded
-from prioritize.cli.options import CriteriaOption, FormatOption, OutputFormat, OutputOption, WorkspaceOption
+from prioritize.cli.options import (
+    CriteriaOption,
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    WorkspaceOption,
+)
 
 
 @guarded
 def explain(
     item: Annotated[str, typer.Argument(metavar="ID", help="The item to explain.")],
-    vs: Annotated[str | None, typer.Option("--vs", metavar="ID2", help="Compare with this item, criterion by criterion.")] = None,
+    vs: Annotated[
+        str | None,
+        typer.Option("--vs", metavar="ID2", help="Compare with this item, criterion by criterion."),
+    ] = None,
     workspace: WorkspaceOption = None,
     criteria: CriteriaOption = None,
     format: FormatOption = OutputFormat.table,
@@ -30,10 +39,19 @@ def explain(
     for item_id in (item, vs):
         if item_id is not None:
             check_item_id(item_id, list(statuses))
-    formula, unit, color = scored.criteria.formula, scored.workspace.settings.unit, stdout_is_terminal(output)
+    formula, unit, color = (
+        scored.criteria.formula,
+        scored.workspace.settings.unit,
+        stdout_is_terminal(output),
+    )
     first = explain_item(scored.scoring, item, formula, statuses=statuses)
     if vs is None:
         emit(render_explanation(first, format.value, unit=unit, color=color), output)
         return
     second = explain_item(scored.scoring, vs, formula, statuses=statuses)
-    emit(render_comparison(compare_items(first, second, formula), format.value, unit=unit, color=color), output)
+    emit(
+        render_comparison(
+            compare_items(first, second, formula), format.value, unit=unit, color=color
+        ),
+        output,
+    )

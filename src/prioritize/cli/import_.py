@@ -37,16 +37,32 @@ class Change:
 
 @guarded
 def import_(
-    csv_file: Annotated[Path, typer.Argument(metavar="CSV", help="CSV with an id column and one column per value.", dir_okay=False)],
+    csv_file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="CSV", help="CSV with an id column and one column per value.", dir_okay=False
+        ),
+    ],
     workspace: WorkspaceOption = None,
     section: Annotated[
-        Section | None, typer.Option("--section", "-s", help="Read bare column names as metrics under evidence.SECTION.")
+        Section | None,
+        typer.Option(
+            "--section", "-s", help="Read bare column names as metrics under evidence.SECTION."
+        ),
     ] = None,
     as_of: Annotated[
-        datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Also set evidence.as_of to this date (YYYY-MM-DD).")
+        datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="Also set evidence.as_of to this date (YYYY-MM-DD).",
+        ),
     ] = None,
     criteria: CriteriaOption = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Print the changes as a unified diff; write nothing.")] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", "-n", help="Print the changes as a unified diff; write nothing."),
+    ] = False,
 ) -> None:
     """Merge evidence from a CSV export into the backlog files, keeping comments and layout."""
     from prioritize.cli.common import emit, err, open_workspace
@@ -64,7 +80,11 @@ def import_(
         err(f"would import {summary} (dry run: nothing written)")
         return
     write_all(changes)
-    err(f"imported {summary}" if changes else "nothing to import: the backlog already holds these values")
+    err(
+        f"imported {summary}"
+        if changes
+        else "nothing to import: the backlog already holds these values"
+    )
 
 
 def _read_csv(path: Path) -> list[list[str]]:
@@ -84,7 +104,9 @@ def _read_csv(path: Path) -> list[list[str]]:
         return []
     except (pd.errors.ParserError, UnicodeDecodeError, OSError) as exc:
         raise PrioritizeError(message=f"{path}: cannot read the CSV: {str(exc).strip()}") from None
-    return [["" if cell is None else str(cell) for cell in row] for row in frame.itertuples(index=False)]
+    return [
+        ["" if cell is None else str(cell) for cell in row] for row in frame.itertuples(index=False)
+    ]
 
 
 def _targets(ws: Workspace) -> dict[str, Target]:
@@ -138,7 +160,14 @@ def _render(ws: Workspace, plan: ImportPlan, findings: list[Finding]) -> list[Ch
         old = path.read_bytes()
         text = yamlio.decode(old)
         if text != ws.files[rel].text:
-            findings.append(Finding("changed-on-disk", "error", Location(rel), "the file changed while importing; run the import again"))
+            findings.append(
+                Finding(
+                    "changed-on-disk",
+                    "error",
+                    Location(rel),
+                    "the file changed while importing; run the import again",
+                )
+            )
             continue
         try:
             new_text = apply_edits(text, edits)
@@ -157,7 +186,9 @@ def _unified_diff(changes: list[Change]) -> str:
     for change in changes:
         old = change.old.decode("utf-8-sig").splitlines(keepends=True)
         new = change.new.decode("utf-8-sig").splitlines(keepends=True)
-        for line in difflib.unified_diff(old, new, fromfile=f"a/{change.rel}", tofile=f"b/{change.rel}"):
+        for line in difflib.unified_diff(
+            old, new, fromfile=f"a/{change.rel}", tofile=f"b/{change.rel}"
+        ):
             lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(lines)
 
@@ -177,7 +208,9 @@ def write_all(changes: list[Change]) -> None:
 
     for change in changes:  # someone else's edit since we read the file would be lost
         if change.path.read_bytes() != change.old:
-            raise PrioritizeError(message=f"{change.rel} changed while importing; nothing was written; run the import again")
+            raise PrioritizeError(
+                message=f"{change.rel} changed while importing; nothing was written; run the import again"
+            )
     done: list[Change] = []
     for change in changes:
         try:
@@ -186,8 +219,14 @@ def write_all(changes: list[Change]) -> None:
             kept = _restore(done)
             if not isinstance(exc, OSError):
                 raise
-            detail = "; every file is as it was" if not kept else f"; could not restore {', '.join(kept)}: they hold the import"
-            raise PrioritizeError(message=f"cannot write {change.rel}: {exc.strerror or exc}{detail}") from None
+            detail = (
+                "; every file is as it was"
+                if not kept
+                else f"; could not restore {', '.join(kept)}: they hold the import"
+            )
+            raise PrioritizeError(
+                message=f"cannot write {change.rel}: {exc.strerror or exc}{detail}"
+            ) from None
         done.append(change)
 
 

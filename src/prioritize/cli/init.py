@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -17,7 +18,10 @@ DEFAULT_CRITERIA = "criteria/default.yaml"
 @guarded
 def init(
     directory: Annotated[
-        Path, typer.Argument(metavar="DIR", help="Folder for the new workspace; created if missing.", file_okay=False)
+        Path,
+        typer.Argument(
+            metavar="DIR", help="Folder for the new workspace; created if missing.", file_okay=False
+        ),
     ] = Path("."),
 ) -> None:
     """Start a workspace: two value pools, six items with evidence, the default criteria and settings."""
@@ -49,7 +53,9 @@ def starter_files(today: date) -> dict[str, bytes]:
                 pending.append((entry, f"{prefix}{entry.name}/"))
             elif entry.name.endswith((".yaml", ".yml")):
                 files[f"{prefix}{entry.name}"] = entry.read_bytes()
-    files[DEFAULT_CRITERIA] = resources.files("prioritize.presets").joinpath("default.yaml").read_bytes()
+    files[DEFAULT_CRITERIA] = (
+        resources.files("prioritize.presets").joinpath("default.yaml").read_bytes()
+    )
     monday = today + timedelta(days=-today.weekday() % 7)
     settings = files["prioritize.yaml"].decode("utf-8")
     start = Edit(("start",), Value(monday, monday.isoformat()))
@@ -81,10 +87,10 @@ def write_new(root: Path, files: dict[str, bytes]) -> None:
                 handle.write(data)
     except BaseException as exc:
         for path in reversed(made):
-            try:
+            with contextlib.suppress(OSError):
                 path.rmdir() if path.is_dir() else path.unlink()
-            except OSError:
-                pass
         if isinstance(exc, OSError):
-            raise PrioritizeError(message=f"cannot create the workspace in {root}: {exc}; nothing was written") from None
+            raise PrioritizeError(
+                message=f"cannot create the workspace in {root}: {exc}; nothing was written"
+            ) from None
         raise

@@ -8,7 +8,13 @@ from typing import Annotated
 import typer
 
 from prioritize.cli.common import guarded
-from prioritize.cli.options import CriteriaOption, FormatOption, OutputFormat, OutputOption, WorkspaceOption
+from prioritize.cli.options import (
+    CriteriaOption,
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    WorkspaceOption,
+)
 
 # Kept in step with prioritize.analysis.sensitivity (not imported here: --help stays fast).
 DEFAULT_RUNS, DEFAULT_SPREAD, DEFAULT_SEED, DEFAULT_TOP = 1000, 0.3, 0, 10
@@ -20,12 +26,25 @@ def sensitivity(
     criteria: CriteriaOption = None,
     format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
-    runs: Annotated[int, typer.Option("--runs", min=1, max=1_000_000, help="How many random re-rankings.")] = DEFAULT_RUNS,
+    runs: Annotated[
+        int, typer.Option("--runs", min=1, max=1_000_000, help="How many random re-rankings.")
+    ] = DEFAULT_RUNS,
     spread: Annotated[
-        float, typer.Option("--spread", min=0.0, max=1.0, help="Each weight is multiplied by a random factor in [1 - spread, 1 + spread].")
+        float,
+        typer.Option(
+            "--spread",
+            min=0.0,
+            max=1.0,
+            help="Each weight is multiplied by a random factor in [1 - spread, 1 + spread].",
+        ),
     ] = DEFAULT_SPREAD,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed; the same seed repeats the same runs.")] = DEFAULT_SEED,
-    top: Annotated[int, typer.Option("--top", "-k", min=1, help="K: report how often each item is in the top K.")] = DEFAULT_TOP,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Random seed; the same seed repeats the same runs.")
+    ] = DEFAULT_SEED,
+    top: Annotated[
+        int,
+        typer.Option("--top", "-k", min=1, help="K: report how often each item is in the top K."),
+    ] = DEFAULT_TOP,
 ) -> None:
     """How robust the ranking is: re-rank with random weights, and how far one weight must move to change first place."""
     from prioritize.analysis.sensitivity import sensitivity as analyse
@@ -36,5 +55,13 @@ def sensitivity(
     scored = load_scored_with_votes(workspace, criteria)
     warn_unscored(scored)
     with run_progress(sys.stderr.isatty()) as on_progress:
-        result = analyse(scored.scoring, scored.criteria.formula, runs=runs, spread=spread, seed=seed, top=top, on_progress=on_progress)
+        result = analyse(
+            scored.scoring,
+            scored.criteria.formula,
+            runs=runs,
+            spread=spread,
+            seed=seed,
+            top=top,
+            on_progress=on_progress,
+        )
     emit(render_sensitivity(result, format.value, color=stdout_is_terminal(output)), output)

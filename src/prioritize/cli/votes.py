@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from prioritize.cli.common import guarded
-from prioritize.cli.options import CriteriaOption, FormatOption, OutputFormat, OutputOption, WorkspaceOption
+from prioritize.cli.options import (
+    CriteriaOption,
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    WorkspaceOption,
+)
 
 if TYPE_CHECKING:
     from prioritize.cli.common import Scored
@@ -21,7 +27,10 @@ def refuse_vote_errors(workspace: Workspace, loaded: LoadedCriteria) -> None:
     from prioritize.cli.common import err
     from prioritize.errors import PrioritizeError
 
-    findings = [workspace.finding(p) for p in vote_problems(workspace.votes, workspace.items, loaded.criteria)]
+    findings = [
+        workspace.finding(p)
+        for p in vote_problems(workspace.votes, workspace.items, loaded.criteria)
+    ]
     if any(f.severity == "error" for f in findings):
         raise PrioritizeError(findings)
     for finding in findings:
@@ -42,7 +51,9 @@ def load_scored_with_votes(path: Path | None, criteria: str | None) -> Scored:
     workspace = open_workspace(path)
     loaded = ws_module.load_criteria(workspace.root, criteria, workspace.settings)
     refuse_vote_errors(workspace, loaded)
-    items = apply_votes(workspace.items_frame(loaded.criteria.criteria), workspace.votes, loaded.criteria)
+    items = apply_votes(
+        workspace.items_frame(loaded.criteria.criteria), workspace.votes, loaded.criteria
+    )
     scoring = score(items, loaded.criteria, loaded.formula)
     if scoring.problems:
         raise PrioritizeError([workspace.finding(p) for p in scoring.problems])
@@ -56,7 +67,12 @@ def votes(
     format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     threshold: Annotated[
-        float, typer.Option("--threshold", min=0.0, help="Flag \"discuss\" where the votes spread (max - min) this far or more.")
+        float,
+        typer.Option(
+            "--threshold",
+            min=0.0,
+            help='Flag "discuss" where the votes spread (max - min) this far or more.',
+        ),
     ] = 2.0,
 ) -> None:
     """Stakeholders' votes combined per item and criterion (the median is used), and where they disagree."""
@@ -69,7 +85,12 @@ def votes(
     loaded = ws_module.load_criteria(ws.root, criteria, ws.settings)
     refuse_vote_errors(ws, loaded)
     if not ws.votes:
-        err(f"no votes: add one file per stakeholder to {ws_module.VOTES_DIR}/ (stakeholder: NAME, scores: {{ITEM_ID: {{CRITERION_ID: value}}}})")
+        err(
+            f"no votes: add one file per stakeholder to {ws_module.VOTES_DIR}/ (stakeholder: NAME, scores: {{ITEM_ID: {{CRITERION_ID: value}}}})"
+        )
     summary = vote_summary(ws.votes, loaded.criteria, [i.id for i in ws.items], threshold=threshold)
     summary = summary.assign(**{OWN: own_scores(ws.items_frame(loaded.criteria.criteria), summary)})
-    emit(render_votes(summary, format.value, threshold=threshold, color=stdout_is_terminal(output)), output)
+    emit(
+        render_votes(summary, format.value, threshold=threshold, color=stdout_is_terminal(output)),
+        output,
+    )

@@ -9,7 +9,17 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from prioritize.diffing import CHANGE, DOWN, NEW, NEW_RANK, NEW_SCORE, OLD_RANK, OLD_SCORE, REMOVED, UP
+from prioritize.diffing import (
+    CHANGE,
+    DOWN,
+    NEW,
+    NEW_RANK,
+    NEW_SCORE,
+    OLD_RANK,
+    OLD_SCORE,
+    REMOVED,
+    UP,
+)
 from prioritize.render.formats import Format, round_for_reading, to_csv, to_json, to_markdown
 from prioritize.render.table import number, render_to_text
 from prioritize.scoring import ID, TITLE
@@ -37,8 +47,8 @@ def _change_cell(row: pd.Series) -> Text:
     return Text(f"{mark} {label}" if mark else label, style=CHANGE_STYLES.get(change, ""))
 
 
-def diff_table(frame: pd.DataFrame, counts: Mapping[str, int], since: str, caption: str) -> RenderableType:
-    table = Table(title=summary_line(counts, since), caption=caption, caption_justify="left", header_style="bold")
+def diff_table(frame: pd.DataFrame, caption: str) -> RenderableType:
+    table = Table(caption=caption, caption_justify="left", header_style="bold")
     table.add_column("ID", no_wrap=True)
     table.add_column("Title", ratio=3, overflow="fold")
     table.add_column("Was", justify="right")
@@ -73,7 +83,7 @@ def render_diff(
 
     CSV and JSON are the rows alone, at full precision. Markdown opens with a bold one-line
     summary, then `notes` (criteria changes) as a quote, then the table, the caption and a hidden
-    marker line. The table carries the summary as its title. `notes` are only written into
+    marker line. The table has the summary on the line above it. `notes` are only written into
     Markdown: for the other formats the caller puts them on standard error.
     """
     if fmt == Format.csv:
@@ -85,11 +95,19 @@ def render_diff(
         parts = [f"**{head}:** {tail}", ""]
         for note in notes:
             parts += [f"> :warning: {note[0].upper()}{note[1:]}", ""]
-        body = to_markdown(frame, numeric=[OLD_RANK, NEW_RANK, OLD_SCORE, NEW_SCORE]) if len(frame) else "No item changed place.\n"
+        body = (
+            to_markdown(frame, numeric=[OLD_RANK, NEW_RANK, OLD_SCORE, NEW_SCORE])
+            if len(frame)
+            else "No item changed place.\n"
+        )
         parts.append(body.rstrip("\n"))
         if caption:
             parts += ["", caption]
         return "\n".join([*parts, "", COMMENT_MARKER]) + "\n"
     if not len(frame):
-        return render_to_text([Text(f"{summary_line(counts, since)}\nNo item changed place.")], color=color)
-    return render_to_text([diff_table(frame, counts, since, caption)], color=color)
+        return render_to_text(
+            [Text(f"{summary_line(counts, since)}\nNo item changed place.")], color=color
+        )
+    return render_to_text(
+        [Text(summary_line(counts, since), style="bold"), diff_table(frame, caption)], color=color
+    )

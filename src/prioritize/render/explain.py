@@ -9,11 +9,38 @@ from rich.table import Table
 from rich.text import Text
 
 from prioritize.analysis.explain import (
-    A_CONTRIBUTION, A_NORMALIZED, A_RAW, B_CONTRIBUTION, B_NORMALIZED, B_RAW, CANNOT_CLOSE, CLOSES_GAP,
-    CONTRIBUTION, CRITERION, DATA, DIFFERENCE, DIRECTION, INPUT, NAME, NEEDED_RAW, NORMALIZED, RAW, SOURCE,
-    WEIGHT, Comparison, Explanation,
+    A_CONTRIBUTION,
+    A_NORMALIZED,
+    A_RAW,
+    B_CONTRIBUTION,
+    B_NORMALIZED,
+    B_RAW,
+    CANNOT_CLOSE,
+    CLOSES_GAP,
+    CONTRIBUTION,
+    CRITERION,
+    DATA,
+    DIFFERENCE,
+    DIRECTION,
+    INPUT,
+    NAME,
+    NEEDED_RAW,
+    NORMALIZED,
+    RAW,
+    SOURCE,
+    WEIGHT,
+    Comparison,
+    Explanation,
 )  # fmt: skip
-from prioritize.render.formats import Format, plain, records, round_for_reading, to_csv, to_json, to_markdown
+from prioritize.render.formats import (
+    Format,
+    plain,
+    records,
+    round_for_reading,
+    to_csv,
+    to_json,
+    to_markdown,
+)
 from prioritize.render.table import number, render_to_text, risk_text
 
 # CSV of one item: the item's figures repeated on each criterion row.
@@ -60,16 +87,24 @@ def _needed(row: dict[str, Any], above: bool) -> str:
 def score_lines(e: Explanation, unit: str) -> list[str]:
     """Value, effort, risk, score and rank, in words."""
     if e.rank is None:
-        return [f"{e.id} is unscored: {e.unscored}." if e.status not in ("done", "dropped") else f"{e.id} is not ranked: {e.unscored}."]
+        return [
+            f"{e.id} is unscored: {e.unscored}."
+            if e.status not in ("done", "dropped")
+            else f"{e.id} is not ranked: {e.unscored}."
+        ]
     risk = f"risk {e.risk}" if e.risk else "no risk level"
     lines = []
     if e.method == "weighted":
         lines.append(f"Value {_n(e.value)}: the contributions added up (0-100).")
         effort = f" / effort {_n(e.effort)} {unit}" if e.per_effort else ""
-        lines.append(f"Score {_n(e.score)} = value {_n(e.value)}{effort} x risk factor {_n(e.risk_factor)} ({risk}).")
+        lines.append(
+            f"Score {_n(e.score)} = value {_n(e.value)}{effort} x risk factor {_n(e.risk_factor)} ({risk})."
+        )
     else:
         lines.append(f"Formula: {e.formula} = {e.substituted} = {_n(e.value)}.")
-        lines.append(f"Score {_n(e.score)} = {_n(e.value)} x risk factor {_n(e.risk_factor)} ({risk}).")
+        lines.append(
+            f"Score {_n(e.score)} = {_n(e.value)} x risk factor {_n(e.risk_factor)} ({risk})."
+        )
     lines.append(f"Rank {e.rank} of {e.ranked}.")
     return lines
 
@@ -98,7 +133,9 @@ def separation_lines(c: Comparison, unit: str) -> list[str]:
     if a.rank is None or b.rank is None:
         return lines
     first, second = (a, b) if a.rank < b.rank else (b, a)
-    lines.append(f"{first.id} (rank {first.rank}, score {_n(first.score)}) ranks above {second.id} (rank {second.rank}, score {_n(second.score)}).")
+    lines.append(
+        f"{first.id} (rank {first.rank}, score {_n(first.score)}) ranks above {second.id} (rank {second.rank}, score {_n(second.score)})."
+    )
     if c.separated_by is not None:
         row = c.criteria[c.criteria[CRITERION] == c.separated_by].iloc[0]
         if a.method == "weighted":
@@ -150,7 +187,13 @@ def explain_table(e: Explanation) -> Table:
     if above:
         table.add_column(f"Alone, to pass {e.move_up.above}" if e.move_up else "", overflow="fold")
     for row in e.criteria.to_dict("records"):
-        cells: list[Any] = [row[CRITERION], row[SOURCE], Text(_raw(row[RAW]), justify="right"), number(row[INPUT], 3), number(row[NORMALIZED], 3)]
+        cells: list[Any] = [
+            row[CRITERION],
+            row[SOURCE],
+            Text(_raw(row[RAW]), justify="right"),
+            number(row[INPUT], 3),
+            number(row[NORMALIZED], 3),
+        ]
         if weighted:
             cells += [number(row[WEIGHT]), number(row[CONTRIBUTION], 2)]
         if above:
@@ -158,7 +201,7 @@ def explain_table(e: Explanation) -> Table:
         table.add_row(*cells)
     if weighted and e.rank is not None:
         table.add_section()
-        total = ["Value", "", "", "", "", "", number(e.value, 2)]
+        total: list[Any] = ["Value", "", "", "", "", "", number(e.value, 2)]
         table.add_row(*(total + ([""] if above else [])), style="bold")
     return table
 
@@ -174,7 +217,9 @@ def compare_table(c: Comparison) -> Table:
     if weighted:
         table.add_column(f"{c.a.id} contribution", justify="right")
         table.add_column(f"{c.b.id} contribution", justify="right")
-    table.add_column("Difference" if weighted else f"{c.a.id} score lost with {c.b.id}'s value", justify="right")
+    table.add_column(
+        "Difference" if weighted else f"{c.a.id} score lost with {c.b.id}'s value", justify="right"
+    )
     for row in c.criteria.to_dict("records"):
         mark = row[CRITERION] == c.separated_by
         cells: list[Any] = [Text(row[CRITERION], style="bold" if mark else "")]
@@ -227,18 +272,28 @@ def _explain_csv(e: Explanation) -> str:
 
 
 def _compare_csv(c: Comparison) -> str:
-    frame = c.criteria.assign(id_a=c.a.id, id_b=c.b.id, separates=c.criteria[CRITERION] == c.separated_by)
+    frame = c.criteria.assign(
+        id_a=c.a.id, id_b=c.b.id, separates=c.criteria[CRITERION] == c.separated_by
+    )
     return to_csv(frame[["id_a", "id_b", *c.criteria.columns, "separates"]])
 
 
 def _markdown(e: Explanation, unit: str) -> str:
-    frame = e.criteria.assign(**{"to move up": [_needed(r, e.move_up is not None) for r in e.criteria.to_dict("records")]})
-    keep = [CRITERION, SOURCE, RAW, INPUT, NORMALIZED] + ([WEIGHT, CONTRIBUTION] if e.method == "weighted" else [])
+    frame = e.criteria.assign(
+        **{"to move up": [_needed(r, e.move_up is not None) for r in e.criteria.to_dict("records")]}
+    )
+    keep = [CRITERION, SOURCE, RAW, INPUT, NORMALIZED] + (
+        [WEIGHT, CONTRIBUTION] if e.method == "weighted" else []
+    )
     keep += ["to move up"] if e.move_up is not None else []
     title = f"### {e.id}: {e.title}\n\n" if e.title else f"### {e.id}\n\n"
     lines = [*score_lines(e, unit), *([line] if (line := move_up_line(e)) else [])]
     numeric = [INPUT, NORMALIZED, WEIGHT, CONTRIBUTION]
-    table = to_markdown(frame[keep], numeric=[RAW, *numeric], formatters={RAW: _raw}) if len(frame) else ""
+    table = (
+        to_markdown(frame[keep], numeric=[RAW, *numeric], formatters={RAW: _raw})
+        if len(frame)
+        else ""
+    )
     return title + table + "\n" + "".join(f"- {line}\n" for line in lines)
 
 
@@ -265,15 +320,30 @@ def render_comparison(c: Comparison, fmt: str, *, unit: str, color: bool) -> str
         return _compare_csv(c)
     if fmt == Format.json:
         rows = records(c.criteria.rename(columns={CRITERION: "id"}))
-        return to_json({"a": explanation_dict(c.a), "b": explanation_dict(c.b), "criteria": rows, "separated_by": c.separated_by})
+        return to_json(
+            {
+                "a": explanation_dict(c.a),
+                "b": explanation_dict(c.b),
+                "criteria": rows,
+                "separated_by": c.separated_by,
+            }
+        )
     lines = separation_lines(c, unit)
     if fmt == Format.markdown:
         numeric = [col for col in c.criteria.columns if col != CRITERION]
-        table = to_markdown(c.criteria, numeric=numeric, formatters={A_RAW: _raw, B_RAW: _raw}) if len(c.criteria) else ""
-        return f"### {c.a.id} vs {c.b.id}\n\n" + table + "\n" + "".join(f"- {line}\n" for line in lines)
+        table = (
+            to_markdown(c.criteria, numeric=numeric, formatters={A_RAW: _raw, B_RAW: _raw})
+            if len(c.criteria)
+            else ""
+        )
+        return (
+            f"### {c.a.id} vs {c.b.id}\n\n"
+            + table
+            + "\n"
+            + "".join(f"- {line}\n" for line in lines)
+        )
     parts: list[RenderableType] = [Text(f"{c.a.id} vs {c.b.id}", style="bold")]
     if len(c.criteria):
         parts.append(compare_table(c))
     parts += [Text(line) for line in lines]
     return render_to_text(parts, color=color)
-

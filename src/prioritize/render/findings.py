@@ -31,10 +31,16 @@ def to_text(findings: Sequence[Finding]) -> str:
     return "".join(f"{_one_line(str(f))}\n" for f in findings)
 
 
+# Every character str.splitlines() breaks a line at, with how the text output shows it.
+_LINE_BREAKS = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\v"): "\\v", ord("\f"): "\\f"} | {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in (0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)
+}
+
+
 def _one_line(text: str) -> str:
     # A message quoting the file (a key holding a line break) must not split into a second,
     # fake finding line: line-oriented tools read one finding per line.
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+    return text.translate(_LINE_BREAKS)
 
 
 def _escape_data(text: str) -> str:

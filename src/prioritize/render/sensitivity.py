@@ -12,10 +12,30 @@ from rich.table import Table
 from rich.text import Text
 
 from prioritize.analysis.sensitivity import (
-    CRITERIA_COLUMNS, CRITERION, FACTOR, ITEM_COLUMNS, MAX_FACTOR, MEDIAN_RANK, NEW_FIRST, NEW_WEIGHT,
-    P5_RANK, P95_RANK, TOP_K_PROBABILITY, WEIGHT, WEIGHTS, Sensitivity,
+    CRITERIA_COLUMNS,
+    CRITERION,
+    FACTOR,
+    ITEM_COLUMNS,
+    MAX_FACTOR,
+    MEDIAN_RANK,
+    NEW_FIRST,
+    NEW_WEIGHT,
+    P5_RANK,
+    P95_RANK,
+    TOP_K_PROBABILITY,
+    WEIGHT,
+    WEIGHTS,
+    Sensitivity,
 )  # fmt: skip
-from prioritize.render.formats import Format, plain, records, round_for_reading, to_csv, to_json, to_markdown
+from prioritize.render.formats import (
+    Format,
+    plain,
+    records,
+    round_for_reading,
+    to_csv,
+    to_json,
+    to_markdown,
+)
 from prioritize.render.table import number, render_to_text
 from prioritize.scoring import ID, RANK, TITLE
 
@@ -40,7 +60,9 @@ def run_progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
 def what_varied(s: Sensitivity) -> str:
     low, high = round_for_reading(1 - s.spread), round_for_reading(1 + s.spread)
     if s.perturbed == WEIGHTS:
-        return f"{s.runs} runs, every weight times a random factor in [{low}, {high}], seed {s.seed}"
+        return (
+            f"{s.runs} runs, every weight times a random factor in [{low}, {high}], seed {s.seed}"
+        )
     return (
         f"{s.runs} runs, seed {s.seed}. A formula set has no weights: instead every input of every item "
         f"was multiplied by its own random factor in [{low}, {high}]"
@@ -59,15 +81,25 @@ def _move(row: dict[str, Any], weighted: bool) -> str:
         return NONE_WITHIN
     text = f"x{round_for_reading(row[FACTOR])}"
     if weighted:
-        text += f" (weight {round_for_reading(row[WEIGHT])} -> {round_for_reading(row[NEW_WEIGHT])})"
+        text += (
+            f" (weight {round_for_reading(row[WEIGHT])} -> {round_for_reading(row[NEW_WEIGHT])})"
+        )
     return f"{text}: {row[NEW_FIRST]} first"
 
 
 def items_table(s: Sensitivity) -> Table:
-    table = Table(title=f"Sensitivity of the ranking ({s.runs} runs)", caption=what_varied(s), caption_justify="left", header_style="bold")
-    for label, justify in (("Rank", "right"), ("ID", "left"), ("Title", "left"), ("Median rank", "right"),
-                           ("5th-95th pct", "right"), (f"In top {s.top}", "right")):  # fmt: skip
-        table.add_column(label, justify=justify, no_wrap=label == "ID", ratio=3 if label == "Title" else None)  # type: ignore[arg-type]
+    table = Table(
+        title=f"Sensitivity of the ranking ({s.runs} runs)",
+        caption=what_varied(s),
+        caption_justify="left",
+        header_style="bold",
+    )
+    table.add_column("Rank", justify="right")
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Title", ratio=3)
+    table.add_column("Median rank", justify="right")
+    table.add_column("5th-95th pct", justify="right")
+    table.add_column(f"In top {s.top}", justify="right")
     for row in s.items.to_dict("records"):
         share = row[TOP_K_PROBABILITY]
         style = "" if row[RANK] > s.top or share >= 0.9 else "yellow"
@@ -79,12 +111,15 @@ def items_table(s: Sensitivity) -> Table:
     return table
 
 
+def moves_title(s: Sensitivity) -> str:
+    if s.perturbed == WEIGHTS:
+        return "How far one weight alone must move to change the first place"
+    return f"How far one input of {s.first} alone must be off for it to lose first place"
+
+
 def criteria_table(s: Sensitivity) -> Table:
     weighted = s.perturbed == WEIGHTS
-    title = "How far one weight alone must move to change the first place" if weighted else (
-        f"How far one input of {s.first} alone must be off for it to lose first place"
-    )
-    table = Table(title=title, header_style="bold")
+    table = Table(title=moves_title(s), header_style="bold")
     table.add_column("Criterion", no_wrap=True)
     if weighted:
         table.add_column("Weight", justify="right")
@@ -115,7 +150,7 @@ def render_sensitivity(s: Sensitivity, fmt: str, *, color: bool) -> str:
         moves = criteria.assign(change=[_move(r, weighted) for r in criteria.to_dict("records")])
         moves = moves[[CRITERION, WEIGHT, "change"] if weighted else [CRITERION, "change"]]
         return (
-            to_markdown(items, numeric=ITEM_COLUMNS[1:]) + "\n" + to_markdown(moves, numeric=[WEIGHT])
+            to_markdown(items, numeric=ITEM_COLUMNS[1:]) + f"\n{moves_title(s)}:\n\n" + to_markdown(moves, numeric=[WEIGHT])
             + "\n" + "".join(f"- {line}\n" for line in [what_varied(s) + ".", *summary_lines(s)])
         )  # fmt: skip
     parts: list[RenderableType] = [items_table(s), criteria_table(s)]

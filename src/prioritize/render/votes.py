@@ -9,7 +9,14 @@ from rich.table import Table
 from rich.text import Text
 
 from prioritize.analysis.votes import BALLOT_PREFIX, DISCUSS, FLAG, VOTE_COLUMNS
-from prioritize.render.formats import Format, records, round_for_reading, to_csv, to_json, to_markdown
+from prioritize.render.formats import (
+    Format,
+    records,
+    round_for_reading,
+    to_csv,
+    to_json,
+    to_markdown,
+)
 from prioritize.render.table import number, render_to_text
 
 OWN = "own"  # the item's own score, which the median replaces (table and Markdown only)
@@ -66,10 +73,27 @@ def render_votes(frame: pd.DataFrame, fmt: str, *, threshold: float, color: bool
     if fmt == Format.json:
         rows = records(frame[VOTE_COLUMNS])
         for row, said in zip(rows, records(frame[ballots]), strict=True):
-            row["ballots"] = {k.removeprefix(BALLOT_PREFIX): v for k, v in said.items() if v is not None}
+            row["ballots"] = {
+                k.removeprefix(BALLOT_PREFIX): v for k, v in said.items() if v is not None
+            }
         return to_json(rows)
     if fmt == Format.markdown:
-        shown = frame[[VOTE_COLUMNS[0], VOTE_COLUMNS[1], *([OWN] if OWN in frame else []), *ballots, *VOTE_COLUMNS[2:]]]
+        shown = frame[
+            [
+                VOTE_COLUMNS[0],
+                VOTE_COLUMNS[1],
+                *([OWN] if OWN in frame else []),
+                *ballots,
+                *VOTE_COLUMNS[2:],
+            ]
+        ]
         shown = shown.rename(columns={c: c.removeprefix(BALLOT_PREFIX) for c in ballots})
-        return to_markdown(shown, numeric=[c for c in shown.columns if c not in ("id", "criterion", "flag")]) + "\n" + _caption(frame, threshold) + "\n"
+        return (
+            to_markdown(
+                shown, numeric=[c for c in shown.columns if c not in ("id", "criterion", "flag")]
+            )
+            + "\n"
+            + _caption(frame, threshold)
+            + "\n"
+        )
     return render_to_text([votes_table(frame, threshold, len(ballots))], color=color)
