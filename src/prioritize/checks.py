@@ -188,4 +188,5 @@ FINDING_CODES: dict[str, str] = {
     "unknown-vote-item": "a vote names an item that does not exist",
     "unknown-vote-criterion": "a vote names a criterion that is not a judgement criterion of the set",
     "vote-not-allowed": "a vote's value is outside the criterion's allowed list",
+    "duplicate-stakeholder": "two votes files name the same stakeholder",
 }

@@ -65,7 +65,7 @@ def run_checks(path: Path | None, criteria: str | None, *, max_age_days: int, to
         scoring = score(frame, criteria_set, loaded.formula)
         problems += checks.scoring_problems(scoring, criteria_set.method == "formula")
         problems += checks.freshness_problems(ws.items, criteria_set, today, max_age_days)
-        problems += _optional_rules(ws, loaded)
+        problems += _feature_rules(ws, loaded)
         findings.extend(ws.finding(p) for p in problems)
         findings.extend(_governance(ws, loaded))
     # Every file read counts, empty ones too (they hold no data, so ws.files leaves them out).
@@ -77,31 +77,18 @@ def run_checks(path: Path | None, criteria: str | None, *, max_age_days: int, to
     return CheckResult(root, sort_findings(list(dict.fromkeys(findings))), len(files))
 
 
-def _optional_rules(ws: Workspace, loaded: LoadedCriteria) -> list[checks.Problem]:
-    """Rules that live with the features they guard (outcomes, votes)."""
-    problems: list[checks.Problem] = []
-    try:
-        from prioritize.analysis.outcomes import outcome_problems
-    except ImportError:
-        pass
-    else:
-        problems += outcome_problems(ws.pools, ws.items)
-    try:
-        from prioritize.analysis.votes import vote_problems
-    except ImportError:
-        pass
-    else:
-        problems += vote_problems(ws.votes, ws.items, loaded.criteria)
-    return problems
+def _feature_rules(ws: Workspace, loaded: LoadedCriteria) -> list[checks.Problem]:
+    """Rules that live with the features they guard: outcomes and votes."""
+    from prioritize.analysis.outcomes import outcome_problems
+
+    return [*outcome_problems(ws.pools, ws.items), *ws_module.vote_problems(ws, loaded)]
 
 
 def _governance(ws: Workspace, loaded: LoadedCriteria) -> list[Finding]:
     if loaded.builtin or loaded.criteria.agreed_on is None:
         return []
-    try:
-        from prioritize.gitio import criteria_governance
-    except ImportError:
-        return []
+    from prioritize.gitio import criteria_governance
+
     return criteria_governance(ws.root, loaded.source.path, loaded.criteria.agreed_on)
 
 

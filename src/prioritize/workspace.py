@@ -437,6 +437,35 @@ class Workspace:
         return pd.DataFrame(columns)
 
 
+def vote_problems(ws: Workspace, loaded: LoadedCriteria) -> list[Problem]:
+    """Problems with the votes under the chosen criteria set.
+
+    Votes are cast on the workspace's own set: under another set (`--criteria rice`, say) a
+    vote on a criterion that set lacks simply does not apply, and is no problem.
+    """
+    from prioritize.analysis.votes import vote_problems as all_vote_problems
+
+    problems = all_vote_problems(ws.votes, ws.items, loaded.criteria)
+    own_set = loaded.name == (ws.settings.criteria or "default")
+    return [p for p in problems if own_set or p.code != "unknown-vote-criterion"]
+
+
+def scoring_input(ws: Workspace, loaded: LoadedCriteria) -> tuple[pd.DataFrame, list[Finding]]:
+    """The items frame the criteria read, with stakeholders' vote medians in place of the
+    items' own judgement scores (PRODUCT.md 5, votes/), and the votes' warnings.
+
+    Votes that cannot be used (unknown item or criterion, a value outside `allowed`) refuse
+    the workspace like any other error.
+    """
+    from prioritize.analysis.votes import apply_votes
+
+    findings = [ws.finding(p) for p in vote_problems(ws, loaded)]
+    if any(f.severity == "error" for f in findings):
+        raise PrioritizeError(findings)
+    frame = ws.items_frame(loaded.criteria.criteria)
+    return apply_votes(frame, ws.votes, loaded.criteria) if ws.votes else frame, findings
+
+
 def dig(data: Any, dotted: str) -> Any:
     """The value at a dotted path in nested mappings, or None where any step is missing."""
     for step in dotted.split("."):

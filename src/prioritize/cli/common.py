@@ -15,6 +15,8 @@ import typer
 from prioritize.errors import ExitCode, Finding, PrioritizeError, Ref, did_you_mean, sort_findings
 
 if TYPE_CHECKING:  # the heavy modules load inside the functions: --help stays fast
+    import pandas as pd
+
     from prioritize.scoring import Scoring
     from prioritize.workspace import LoadedCriteria, Workspace
 
@@ -69,6 +71,7 @@ class Scored:
     workspace: Workspace
     criteria: LoadedCriteria
     scoring: Scoring
+    items: pd.DataFrame  # what was scored: every item, votes applied
 
 
 def open_workspace(path: Path | None) -> Workspace:
@@ -102,10 +105,13 @@ def load_scored(path: Path | None, criteria: str | None) -> Scored:
 
     workspace = open_workspace(path)
     loaded = ws_module.load_criteria(workspace.root, criteria, workspace.settings)
-    scoring = score(workspace.items_frame(loaded.criteria.criteria), loaded.criteria, loaded.formula)
+    items, vote_warnings = ws_module.scoring_input(workspace, loaded)
+    for finding in vote_warnings:
+        err(f"{finding.location}: warning: {finding.message}")
+    scoring = score(items, loaded.criteria, loaded.formula)
     if scoring.problems:
         raise PrioritizeError([workspace.finding(p) for p in scoring.problems])
-    return Scored(workspace, loaded, scoring)
+    return Scored(workspace, loaded, scoring, items)
 
 
 def warn_unscored(scored: Scored) -> None:

@@ -20,7 +20,7 @@ from prioritize.cli.options import (
 if TYPE_CHECKING:
     from prioritize.cli.common import Scored
     from prioritize.errors import PrioritizeError
-    from prioritize.gitio import GitSource
+    from prioritize.gitio import GitSource, Revision
     from prioritize.scoring import Scoring
     from prioritize.workspace import LoadedCriteria
 
@@ -84,7 +84,6 @@ def _scored_at(git: GitSource, new: Scored, choice: str | None) -> tuple[Scoring
     from prioritize.errors import PrioritizeError
     from prioritize.scoring import score
 
-    label = git.revision.label
     try:
         old = ws_module.load(new.workspace.root, files=git)
         old.raise_for_errors()
@@ -110,18 +109,17 @@ def _scored_at(git: GitSource, new: Scored, choice: str | None) -> tuple[Scoring
         if scoring.problems:
             raise PrioritizeError([old.finding(p) for p in scoring.problems])
     except PrioritizeError as exc:
-        raise _at_revision(exc, label) from None
+        raise _at_revision(exc, git.revision) from None
     return scoring, loaded
 
 
-def _at_revision(exc: PrioritizeError, label: str) -> PrioritizeError:
+def _at_revision(exc: PrioritizeError, revision: Revision) -> PrioritizeError:
     """The same problems, each path prefixed with the revision (git's REV:path notation)."""
     from prioritize.errors import PrioritizeError
 
-    short = label.rsplit("(", 1)[-1].rstrip(")")
     findings = [
-        replace(f, location=replace(f.location, path=f"{short}:{f.location.path}"))
+        replace(f, location=replace(f.location, path=f"{revision.short}:{f.location.path}"))
         for f in exc.findings
     ]
-    message = f"at {label}: {exc.message}" if exc.message else ""
+    message = f"at {revision.label}: {exc.message}" if exc.message else ""
     return PrioritizeError(findings, message)

@@ -30,11 +30,10 @@ def explain(
 ) -> None:
     """Why an item scores what it does: per criterion raw, normalized, weight and contribution; what would lift it."""
     from prioritize.analysis.explain import check_item_id, compare_items, explain_item
-    from prioritize.cli.common import emit, stdout_is_terminal
-    from prioritize.cli.votes import load_scored_with_votes
+    from prioritize.cli.common import emit, load_scored, stdout_is_terminal
     from prioritize.render.explain import render_comparison, render_explanation
 
-    scored = load_scored_with_votes(workspace, criteria)
+    scored = load_scored(workspace, criteria)
     statuses = {i.id: i.status for i in scored.workspace.items}
     for item_id in (item, vs):
         if item_id is not None:

@@ -41,9 +41,7 @@ def outcomes(
     scored = load_scored(workspace, criteria)
     warn_unscored(scored)
     ws, loaded = scored.workspace, scored.criteria
-    prediction = predicted(
-        ws.items_frame(loaded.criteria.criteria), loaded.criteria, loaded.formula
-    )
+    prediction = predicted(scored.items, loaded.criteria, loaded.formula)
     rows = outcome_rows(ws.pools, ws.items, prediction.frame)
     _warn_unpredicted(ws, prediction, rows)
     caption = criteria_caption(loaded.criteria, loaded.name)

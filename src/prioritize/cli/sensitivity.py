@@ -48,11 +48,10 @@ def sensitivity(
 ) -> None:
     """How robust the ranking is: re-rank with random weights, and how far one weight must move to change first place."""
     from prioritize.analysis.sensitivity import sensitivity as analyse
-    from prioritize.cli.common import emit, stdout_is_terminal, warn_unscored
-    from prioritize.cli.votes import load_scored_with_votes
+    from prioritize.cli.common import emit, load_scored, stdout_is_terminal, warn_unscored
     from prioritize.render.sensitivity import render_sensitivity, run_progress
 
-    scored = load_scored_with_votes(workspace, criteria)
+    scored = load_scored(workspace, criteria)
     warn_unscored(scored)
     with run_progress(sys.stderr.isatty()) as on_progress:
         result = analyse(

@@ -1,9 +1,8 @@
-"""`prioritize votes`: stakeholders' scores combined, and where they disagree; votes applied to scoring."""
+"""`prioritize votes`: stakeholders' scores combined, and where they disagree."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -15,49 +14,6 @@ from prioritize.cli.options import (
     OutputOption,
     WorkspaceOption,
 )
-
-if TYPE_CHECKING:
-    from prioritize.cli.common import Scored
-    from prioritize.workspace import LoadedCriteria, Workspace
-
-
-def refuse_vote_errors(workspace: Workspace, loaded: LoadedCriteria) -> None:
-    """Exit 2 with located messages when a votes file has errors; warn about the rest on stderr."""
-    from prioritize.analysis.votes import vote_problems
-    from prioritize.cli.common import err
-    from prioritize.errors import PrioritizeError
-
-    findings = [
-        workspace.finding(p)
-        for p in vote_problems(workspace.votes, workspace.items, loaded.criteria)
-    ]
-    if any(f.severity == "error" for f in findings):
-        raise PrioritizeError(findings)
-    for finding in findings:
-        err(f"{finding.location}: warning: {finding.message}")
-
-
-def load_scored_with_votes(path: Path | None, criteria: str | None) -> Scored:
-    """cli.common.load_scored with stakeholders' votes in place of items' own judgement scores.
-
-    Until load_scored applies votes itself; applying them twice changes nothing.
-    """
-    from prioritize import workspace as ws_module
-    from prioritize.analysis.votes import apply_votes
-    from prioritize.cli.common import Scored, open_workspace
-    from prioritize.errors import PrioritizeError
-    from prioritize.scoring import score
-
-    workspace = open_workspace(path)
-    loaded = ws_module.load_criteria(workspace.root, criteria, workspace.settings)
-    refuse_vote_errors(workspace, loaded)
-    items = apply_votes(
-        workspace.items_frame(loaded.criteria.criteria), workspace.votes, loaded.criteria
-    )
-    scoring = score(items, loaded.criteria, loaded.formula)
-    if scoring.problems:
-        raise PrioritizeError([workspace.finding(p) for p in scoring.problems])
-    return Scored(workspace, loaded, scoring)
 
 
 @guarded
@@ -83,7 +39,9 @@ def votes(
 
     ws = open_workspace(workspace)
     loaded = ws_module.load_criteria(ws.root, criteria, ws.settings)
-    refuse_vote_errors(ws, loaded)
+    _, warnings = ws_module.scoring_input(ws, loaded)
+    for finding in warnings:
+        err(f"{finding.location}: warning: {finding.message}")
     if not ws.votes:
         err(
             f"no votes: add one file per stakeholder to {ws_module.VOTES_DIR}/ (stakeholder: NAME, scores: {{ITEM_ID: {{CRITERION_ID: value}}}})"
