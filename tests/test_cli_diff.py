@@ -281,6 +281,46 @@ def test_a_criteria_file_given_by_path_is_read_at_the_revision(ws: Path, repo: P
     assert "weight of volume 1 -> 2" in result.stderr
 
 
+def test_a_criteria_path_relative_to_the_workspace_and_one_outside_the_repository(
+    ws: Path, repo: Path, tmp_path: Path
+) -> None:
+    commit_all(repo)
+    write(ws, {"criteria/default.yaml": CRITERIA.format(weight=2)})
+    inside = run_cli("diff", "-w", ws, "-c", "criteria/default.yaml", "-f", "csv", cwd=tmp_path)
+    assert inside.exit_code == 0, inside.stderr
+    assert "weight of volume 1 -> 2" in inside.stderr
+    write(tmp_path, {"elsewhere.yaml": CRITERIA.format(weight=5)})
+    outside = run_cli("diff", "-w", ws, "-c", tmp_path / "elsewhere.yaml", "-f", "csv", "--all")
+    assert outside.exit_code == 0, outside.stderr
+    assert outside.stderr == ""  # the same file scores both sides: no criteria change
+    assert all(line.endswith(",same") for line in outside.stdout.splitlines()[1:])
+
+
+def test_votes_at_the_revision_score_the_old_side(repo: Path) -> None:
+    judged = """\
+name: Judged
+criteria:
+  - {id: priority, data: judgement, scale: {range: [0, 10]}}
+"""
+    write(
+        repo,
+        {
+            "criteria/default.yaml": judged,
+            "backlogs/p.yaml": POOLS,
+            "backlogs/a.yaml": "id: A\ntitle: A\npool: p\nscores: {priority: 9}\n",
+            "backlogs/b.yaml": "id: B\ntitle: B\npool: p\nscores: {priority: 1}\n",
+            "votes/ann.yaml": "stakeholder: Ann\nscores: {A: {priority: 1}, B: {priority: 9}}\n",
+        },
+    )
+    commit_all(repo)
+    unchanged = run_cli("diff", "-w", repo, "-f", "csv", "--all")
+    assert unchanged.exit_code == 0, unchanged.stderr
+    assert unchanged.stdout.splitlines()[1:] == ["B,B,1,1,90,90,same", "A,A,2,2,10,10,same"]
+    (repo / "votes" / "ann.yaml").unlink()
+    moved = run_cli("diff", "-w", repo, "-f", "csv")
+    assert moved.stdout.splitlines()[1:] == ["A,A,2,1,10,90,up", "B,B,1,2,90,10,down"]
+
+
 def test_a_criteria_set_missing_at_the_revision_is_a_clear_error(ws: Path, repo: Path) -> None:
     commit_all(repo)
     write(ws, {"criteria/mine.yaml": CRITERIA.format(weight=1)})

@@ -47,7 +47,7 @@ def diff(
     new = load_scored(workspace, criteria)
     warn_unscored(new)
     git = _git_source(new.workspace.root, rev)
-    old_scoring, old_criteria = _scored_at(git, new, criteria)
+    old_scoring, old_criteria = _scored_at(git, new)
     rows = diffing.ranking_diff(old_scoring, new.scoring)
     changes = diffing.criteria_changes(old_criteria.criteria, new.criteria.criteria)
     notes = (
@@ -71,15 +71,14 @@ def _git_source(root: Path, rev: str) -> GitSource:
     return gitio.GitSource(repo, gitio.resolve(repo, rev))
 
 
-def _scored_at(git: GitSource, new: Scored, choice: str | None) -> tuple[Scoring, LoadedCriteria]:
+def _scored_at(git: GitSource, new: Scored) -> tuple[Scoring, LoadedCriteria]:
     """The workspace at the revision scored by the same criteria set as the working tree.
 
     The set is read as it was at the revision: criteria/NAME.yaml there, else the built-in
-    preset NAME; a set given as a file path is that file at the revision (a file outside the
-    repository has no past, so it scores both sides). Problems at the
-    revision are refused like problems in the working tree, located as REV:path:line:col.
+    preset NAME; a set chosen by file path is that file at the revision (a file outside the
+    repository has no past, so it scores both sides). Votes are those at the revision.
+    Problems at the revision are refused like those in the working tree, located REV:path.
     """
-    from prioritize import gitio
     from prioritize import workspace as ws_module
     from prioritize.errors import PrioritizeError
     from prioritize.scoring import score
@@ -87,30 +86,33 @@ def _scored_at(git: GitSource, new: Scored, choice: str | None) -> tuple[Scoring
     try:
         old = ws_module.load(new.workspace.root, files=git)
         old.raise_for_errors()
-        in_repo = (
-            gitio.repo_path(git.repo, Path(choice))
-            if choice is not None and Path(choice).is_file()
-            else None
-        )
-        if choice is not None and Path(choice).is_file() and in_repo is None:
-            # A file outside the repository has no past: the same set scores both sides.
-            loaded = new.criteria
-        elif in_repo is not None:
-            data = git.show(in_repo)
-            if data is None:
-                raise PrioritizeError(message=f"criteria file {choice} did not exist yet")
-            rel = f"{ws_module.CRITERIA_DIR}/{new.criteria.name}.yaml"
-            loaded = ws_module.load_criteria(
-                old.root, new.criteria.name, files=gitio.OneFile(rel, data)
-            )
-        else:
-            loaded = ws_module.load_criteria(old.root, new.criteria.name, files=git)
-        scoring = score(old.items_frame(loaded.criteria.criteria), loaded.criteria, loaded.formula)
+        loaded = _criteria_at(git, new)
+        items, _ = ws_module.scoring_input(old, loaded)
+        scoring = score(items, loaded.criteria, loaded.formula)
         if scoring.problems:
             raise PrioritizeError([old.finding(p) for p in scoring.problems])
     except PrioritizeError as exc:
         raise _at_revision(exc, git.revision) from None
     return scoring, loaded
+
+
+def _criteria_at(git: GitSource, new: Scored) -> LoadedCriteria:
+    from prioritize import gitio
+    from prioritize import workspace as ws_module
+    from prioritize.errors import PrioritizeError
+
+    now, root = new.criteria, new.workspace.root
+    by_name = {f"{ws_module.CRITERIA_DIR}/{now.name}{ext}" for ext in (".yaml", ".yml")}
+    if now.builtin or now.source.path in by_name:
+        return ws_module.load_criteria(root, now.name, files=git)
+    in_repo = gitio.repo_path(git.repo, root / now.source.path)  # chosen by file path
+    if in_repo is None:
+        return now
+    data = git.show(in_repo)
+    if data is None:
+        raise PrioritizeError(message=f"criteria file {now.source.path} did not exist yet")
+    rel = f"{ws_module.CRITERIA_DIR}/{now.name}.yaml"
+    return ws_module.load_criteria(root, now.name, files=gitio.OneFile(rel, data))
 
 
 def _at_revision(exc: PrioritizeError, revision: Revision) -> PrioritizeError:
