@@ -1,4 +1,4 @@
-"""Round-trip editing (edit.apply_edits) and the plan of an import (edit.plan_import)."""
+"""Round-trip editing (edit.apply_edits) and the plan of an import (importing.plan_import)."""
 
 from __future__ import annotations
 
@@ -14,15 +14,14 @@ from prioritize.edit import (
     Edit,
     EditError,
     Layout,
-    Target,
     Value,
     apply_edits,
     detect_layout,
     parse_cell,
-    plan_import,
     round_trip,
     same_value,
 )
+from prioritize.importing import Target, plan_import
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -14,7 +14,7 @@ from prioritize.cli.common import guarded
 from prioritize.cli.options import CriteriaOption, WorkspaceOption
 
 if TYPE_CHECKING:
-    from prioritize.edit import ImportPlan, Target
+    from prioritize.importing import ImportPlan, Target
     from prioritize.errors import Finding
     from prioritize.workspace import Workspace
 
@@ -66,7 +66,7 @@ def import_(
 ) -> None:
     """Merge evidence from a CSV export into the backlog files, keeping comments and layout."""
     from prioritize.cli.common import emit, err, open_workspace
-    from prioritize.edit import plan_import
+    from prioritize.importing import plan_import
 
     ws = open_workspace(workspace)
     plan = plan_import(
@@ -110,7 +110,7 @@ def _read_csv(path: Path) -> list[list[str]]:
 
 
 def _targets(ws: Workspace) -> dict[str, Target]:
-    from prioritize.edit import Target
+    from prioritize.importing import Target
 
     targets: dict[str, Target] = {}
     for item, data in zip(ws.items, ws.raw_items, strict=True):
