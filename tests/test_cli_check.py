@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, Result, run_cli, write_files
 
+from conftest import REPO_ROOT, Result, run_cli, write_files
 from prioritize.checks import FINDING_CODES
 from prioritize.errors import Finding, Location
 from prioritize.render.findings import to_github, to_text
@@ -28,8 +28,8 @@ EXPECT = "expect.txt"
 # Codes no case folder shows, each with the reason; everything else in FINDING_CODES needs a case.
 NOT_AS_A_CASE = {
     "unreadable": "needs a file the test user cannot read; the suite may run as root",
-    "criteria-changed-after-agreement": "needs git history; covered with the git features",
-    "criteria-uncommitted": "needs a git working tree; covered with the git features",
+    "criteria-changed-after-agreement": "needs git history: test_criteria_governance_from_git below",
+    "criteria-uncommitted": "needs a git working tree: test_criteria_governance_from_git below",
 }
 
 
@@ -69,7 +69,9 @@ class Case:
         found = set()
         for line in self.lines:
             match = re.match(r"(?:re:)?\S+?:\d+:\d+: ([a-z][a-z-]*) ", line)
-            assert match, f"{self.path.name}: write `path:line:col: CODE ` literally, even in re: lines: {line!r}"
+            assert match, (
+                f"{self.path.name}: write `path:line:col: CODE ` literally, even in re: lines: {line!r}"
+            )
             found.add(match[1])
         return found
 
@@ -132,7 +134,9 @@ def from_github(stdout: str, prefix: str = "") -> list[dict[str, object]]:
     """The annotations as the dicts of --format json (the path prefix taken off)."""
     found = []
     for line in stdout.removesuffix("\n").split("\n") if stdout else []:  # commands end at \n only
-        match = re.fullmatch(r"::(error|warning) file=([^,]*),line=(\d+),col=(\d+),title=([^,:]*)::(.*)", line)
+        match = re.fullmatch(
+            r"::(error|warning) file=([^,]*),line=(\d+),col=(\d+),title=([^,:]*)::(.*)", line
+        )
         assert match, f"not an annotation: {line!r}"
         path = _unescape(match[2])
         assert path.startswith(prefix), (path, prefix)
@@ -145,7 +149,9 @@ def from_github(stdout: str, prefix: str = "") -> list[dict[str, object]]:
 
 def test_there_is_a_case_for_every_finding_code() -> None:
     shown = set().union(*(c.codes for c in CASES if not c.xfail))
-    assert shown <= set(FINDING_CODES), f"codes missing from checks.FINDING_CODES: {shown - set(FINDING_CODES)}"
+    assert shown <= set(FINDING_CODES), (
+        f"codes missing from checks.FINDING_CODES: {shown - set(FINDING_CODES)}"
+    )
     missing = set(FINDING_CODES) - shown - set(NOT_AS_A_CASE)
     assert not missing, f"add a folder under {CASES_DIR} for: {', '.join(sorted(missing))}"
 
@@ -172,7 +178,9 @@ def test_check_case(case: Case, tmp_path: Path) -> None:
     as_json = check(ws, *case.args, "--format", "json", cwd=tmp_path)
     as_github = check(ws, *case.args, "--format", "github", cwd=tmp_path)
     findings = json.loads(as_json.stdout)
-    assert [Reported(f["path"], f["line"], f["col"], f["code"]) for f in findings] == from_text(result.stdout)
+    assert [Reported(f["path"], f["line"], f["col"], f["code"]) for f in findings] == from_text(
+        result.stdout
+    )
     assert from_github(as_github.stdout, repository_prefix(ws.resolve())) == findings
     assert as_json.exit_code == as_github.exit_code == case.exit_code
 
@@ -208,10 +216,16 @@ def test_unscored_items_fail_check_each_named_at_its_own_place(tmp_path: Path) -
         ("backlogs/a.yaml", 20, 5, "A-3"),
         ("backlogs/items/B-1.yaml", 1, 1, "B-1"),
     }
-    assert "B-1 is unscored: it has no completion; add evidence.functional.completion_rate" in text.stdout
+    assert (
+        "B-1 is unscored: it has no completion; add evidence.functional.completion_rate"
+        in text.stdout
+    )
     assert "A-3 is unscored: it has no effort; add effort: N" in text.stdout
     assert from_github(as_github.stdout) == json.loads(as_json.stdout)
-    assert as_github.stdout.count("::error file=backlogs/items/B-1.yaml,line=1,col=1,title=unscored::") == 2
+    assert (
+        as_github.stdout.count("::error file=backlogs/items/B-1.yaml,line=1,col=1,title=unscored::")
+        == 2
+    )
 
 
 def test_the_summary_counts_every_file_read_empty_ones_too(tmp_path: Path) -> None:
@@ -243,7 +257,10 @@ WARNINGS_ONLY = {
         items: [{id: A-1, title: First, pool: p}]
     """,
 }
-ONE_ERROR = {**WARNINGS_ONLY, "backlogs/b.yaml": "items: [{id: B-1, title: Second, pool: nowhere}]\n"}
+ONE_ERROR = {
+    **WARNINGS_ONLY,
+    "backlogs/b.yaml": "items: [{id: B-1, title: Second, pool: nowhere}]\n",
+}
 
 
 def test_json_is_a_list_of_findings_with_every_field(tmp_path: Path) -> None:
@@ -271,12 +288,16 @@ def test_github_annotations_error_and_warning(tmp_path: Path) -> None:
         "::error file=backlogs/b.yaml,line=1,col=40,title=unknown-pool::"
         'pool "nowhere" is not a value pool of this workspace'
     )
-    assert lines[1].startswith("::warning file=criteria/default.yaml,line=1,col=1,title=criteria-not-agreed::nobody")
+    assert lines[1].startswith(
+        "::warning file=criteria/default.yaml,line=1,col=1,title=criteria-not-agreed::nobody"
+    )
     assert len(lines) == 2
 
 
 def test_github_escapes_data_and_properties() -> None:
-    finding = Finding("unknown-key", "error", Location("backlogs/a,b:c.yaml", 3, 1), 'key "50%, a:b\r\nc"')
+    finding = Finding(
+        "unknown-key", "error", Location("backlogs/a,b:c.yaml", 3, 1), 'key "50%, a:b\r\nc"'
+    )
     warning = Finding("stale-evidence", "warning", Location("x.yaml", 1, 2), "old")
     assert to_github([finding, warning], "sub dir/ws:1/") == (
         "::error file=sub dir/ws%3A1/backlogs/a%2Cb%3Ac.yaml,line=3,col=1,title=unknown-key::"
@@ -305,8 +326,55 @@ def test_github_paths_are_relative_to_the_repository_root(tmp_path: Path) -> Non
         )
         assert "::warning file=teams/renewals/criteria/default.yaml,line=1,col=1," in result.stdout
     # text and json stay relative to the workspace
-    assert run_cli("check", "-w", ws, cwd=repo).stdout.startswith("backlogs/odd, name: here.yaml:1:40: unknown-pool ")
-    assert json.loads(run_cli("check", "-w", ws, "-f", "json", cwd=repo).stdout)[0]["path"] == "backlogs/odd, name: here.yaml"
+    assert run_cli("check", "-w", ws, cwd=repo).stdout.startswith(
+        "backlogs/odd, name: here.yaml:1:40: unknown-pool "
+    )
+    assert (
+        json.loads(run_cli("check", "-w", ws, "-f", "json", cwd=repo).stdout)[0]["path"]
+        == "backlogs/odd, name: here.yaml"
+    )
+
+
+def git(repo: Path, *args: str) -> None:
+    identity = [
+        "-c",
+        "user.name=Test",
+        "-c",
+        "user.email=test@example.org",
+        "-c",
+        "commit.gpgsign=false",
+    ]
+    subprocess.run(["git", *identity, *args], cwd=repo, check=True, capture_output=True)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_criteria_governance_from_git(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    ws = write_files(repo, {
+        **WARNINGS_ONLY,
+        "criteria/default.yaml": WARNINGS_ONLY["criteria/default.yaml"].replace(
+            "name: Not agreed", "name: Agreed long ago\n        agreed_by: [Director]\n        agreed_on: 2000-01-01"
+        ),
+    })  # fmt: skip
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "Criteria")
+
+    committed = json.loads(check(ws, "--format", "json").stdout)
+    assert [(f["code"], f["severity"], f["path"], f["line"], f["col"]) for f in committed] == [
+        ("criteria-changed-after-agreement", "warning", "criteria/default.yaml", 3, 1),
+    ]
+    assert "after it was agreed on 2000-01-01" in committed[0]["message"]
+    assert check(ws).exit_code == 0
+    assert check(ws, "--strict").exit_code == 1
+
+    with (ws / "criteria" / "default.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("# an edit nobody agreed\n")
+    edited = json.loads(check(ws, "--format", "json").stdout)
+    assert [(f["code"], f["line"]) for f in edited] == [
+        ("criteria-changed-after-agreement", 3),
+        ("criteria-uncommitted", 3),
+    ]
 
 
 def test_output_option_writes_the_findings_to_a_file(tmp_path: Path) -> None:
@@ -315,7 +383,10 @@ def test_output_option_writes_the_findings_to_a_file(tmp_path: Path) -> None:
     result = check(ws, "--format", "json", "--output", out)
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert [f["code"] for f in json.loads(out.read_text(encoding="utf-8"))] == ["unknown-pool", "criteria-not-agreed"]
+    assert [f["code"] for f in json.loads(out.read_text(encoding="utf-8"))] == [
+        "unknown-pool",
+        "criteria-not-agreed",
+    ]
 
 
 # --- exit codes ------------------------------------------------------------------------------
@@ -387,7 +458,9 @@ def _explode(*args: object, **kwargs: object) -> object:
     raise RuntimeError("simulated bug")
 
 
-def test_an_unexpected_error_is_one_line_and_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unexpected_error_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ws = write_files(tmp_path / "ws", ONE_ERROR)
     monkeypatch.setattr("prioritize.validation.run_checks", _explode)
     result = check(ws)
@@ -407,3 +480,16 @@ def test_debug_shows_the_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert "RuntimeError: simulated bug" in result.stderr
     # --debug lasts one run only
     assert "Traceback" not in check(ws).stderr
+
+
+def test_the_pre_commit_hook_runs_check_on_the_whole_workspace() -> None:
+    from prioritize import yamlio
+
+    hooks = yamlio.read(REPO_ROOT / ".pre-commit-hooks.yaml")
+    hook = next(h for h in hooks if h["id"] == "prioritize-check")
+    assert hook["entry"] == "prioritize check"
+    assert hook["language"] == "python"
+    assert hook["pass_filenames"] is False  # check reads the workspace, not the files changed
+    files = re.compile(hook["files"])
+    assert files.search("backlogs/renewals.yaml") and files.search("criteria/x.yml")
+    assert not files.search("README.md") and not files.search("notes.yaml.bak")

@@ -49,7 +49,8 @@ def _id_from_number(value: Any) -> Any:
     return value
 
 
-Id = Annotated[str, BeforeValidator(_id_from_number), Field(pattern=ID_PATTERN, max_length=200)]
+# Field before the validator, so that the JSON schema keeps the pattern.
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=200), BeforeValidator(_id_from_number)]
 CriterionId = Annotated[str, Field(pattern=CRITERION_ID_PATTERN, max_length=100)]
 # Strict: YAML gives numbers as numbers; a quoted "5" is a mistake worth reporting.
 Number = StrictFloat

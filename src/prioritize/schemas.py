@@ -43,7 +43,12 @@ def schema(kind: str) -> dict[str, Any]:
         raise ValueError(f"unknown kind of file {kind!r}; one of {', '.join(KINDS)}")
     generated = TypeAdapter(_MODELS[kind]).json_schema(mode="validation")
     generated.pop("title", None)
-    head = {"$schema": JSON_SCHEMA_DIALECT, "title": _TITLES[kind], "description": _DESCRIPTIONS[kind]}
+    generated.pop("description", None)  # the model's docstring speaks to developers
+    head = {
+        "$schema": JSON_SCHEMA_DIALECT,
+        "title": _TITLES[kind],
+        "description": _DESCRIPTIONS[kind],
+    }
     result: dict[str, Any] = {**head, **generated}
     _allow_extension_keys(result)
     return result

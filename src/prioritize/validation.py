@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from prioritize import checks, workspace as ws_module
-from prioritize.errors import Finding, PrioritizeError, sort_findings
+from prioritize.errors import Finding, PrioritizeError, Problem, sort_findings
 from prioritize.scoring import score
 from prioritize.workspace import CRITERIA_DIR, DiskSource, LoadedCriteria, Workspace
 
@@ -70,14 +70,16 @@ def run_checks(path: Path | None, criteria: str | None, *, max_age_days: int, to
         findings.extend(_governance(ws, loaded))
     # Every file read counts, empty ones too (they hold no data, so ws.files leaves them out).
     on_disk = DiskSource(root)
-    read = [rel for folder in (ws_module.BACKLOGS_DIR, CRITERIA_DIR, ws_module.VOTES_DIR) for rel in on_disk.list_yaml(folder)]
+    folders = (ws_module.BACKLOGS_DIR, CRITERIA_DIR, ws_module.VOTES_DIR)
+    read = [rel for folder in folders for rel in on_disk.list_yaml(folder)]
     if (root / ws_module.SETTINGS_FILE).is_file():
         read.append(ws_module.SETTINGS_FILE)
-    files = {p for p in (*read, *ws.files, *(f.location.path for f in findings)) if not p.startswith("<")}
+    paths = (*read, *ws.files, *(f.location.path for f in findings))
+    files = {p for p in paths if not p.startswith("<")}
     return CheckResult(root, sort_findings(list(dict.fromkeys(findings))), len(files))
 
 
-def _feature_rules(ws: Workspace, loaded: LoadedCriteria) -> list[checks.Problem]:
+def _feature_rules(ws: Workspace, loaded: LoadedCriteria) -> list[Problem]:
     """Rules that live with the features they guard: outcomes and votes."""
     from prioritize.analysis.outcomes import outcome_problems
 

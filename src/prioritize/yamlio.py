@@ -17,8 +17,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
-# libyaml recurses per level of flow nesting and crashes the process somewhere past 10,000
-# levels; no real file comes near this bound.
+# libyaml recurses per level of nesting and crashes the process somewhere past 10,000 levels;
+# no real file comes near this bound.
 MAX_FLOW_DEPTH = 500
 
 
@@ -70,6 +70,18 @@ def _check_flow_depth(text: str) -> None:
             raise YamlProblem("syntax", f"nesting deeper than {MAX_FLOW_DEPTH} levels", line, col)
 
 
+# Block collections nest one level per indicator, and "- - - x" nests them on one line; libyaml's
+# composer crashes somewhere past 25,000 such levels.
+_DEEP_BLOCK = re.compile(r"^(?:[ \t]*[-?:](?:[ \t]+|$)){%d}" % MAX_FLOW_DEPTH, re.MULTILINE)
+
+
+def _check_block_depth(text: str) -> None:
+    match = _DEEP_BLOCK.search(text)
+    if match is not None:
+        line, col = _position(text, match.start())
+        raise YamlProblem("syntax", f"nesting deeper than {MAX_FLOW_DEPTH} levels", line, col)
+
+
 def _position(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
@@ -119,6 +131,7 @@ def _char_at(text: str, line: int, column: int) -> str:
 def parse(text: str) -> Any:
     """The data in one YAML document, read safely; a problem is raised as YamlProblem."""
     _check_flow_depth(text)
+    _check_block_depth(text)
     try:
         _check_aliases(text)
         return _safe_yaml().load(text)

@@ -12,6 +12,8 @@ from prioritize.cli import explain, sensitivity, votes
 from prioritize.cli import ttv
 from prioritize.cli import coverage, outcomes, pools
 from prioritize.cli import diff, import_, init
+from prioritize.cli import schema
+from prioritize.cli import report
 
 app = typer.Typer(
     name="prioritize",
@@ -53,6 +55,8 @@ app.command("votes")(votes.votes)
 app.command("diff")(diff.diff)
 app.command("import")(import_.import_)
 app.command("init")(init.init)
+app.command("schema")(schema.schema)
+app.command("report")(report.report)
 
 
 def main() -> None:

@@ -33,7 +33,8 @@ def to_text(findings: Sequence[Finding]) -> str:
 
 # Every character str.splitlines() breaks a line at, with how the text output shows it.
 _LINE_BREAKS = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\v"): "\\v", ord("\f"): "\\f"} | {
-    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in (0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in (0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)
 }
 
 

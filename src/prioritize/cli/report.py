@@ -1,0 +1,131 @@
+"""`prioritize report`: one self-contained HTML report for stakeholders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from prioritize.cli.common import guarded
+from prioritize.cli.options import CriteriaOption, WorkspaceOption
+from prioritize.cli.ttv import Order
+
+if TYPE_CHECKING:
+    from prioritize.cli.common import Scored
+    from prioritize.render.html import ReportData
+
+MAX_AGE_DAYS = 180  # check's default: older evidence draws a warning
+
+
+@guarded
+def report(
+    workspace: WorkspaceOption = None,
+    criteria: CriteriaOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the HTML to FILE instead of standard output.", dir_okay=False
+        ),
+    ] = None,
+    order: Annotated[
+        Order,
+        typer.Option(
+            "--order",
+            help="Time to value in this order, against file order: score, listed, value or cd3.",
+        ),
+    ] = Order.score,
+    capacity: Annotated[
+        float | None,
+        typer.Option(
+            "--capacity",
+            help="Effort units one team completes in a week (default: prioritize.yaml capacity.per_week).",
+        ),
+    ] = None,
+    teams: Annotated[
+        int | None,
+        typer.Option(
+            "--teams",
+            min=1,
+            help="Teams working in parallel (default: prioritize.yaml capacity.teams, else 1).",
+        ),
+    ] = None,
+    start: Annotated[
+        datetime | None,
+        typer.Option(
+            "--start",
+            formats=["%Y-%m-%d"],
+            help="First day of the schedule (default: prioritize.yaml start, else next Monday).",
+        ),
+    ] = None,
+    top: Annotated[
+        int,
+        typer.Option("--top", "-n", min=1, help="How many ranked items count as the top for coverage."),
+    ] = 10,
+) -> None:
+    """One self-contained HTML report: ranking, time to value, value versus effort, pools, coverage.
+
+    No scripts and nothing fetched from elsewhere: it opens offline and prints. Without a
+    capacity the report leaves out the schedule and says how to give one.
+    """
+    from prioritize.cli.common import emit, load_scored, warn_unscored
+    from prioritize.render.html import render_report
+
+    scored = load_scored(workspace, criteria)
+    warn_unscored(scored)
+    when = start.date() if start else None
+    data = gather(scored, criteria, order=order.value, capacity=capacity, teams=teams, start=when, top=top)
+    emit(render_report(data), output)
+
+
+def gather(
+    scored: Scored,
+    criteria: str | None,
+    *,
+    order: str,
+    capacity: float | None,
+    teams: int | None,
+    start: date | None,
+    top: int,
+) -> ReportData:
+    """What the report shows, from the core functions of rank, ttv, pools, coverage and check."""
+    from prioritize import scheduling
+    from prioritize.analysis.coverage import coverage_rows, persona_rows
+    from prioritize.analysis.pools import kpi_rows, pool_rows
+    from prioritize.errors import PrioritizeError
+    from prioritize.render.html import ReportData
+    from prioritize.scoring import ranking_rows
+    from prioritize.validation import run_checks
+
+    ws, today, frame = scored.workspace, date.today(), scored.scoring.frame
+    ttv, no_schedule, left_out = None, "", []
+    try:
+        plan = scheduling.resources(ws.settings, per_week=capacity, teams=teams, start=start, today=today)
+    except PrioritizeError as exc:
+        if capacity is not None or ws.settings.capacity is not None:
+            raise  # a capacity that cannot be used, not a missing one
+        no_schedule = f"No time-to-value schedule: {exc}."
+    else:
+        candidates = scheduling.candidates(frame, ws.items)
+        left_out = [ws.finding(p) for p in candidates.left_out]
+        ttv = scheduling.time_to_value(candidates, order, plan)
+    checked = run_checks(ws.root, criteria, max_age_days=MAX_AGE_DAYS, today=today)
+    kpis = kpi_rows(ws.pools)
+    return ReportData(
+        workspace=ws.root.name,
+        criteria=scored.criteria.criteria,
+        criteria_name=scored.criteria.name,
+        unit=ws.settings.unit,
+        ranked=ranking_rows(scored.scoring),
+        unscored=scored.scoring.unscored,
+        pools=pool_rows(ws.pools, frame, kpis),
+        kpis=kpis,
+        coverage=coverage_rows(frame, persona_rows(ws.items), top),
+        top=top,
+        findings=[f for f in checked.findings if f.code != "unscored"],
+        generated=today,
+        ttv=ttv,
+        no_schedule=no_schedule,
+        left_out=left_out,
+    )
