@@ -421,14 +421,18 @@ class Workspace:
     def items_frame(self, criteria: Iterable[Criterion] = ()) -> pd.DataFrame:
         """One row per item in file order with the scoring columns and raw values per criterion."""
         items = self.items
+        def text(values: list[Any]) -> pd.Series:
+            # object, not pandas' string dtype: None stays None, and an empty frame keeps its types
+            return pd.Series(values, dtype=object)
+
         columns: dict[str, Any] = {
-            ID: [i.id for i in items],
-            TITLE: [i.title for i in items],
-            POOL: [i.pool for i in items],
-            STATUS: [i.status for i in items],
-            RISK: [i.risk for i in items],
-            FACING: [i.facing for i in items],
-            EFFORT: pd.array([i.effort for i in items], dtype="Float64").astype(float),
+            ID: text([i.id for i in items]),
+            TITLE: text([i.title for i in items]),
+            POOL: text([i.pool for i in items]),
+            STATUS: text([i.status for i in items]),
+            RISK: text([i.risk for i in items]),
+            FACING: text([i.facing for i in items]),
+            EFFORT: pd.Series([i.effort for i in items], dtype=float),
         }
         for criterion in criteria:
             columns[raw_column(criterion.id)] = pd.Series(

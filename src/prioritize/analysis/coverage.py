@@ -48,7 +48,7 @@ def coverage_rows(scored: pd.DataFrame, personas: pd.DataFrame, top: int) -> pd.
     item in the top serves the persona; then `suggestion`/`suggestion_rank` name the
     best-ranked item that does (empty where no scored item serves it).
     """
-    joined = personas.merge(scored[[ID, RANK, VALUE]], on=ID, how="inner")
+    joined = personas.merge(scored[[ID, RANK, VALUE]].astype({ID: object}), on=ID, how="inner")
     ranked = joined[joined[RANK].notna()]
     in_top = ranked[ranked[RANK] <= top]
     names = sorted(joined[PERSONA].unique())

@@ -26,7 +26,10 @@ def report(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Write the HTML to FILE instead of standard output.", dir_okay=False
+            "--output",
+            "-o",
+            help="Write the HTML to FILE instead of standard output.",
+            dir_okay=False,
         ),
     ] = None,
     order: Annotated[
@@ -61,7 +64,9 @@ def report(
     ] = None,
     top: Annotated[
         int,
-        typer.Option("--top", "-n", min=1, help="How many ranked items count as the top for coverage."),
+        typer.Option(
+            "--top", "-n", min=1, help="How many ranked items count as the top for coverage."
+        ),
     ] = 10,
 ) -> None:
     """One self-contained HTML report: ranking, time to value, value versus effort, pools, coverage.
@@ -75,7 +80,9 @@ def report(
     scored = load_scored(workspace, criteria)
     warn_unscored(scored)
     when = start.date() if start else None
-    data = gather(scored, criteria, order=order.value, capacity=capacity, teams=teams, start=when, top=top)
+    data = gather(
+        scored, criteria, order=order.value, capacity=capacity, teams=teams, start=when, top=top
+    )
     emit(render_report(data), output)
 
 
@@ -101,7 +108,9 @@ def gather(
     ws, today, frame = scored.workspace, date.today(), scored.scoring.frame
     ttv, no_schedule, left_out = None, "", []
     try:
-        plan = scheduling.resources(ws.settings, per_week=capacity, teams=teams, start=start, today=today)
+        plan = scheduling.resources(
+            ws.settings, per_week=capacity, teams=teams, start=start, today=today
+        )
     except PrioritizeError as exc:
         if capacity is not None or ws.settings.capacity is not None:
             raise  # a capacity that cannot be used, not a missing one
