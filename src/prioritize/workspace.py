@@ -118,12 +118,12 @@ class SourceFile:
     data: Any = None
 
     @cached_property
-    def nodes(self) -> Any:
-        # Composed only when a problem needs a line and column: the happy path never pays.
-        return yamlio.compose(self.text)
+    def positions(self) -> dict[yamlio.Path_, tuple[yamlio.Mark, yamlio.Mark | None]]:
+        # Read only when a problem needs a line and column: the happy path never pays.
+        return yamlio.positions(self.text)
 
     def locate(self, path: Sequence[str | int], *, key: bool = False) -> Location:
-        line, col = yamlio.locate(self.nodes, path, key=key)
+        line, col = yamlio.locate(self.positions, path, key=key)
         return Location(self.path, line, col)
 
 
@@ -179,10 +179,7 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     path: list[str | int] = []
     node = data
     for step in loc:
-        if isinstance(node, dict) and step in node:
-            path.append(step)
-            node = node[step]
-        elif isinstance(node, list | tuple) and isinstance(step, int) and 0 <= step < len(node):
+        if (isinstance(node, dict) and step in node) or (isinstance(node, list | tuple) and isinstance(step, int) and 0 <= step < len(node)):
             path.append(step)
             node = node[step]
         elif isinstance(node, dict) and isinstance(step, str) and not _is_branch_tag(step):
@@ -262,8 +259,22 @@ def validate(model: type[M], source: SourceFile, findings: list[Finding]) -> M |
     try:
         return model.model_validate(source.data if source.data is not None else {})
     except ValidationError as exc:
-        findings.extend(validation_findings(exc, source, model))
+        error = exc
+    # Before blaming the data, read the file the exact way: the fast reader accepts a few
+    # things the exact one refuses, and only the exact one can say where a problem is.
+    try:
+        exact = yamlio.parse_exact(source.text)
+    except yamlio.YamlProblem as problem:
+        findings.append(Finding(problem.code, "error", Location(source.path, problem.line, problem.col), problem.message))
         return None
+    if exact != source.data:
+        source.data = exact
+        if not isinstance(exact, dict | None):
+            _top_level_mapping(source, findings)
+            return None
+        return validate(model, source, findings)
+    findings.extend(validation_findings(error, source, model))
+    return None
 
 
 def _top_level_mapping(source: SourceFile, findings: list[Finding]) -> bool:
@@ -515,23 +526,25 @@ def load(
 
 
 def _add_backlog(ws: Workspace, source: SourceFile) -> None:
-    data = source.data
-    if "id" in data:  # one item per file
+    # validate() may swap in the exact reading of the file, so source.data is read after it.
+    if "id" in source.data:  # one item per file
         item = validate(Item, source, ws.findings)
         if item is not None:
-            _add_item(ws, item, data, Origin(source, ()))
-        else:
-            _register_invalid(ws, "item", data, Origin(source, ()))
+            _add_item(ws, item, source.data, Origin(source, ()))
+        elif isinstance(source.data, dict):
+            _register_invalid(ws, "item", source.data, Origin(source, ()))
         return
     backlog = validate(BacklogFile, source, ws.findings)
     if backlog is not None:
         pools, items = list(enumerate(backlog.value_pools)), list(enumerate(backlog.items))
-    else:
+    elif isinstance(source.data, dict):
         pools, items = _salvage(ws, source)
+    else:
+        return
     for index, pool in pools:
         _add_pool(ws, pool, Origin(source, ("value_pools", index)))
     for index, item in items:
-        _add_item(ws, item, data["items"][index], Origin(source, ("items", index)))
+        _add_item(ws, item, source.data["items"][index], Origin(source, ("items", index)))
 
 
 def _salvage(

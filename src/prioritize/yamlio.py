@@ -14,8 +14,23 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
-from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
+from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+_IGNORED_EVENTS = frozenset({StreamStartEvent, StreamEndEvent, DocumentStartEvent, DocumentEndEvent})
+_START_EVENTS = frozenset({MappingStartEvent, SequenceStartEvent})
+_END_EVENTS = frozenset({MappingEndEvent, SequenceEndEvent})
 
 # libyaml recurses per level of nesting and crashes the process somewhere past 10,000 levels;
 # no real file comes near this bound.
@@ -72,7 +87,7 @@ def _check_flow_depth(text: str) -> None:
 
 # Block collections nest one level per indicator, and "- - - x" nests them on one line; libyaml's
 # composer crashes somewhere past 25,000 such levels.
-_DEEP_BLOCK = re.compile(r"^(?:[ \t]*[-?:](?:[ \t]+|$)){%d}" % MAX_FLOW_DEPTH, re.MULTILINE)
+_DEEP_BLOCK = re.compile(rf"^(?:[ \t]*[-?:](?:[ \t]+|$)){{{MAX_FLOW_DEPTH}}}", re.MULTILINE)
 
 
 def _check_block_depth(text: str) -> None:
@@ -128,8 +143,75 @@ def _char_at(text: str, line: int, column: int) -> str:
     return lines[line][column : column + 1] if line < len(lines) else ""
 
 
+# --- the fast read ---------------------------------------------------------------------------
+#
+# yaml-rs (a Rust YAML 1.2 parser) builds the same data as ruamel's safe loader some twenty
+# times faster. Where the two could read a file differently (tags, aliases, merge keys,
+# directives and document markers, quoted dates, impossible dates) or the file has an error,
+# the exact path reads it instead, and locates any problem.
+
+try:
+    import yaml_rs
+except ImportError:  # no wheel for this platform: every file takes the exact path
+    yaml_rs = None
+
+_MISSING = object()
+# What the exact path's reader refuses (ruamel.yaml.reader.Reader.NON_PRINTABLE).
+_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Where the two readers part: directives and document markers, merge keys, quoted dates,
+# leading-dot exponents, datetimes, digits after an underscore (yaml-rs reads `_0` as 0).
+_DIFFERENT = re.compile(
+    r"""^(?:%|---|\.\.\.)|<<|["']\d{4}-\d|\.\d[\d_]*[eE]|-\d\d?(?:[Tt]|[ \t]+)\d|_\d""", re.MULTILINE
+)
+_TIMESTAMP = re.compile(
+    r"\d{4}-\d\d?-\d\d?(?:(?:[Tt]|[ \t]+)\d\d?:\d\d:\d\d(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d\d?(?::\d\d)?))?)?"
+)
+
+
+def _fast(text: str) -> Any:
+    """The data as yaml-rs reads it, or _MISSING where only the exact path can be trusted."""
+    if yaml_rs is None or "!" in text or "*" in text or _DIFFERENT.search(text) or _NON_PRINTABLE.search(text):
+        return _MISSING
+    try:
+        data = yaml_rs.loads(text)
+    except Exception:  # any problem: the exact path finds and locates it
+        return _MISSING
+    return _MISSING if _holds_plain_non_date(data) else data
+
+
+def _holds_plain_non_date(data: Any) -> bool:
+    # A plain scalar shaped like a date that is no date (2026-02-30) stays text in yaml-rs but
+    # is an error in the exact path. Quoted ones never get here (see _DIFFERENT).
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is dict:
+            stack.extend(node.values())
+            stack.extend(k for k in node if type(k) is str)
+        elif kind is list:
+            stack.extend(node)
+        elif kind is str and node[:1].isdigit() and _TIMESTAMP.fullmatch(node):
+            return True
+    return False
+
+
 def parse(text: str) -> Any:
-    """The data in one YAML document, read safely; a problem is raised as YamlProblem."""
+    """The data in one YAML document, read safely; a problem is raised as YamlProblem.
+
+    YAML 1.2 as ruamel.yaml's round-trip loader reads it: `no` and `on` are text, `010` is
+    ten, dates are dates. No tag builds an object, aliases are refused, duplicate keys are errors.
+    """
+    _check_flow_depth(text)
+    _check_block_depth(text)
+    data = _fast(text)
+    if data is not _MISSING:
+        return data
+    return parse_exact(text)
+
+
+def parse_exact(text: str) -> Any:
+    """The data as ruamel.yaml's safe loader reads it: the slower path that locates every problem."""
     _check_flow_depth(text)
     _check_block_depth(text)
     try:
@@ -147,7 +229,7 @@ def parse(text: str) -> Any:
 def _unbuildable(text: str, exc: Exception) -> YamlProblem:
     """Locate the first scalar the safe constructor fails on (composing never builds values)."""
     constructor = _safe_yaml().constructor
-    stack = [compose(text)]
+    stack = [_safe_yaml().compose(text)]
     while stack:
         node = stack.pop()
         if isinstance(node, MappingNode):
@@ -176,37 +258,88 @@ def read(path: Path) -> Any:
 # --- locating a problem ---------------------------------------------------------------------
 
 
-def compose(text: str) -> Node | None:
-    """The node tree of a text already known to parse: marks for every key and value."""
-    return _safe_yaml().compose(text)  # type: ignore[no-any-return]
+Path_ = tuple[str | int, ...]
+Mark = tuple[int, int]  # 1-based line and column
 
 
-def locate(root: Node | None, path: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
+def positions(text: str) -> dict[Path_, tuple[Mark, Mark | None]]:
+    """Where every value of a text sits, and its key: {path: ((line, col), key (line, col) or None)}.
+
+    Built from the parser's events alone (no resolving, no composing), which is an order of
+    magnitude faster than composing nodes; map keys appear in paths as text, list indexes as
+    ints. A text that does not parse gives what was read before the problem.
+    """
+    index: dict[Path_, tuple[Mark, Mark | None]] = {}
+    # Frames of open collections: [path, is_mapping, next index or pending key, key mark, skip depth]
+    frames: list[list[Any]] = []
+
+    def mark(event: Any) -> Mark:
+        return event.start_mark.line + 1, event.start_mark.column + 1
+
+    try:
+        for event in _safe_yaml().parse(text):
+            kind = type(event)
+            if kind in _IGNORED_EVENTS:
+                continue
+            top = frames[-1] if frames else None
+            if top is not None and top[4]:  # inside a complex key: skip to its end
+                top[4] += 1 if kind in _START_EVENTS else -1 if kind in _END_EVENTS else 0
+                continue
+            if kind in _END_EVENTS:
+                frames.pop()
+                if frames:
+                    _advance(frames[-1])
+                continue
+            if top is not None and top[1] and top[2] is _AWAIT_KEY:
+                if kind is ScalarEvent:
+                    top[2], top[3] = str(event.value), mark(event)
+                else:  # a mapping or sequence used as a key
+                    top[2], top[3], top[4] = None, mark(event), 1
+                continue
+            path: Path_ = () if top is None else (*top[0], top[2])
+            index.setdefault(path, (mark(event), top[3] if top is not None and top[1] else None))
+            if kind in _START_EVENTS:
+                frames.append([path, kind is MappingStartEvent, _AWAIT_KEY if kind is MappingStartEvent else 0, None, 0])
+            elif top is not None:
+                _advance(top)
+    except YAMLError:
+        pass
+    return index
+
+
+class _AwaitKey:
+    pass
+
+
+_AWAIT_KEY = _AwaitKey()
+
+
+def _advance(frame: list[Any]) -> None:
+    if frame[1]:
+        frame[2], frame[3] = _AWAIT_KEY, None
+    else:
+        frame[2] += 1
+
+
+def locate(index: dict[Path_, tuple[Mark, Mark | None]], path: Sequence[str | int], *, key: bool = False) -> Mark:
     """1-based line and column of the value at `path` (or of its key, with key=True).
 
     Walks as deep as the file goes: a path into something missing lands on the nearest
     mapping or sequence that holds it, which is where a missing key belongs.
     """
-    node = root
-    key_node: Node | None = None
-    if node is None:
-        return 1, 1
+    found: Path_ = ()
+    complete = True
     for step in path:
-        child: Node | None = None
-        if isinstance(node, MappingNode):
-            for k, v in node.value:
-                if str(k.value) == str(step):
-                    child, key_node = v, k
-                    break
-        elif isinstance(node, SequenceNode) and isinstance(step, int):
-            if 0 <= step < len(node.value):
-                child, key_node = node.value[step], None
-        if child is None:
-            key_node = None
+        candidates = ((step, str(step)) if isinstance(step, int) else (str(step),))
+        nxt = next(((*found, c) for c in candidates if (*found, c) in index), None)
+        if nxt is None:
+            complete = False
             break
-        node = child
-    target = key_node if key and key_node is not None else node
-    return target.start_mark.line + 1, target.start_mark.column + 1
+        found = nxt
+    value_mark, key_mark = index.get(found, ((1, 1), None))
+    if key and complete and key_mark is not None:
+        return key_mark
+    return value_mark
 
 
 # --- writing ----------------------------------------------------------------------------------
