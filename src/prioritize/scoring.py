@@ -70,13 +70,15 @@ class Scoring:
         return self.frame[self.frame[RANK].isna()]
 
 
-def _is_number(value: Any) -> bool:
+def is_number(value: Any) -> bool:
+    """A number as YAML gives one: int or float, never bool."""
     return type(value) in (int, float) or isinstance(value, np.integer | np.floating)
 
 
-def _same(a: Any, b: Any) -> bool:
+def same_value(a: Any, b: Any) -> bool:
+    """Equality as scoring sees it."""
     # 1 and 1.0 are the same score; True is not 1, and "1" is not 1.
-    if _is_number(a) and _is_number(b):
+    if is_number(a) and is_number(b):
         return bool(a == b)
     return type(a) is type(b) and a == b
 
@@ -105,18 +107,18 @@ def _inputs(criterion: Criterion, raw: pd.Series, ids: pd.Series) -> tuple[np.nd
     for i, (item_id, value) in enumerate(zip(ids, raw, strict=True)):
         if value is None or (isinstance(value, float) and math.isnan(value)):
             continue
-        if criterion.allowed is not None and not any(_same(value, a) for a in criterion.allowed):
+        if criterion.allowed is not None and not any(same_value(value, a) for a in criterion.allowed):
             choices = ", ".join(str(a) for a in criterion.allowed)
             problem(item_id, "not-allowed", f"{_describe(value)} is not allowed for {criterion.id}; use one of {choices}")
             continue
         if scale.map is not None:
-            key = next((k for k in scale.map if _same(value, k)), _MISSING)
+            key = next((k for k in scale.map if same_value(value, k)), _MISSING)
             if key is _MISSING:
                 choices = ", ".join(str(k) for k in scale.map)
                 problem(item_id, "not-in-map", f"{_describe(value)} has no number in the map of {criterion.id}; use one of {choices}")
                 continue
             value = scale.map[key]
-        if not _is_number(value):
+        if not is_number(value):
             problem(item_id, "not-numeric", f"{criterion.id} needs a number here, not {_describe(value)}")
             continue
         try:

@@ -31,8 +31,10 @@ from prioritize.scoring import (
     Scoring,
     contribution_column,
     input_column,
+    is_number,
     normalized_column,
     raw_column,
+    same_value,
 )  # fmt: skip
 
 # Columns of the per-criterion frame.
@@ -136,24 +138,13 @@ def _uses_range(criterion: Criterion, formula_set: bool) -> bool:
     return not formula_set or criterion.scale.range is not None
 
 
-def _is_number(value: Any) -> bool:
-    return type(value) in (int, float) or isinstance(value, np.integer | np.floating)
-
-
-def _same(a: Any, b: Any) -> bool:
-    # As in scoring: 1 and 1.0 are the same score; True is not 1, and "1" is not 1.
-    if _is_number(a) and _is_number(b):
-        return bool(a == b)
-    return type(a) is type(b) and a == b
-
-
 def _term(
     criterion: Criterion, raw: Any, bounds: tuple[float, float] | None, formula_set: bool
 ) -> float:
     """The number a raw value becomes in the score: n for weighted sets, the formula's name otherwise."""
     scale = criterion.scale
     x = (
-        float(next(v for k, v in scale.map.items() if _same(k, raw)))
+        float(next(v for k, v in scale.map.items() if same_value(k, raw)))
         if scale.map is not None
         else float(raw)
     )
@@ -186,10 +177,10 @@ def _candidates(criterion: Criterion) -> list[Any] | None:
     if criterion.scale.map is not None:
         keys = list(criterion.scale.map)
         if criterion.allowed is not None:
-            keys = [k for k in keys if any(_same(k, a) for a in criterion.allowed)]
+            keys = [k for k in keys if any(same_value(k, a) for a in criterion.allowed)]
         return keys
     if criterion.allowed is not None:
-        return [a for a in criterion.allowed if _is_number(a)]
+        return [a for a in criterion.allowed if is_number(a)]
     return None
 
 

@@ -16,12 +16,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import numpy as np
 import pandas as pd
 
 from prioritize.errors import Problem, Ref
 from prioritize.models import CriteriaSet, Criterion, Item, Votes, did_you_mean
-from prioritize.scoring import ID, raw_column
+from prioritize.scoring import ID, is_number, raw_column, same_value
 
 # Columns of `votes` (PRODUCT.md 5).
 CRITERION, VOTES, MEDIAN, MIN, MAX, SPREAD, FLAG = (
@@ -67,17 +66,6 @@ def _criteria(criteria: CriteriaSet | Iterable[Criterion]) -> list[Criterion]:
     return list(criteria.criteria if isinstance(criteria, CriteriaSet) else criteria)
 
 
-def _is_number(value: Any) -> bool:
-    return type(value) in (int, float) or isinstance(value, np.integer | np.floating)
-
-
-def _same(a: Any, b: Any) -> bool:
-    # As in scoring: 1 and 1.0 are the same score; True is not 1, and "1" is not 1.
-    if _is_number(a) and _is_number(b):
-        return bool(a == b)
-    return type(a) is type(b) and a == b
-
-
 def _describe(value: Any) -> str:
     return f'"{value}"' if isinstance(value, str) else repr(value)
 
@@ -92,14 +80,14 @@ def _number(criterion: Criterion, value: Any) -> float | str:
     """The vote as a number on the criterion's scale (after `map`), or why it cannot be used."""
     if value is None:
         return "no value"
-    if criterion.allowed is not None and not any(_same(value, a) for a in criterion.allowed):
+    if criterion.allowed is not None and not any(same_value(value, a) for a in criterion.allowed):
         return f"{_describe(value)} is not allowed for {criterion.id}; use one of {_choices(criterion.allowed)}"
     if criterion.scale.map is not None:
-        key = next((k for k in criterion.scale.map if _same(value, k)), None)
+        key = next((k for k in criterion.scale.map if same_value(value, k)), None)
         if key is None:
             return f"{_describe(value)} has no number in the map of {criterion.id}; use one of {_choices(criterion.scale.map)}"
         return float(criterion.scale.map[key])
-    if not _is_number(value) or not math.isfinite(float(value)):
+    if not is_number(value) or not math.isfinite(float(value)):
         return f"{criterion.id} needs a number here, not {_describe(value)}"
     if criterion.scale.transform == "log" and float(value) < 0:
         return f"{criterion.id} takes the log of its value, which must be >= 0, not {value}"

@@ -7,13 +7,22 @@ from typing import Annotated
 import typer
 
 from prioritize import __version__
-from prioritize.cli import check, rank
-from prioritize.cli import explain, sensitivity, votes
-from prioritize.cli import ttv
-from prioritize.cli import coverage, outcomes, pools
-from prioritize.cli import diff, import_, init
-from prioritize.cli import schema
-from prioritize.cli import report
+from prioritize.cli import (
+    check,
+    coverage,
+    diff,
+    explain,
+    import_,
+    init,
+    outcomes,
+    pools,
+    rank,
+    report,
+    schema,
+    sensitivity,
+    ttv,
+    votes,
+)
 
 app = typer.Typer(
     name="prioritize",

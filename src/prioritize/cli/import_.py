@@ -14,8 +14,8 @@ from prioritize.cli.common import guarded
 from prioritize.cli.options import CriteriaOption, WorkspaceOption
 
 if TYPE_CHECKING:
-    from prioritize.importing import ImportPlan, Target
     from prioritize.errors import Finding
+    from prioritize.importing import ImportPlan, Target
     from prioritize.workspace import Workspace
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -41,4 +42,46 @@ FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Outp
 OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write to FILE instead of standard output.", dir_okay=False),
+]
+
+
+class Order(StrEnum):
+    """The orderings of a time-to-value schedule."""
+
+    score = "score"
+    listed = "listed"
+    value = "value"
+    cd3 = "cd3"
+
+
+OrderOption = Annotated[
+    Order,
+    typer.Option(
+        "--order",
+        help="score: the ranking; listed: file order; value: highest value first; "
+        "cd3: highest value per week of effort first.",
+    ),
+]
+CapacityOption = Annotated[
+    float | None,
+    typer.Option(
+        "--capacity",
+        help="Effort units one team completes in a week (default: prioritize.yaml capacity.per_week).",
+    ),
+]
+TeamsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--teams",
+        min=1,
+        help="Teams working in parallel (default: prioritize.yaml capacity.teams, else 1).",
+    ),
+]
+StartOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--start",
+        formats=["%Y-%m-%d"],
+        help="First day of the schedule (default: prioritize.yaml start, else next Monday).",
+    ),
 ]

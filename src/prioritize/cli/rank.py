@@ -31,7 +31,13 @@ def rank(
     ] = False,
 ) -> None:
     """Rank the backlog by the agreed criteria: highest score first."""
-    from prioritize.cli.common import check_pool, emit, load_scored, stdout_is_terminal, warn_unscored
+    from prioritize.cli.common import (
+        check_pool,
+        emit,
+        load_scored,
+        stdout_is_terminal,
+        warn_unscored,
+    )
     from prioritize.render.rank import render_ranking
     from prioritize.scoring import ID, UNSCORED, ranking_rows
 

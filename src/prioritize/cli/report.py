@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from prioritize.cli.common import guarded
-from prioritize.cli.options import CriteriaOption, WorkspaceOption
-from prioritize.cli.ttv import Order
+from prioritize.cli.options import (
+    CapacityOption,
+    CriteriaOption,
+    Order,
+    StartOption,
+    TeamsOption,
+    WorkspaceOption,
+)
 
 if TYPE_CHECKING:
     from prioritize.cli.common import Scored
@@ -39,29 +45,9 @@ def report(
             help="Time to value in this order, against file order: score, listed, value or cd3.",
         ),
     ] = Order.score,
-    capacity: Annotated[
-        float | None,
-        typer.Option(
-            "--capacity",
-            help="Effort units one team completes in a week (default: prioritize.yaml capacity.per_week).",
-        ),
-    ] = None,
-    teams: Annotated[
-        int | None,
-        typer.Option(
-            "--teams",
-            min=1,
-            help="Teams working in parallel (default: prioritize.yaml capacity.teams, else 1).",
-        ),
-    ] = None,
-    start: Annotated[
-        datetime | None,
-        typer.Option(
-            "--start",
-            formats=["%Y-%m-%d"],
-            help="First day of the schedule (default: prioritize.yaml start, else next Monday).",
-        ),
-    ] = None,
+    capacity: CapacityOption = None,
+    teams: TeamsOption = None,
+    start: StartOption = None,
     top: Annotated[
         int,
         typer.Option(

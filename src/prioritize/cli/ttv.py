@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from prioritize.cli.common import guarded
-from prioritize.cli.options import CriteriaOption, OutputFormat, OutputOption, WorkspaceOption
-
-
-class Order(StrEnum):
-    score = "score"
-    listed = "listed"
-    value = "value"
-    cd3 = "cd3"
+from prioritize.cli.options import (
+    CapacityOption,
+    CriteriaOption,
+    Order,
+    OrderOption,
+    OutputFormat,
+    OutputOption,
+    StartOption,
+    TeamsOption,
+    WorkspaceOption,
+)
 
 
 @guarded
@@ -32,14 +33,7 @@ def ttv(
         ),
     ] = OutputFormat.table,
     output: OutputOption = None,
-    order: Annotated[
-        Order,
-        typer.Option(
-            "--order",
-            help="score: the ranking; listed: file order; value: highest value first; "
-            "cd3: highest value per week of effort first.",
-        ),
-    ] = Order.score,
+    order: OrderOption = Order.score,
     low_risk_first: Annotated[
         bool,
         typer.Option(
@@ -47,29 +41,9 @@ def ttv(
             help="Low-risk items (internal, then public) ahead of the rest, to build trust.",
         ),
     ] = False,
-    capacity: Annotated[
-        float | None,
-        typer.Option(
-            "--capacity",
-            help="Effort units one team completes in a week (default: prioritize.yaml capacity.per_week).",
-        ),
-    ] = None,
-    teams: Annotated[
-        int | None,
-        typer.Option(
-            "--teams",
-            min=1,
-            help="Teams working in parallel (default: prioritize.yaml capacity.teams, else 1).",
-        ),
-    ] = None,
-    start: Annotated[
-        datetime | None,
-        typer.Option(
-            "--start",
-            formats=["%Y-%m-%d"],
-            help="First day of the schedule (default: prioritize.yaml start, else next Monday).",
-        ),
-    ] = None,
+    capacity: CapacityOption = None,
+    teams: TeamsOption = None,
+    start: StartOption = None,
 ) -> None:
     """Time to value: schedule the open items on the teams and show when value arrives, per item and pool.
 
