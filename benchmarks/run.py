@@ -5,7 +5,8 @@
 For each size it generates a workspace (benchmarks/generate.py), then runs, interleaved and in a
 rotating order, `repeat` rounds of: the PyYAML reference (a fresh interpreter that parses every
 file `rank` reads with `yaml.load(f, Loader=yaml.CSafeLoader)` and does nothing else), the same
-with ruamel.yaml's C safe loader (the current reading path alone), and `python -m prioritize
+with ruamel.yaml's C safe loader (prioritize's exact reading path) and with yaml-rs (its fast
+reader) where installed, and `python -m prioritize
 rank|check|ttv` on the workspace. Each is its own process: wall time end to end (interpreter
 start-up included on both sides) and its peak RSS from the kernel (`os.wait4`, the child's own
 `getrusage` record: no wrapper process to add to it). It reports medians, the ratio of each
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import importlib.util
 import itertools
 import os
 import platform
@@ -45,6 +47,7 @@ COMMANDS = ("rank", "check", "ttv")
 HEAVY_MODULES = ("pandas", "ruamel.yaml", "pydantic", "numpy", "rich")
 REFERENCE = "PyYAML C parse"
 RUAMEL_REFERENCE = "ruamel C safe parse"
+YAML_RS_REFERENCE = "yaml-rs parse"
 
 # The reference parses exactly the files `rank` reads: prioritize.yaml, the criteria set it
 # names (default) and every *.yaml / *.yml below backlogs/, found the same way.
@@ -72,6 +75,15 @@ reader = YAML(typ="safe", pure=False)
 for path in paths:
     with open(path, "rb") as f:
         reader.load(f)
+"""
+)
+
+YAML_RS_SCRIPT = (
+    _FILES
+    + """
+import yaml_rs
+for path in paths:
+    yaml_rs.loads(path.read_bytes().decode("utf-8"))
 """
 )
 
@@ -293,7 +305,8 @@ def report(
         "times are medians of interleaved rounds. The ratio is the command's median over the median of "
         f"*{REFERENCE}*: a fresh interpreter that parses the same files (prioritize.yaml, criteria/default.yaml, "
         "backlogs/**) with `yaml.load(f, Loader=yaml.CSafeLoader)` and nothing else. "
-        f"*{RUAMEL_REFERENCE}* does the same with `YAML(typ='safe', pure=False)`, the current reading path alone. "
+        f"*{RUAMEL_REFERENCE}* does the same with `YAML(typ='safe', pure=False)` (prioritize's exact reading path "
+        f"alone) and *{YAML_RS_REFERENCE}* with `yaml_rs.loads` (its fast reader alone). "
         "Peak RSS is the process's own maximum resident set (`ru_maxrss` from `os.wait4`).",
         "",
         "## Start-up",
@@ -333,7 +346,11 @@ def report(
                 f"{min(r.seconds for r in s.runs):.3f} | {max(r.seconds for r in s.runs):.3f} | {_fmt_ratio(ratio)} | "
                 f"{s.rss_mib:.0f} | {'' if per_item is None else f'{per_item:.4f}'} |"
             )
-    lines += ["", "MiB/item: (peak RSS - peak RSS of `prioritize --version`) / items."]
+    lines += [
+        "",
+        "MiB/item: (peak RSS - peak RSS of `prioritize --version`) / items; at small sizes the fixed cost of "
+        "pandas, numpy and pydantic (some 80 MiB) dominates it, so read the per-item cost from the growth table below.",
+    ]
     lines += ["", "## Memory growth", ""]
     lines += _growth(sizes)
     lines += ["", "## Targets (PRODUCT.md section 7)", ""]
@@ -491,13 +508,19 @@ def main(argv: list[str] | None = None) -> int:
     }
 
     results: list[tuple[int, dict[str, int | float], list[Series]]] = []
+    has_yaml_rs = importlib.util.find_spec("yaml_rs") is not None
     for n in sizes:
         root = args.workdir / f"ws-{n}"
         print(f"generating {n:,} items in {root}", file=sys.stderr, flush=True)
-        generate(n, root, seed=args.seed)
+        generate(n, root, seed=args.seed, force=True)  # its own folders under --workdir
         series = [
             Series(REFERENCE, [PY, "-c", PYYAML_SCRIPT, str(root)]),
             Series(RUAMEL_REFERENCE, [PY, "-c", RUAMEL_SCRIPT, str(root)]),
+            *(
+                [Series(YAML_RS_REFERENCE, [PY, "-c", YAML_RS_SCRIPT, str(root)])]
+                if has_yaml_rs
+                else []
+            ),
             *[Series(c, command_argv(c, root), (0, 1) if c == "check" else (0,)) for c in commands],
         ]
         measure(series[0].argv, args.timeout)  # warm the page cache with the files

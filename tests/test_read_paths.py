@@ -1,6 +1,7 @@
 """The fast read path (`yamlio.parse`) gives exactly the data of ruamel's round-trip load.
 
-Read-only commands read with a fast safe loader; `import` and other writers edit with the
+Read-only commands read with a fast safe loader (yaml-rs where it reads exactly as ruamel, and
+`parse_exact`, ruamel's C safe loader, for the rest); `import` and other writers edit with the
 round-trip loader. Both must see the same values (PRODUCT.md 7): YAML 1.2 everywhere, so `no`
 and `on` are text, `010` is ten, `1e3` is a float. Round-trip data comes as CommentedMap,
 ScalarFloat, ScalarInt, TimeStamp and friends; it is turned into plain Python first, then the two
@@ -12,11 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import math
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import TaggedScalar
 
@@ -69,8 +73,13 @@ def plain(value: Any) -> Any:
             tzinfo=value.tzinfo,
             fold=value.fold,
         )
-    if isinstance(value, TaggedScalar) and str(value.tag) == "tag:yaml.org,2002:str":
-        return str(value.value)
+    if isinstance(value, TaggedScalar) and str(value.tag) in (
+        "tag:yaml.org,2002:str",
+        "tag:yaml.org,2002:value",
+    ):
+        return str(
+            value.value
+        )  # `!!str 5` is "5"; a plain `=` (YAML 1.1's !!value) is the text "="
     return value
 
 
@@ -109,16 +118,26 @@ def differences(fast: Any, roundtrip: Any, where: str = "") -> list[str]:
     return [] if fast == roundtrip else [f"{here}: {fast!r} != {roundtrip!r}"]
 
 
-def both_readings(path: Path) -> tuple[Any, Any]:
-    """The file read by the fast path and by the round-trip path, the latter made plain."""
+# `parse` picks yaml-rs or the exact path per file; `parse_exact` is the exact path alone, which
+# reads every file that holds a tag, a quoted date, a merge key, ... Both must agree with round-trip.
+READERS = {"parse": yamlio.parse, "parse_exact": yamlio.parse_exact}
+
+
+@pytest.fixture(params=list(READERS))
+def reader(request: pytest.FixtureRequest) -> Any:
+    return READERS[request.param]
+
+
+def both_readings(path: Path, read: Any = yamlio.parse) -> tuple[Any, Any]:
+    """The file read by a fast-path reader and by the round-trip path, the latter made plain."""
     text = yamlio.decode(path.read_bytes())
-    return yamlio.parse(text), plain(YAML().load(text))
+    return read(text), plain(YAML().load(text))
 
 
-def assert_same_reading(path: Path) -> None:
-    fast, roundtrip = both_readings(path)
+def assert_same_reading(path: Path, read: Any = yamlio.parse) -> None:
+    fast, roundtrip = both_readings(path, read)
     found = differences(fast, roundtrip)
-    assert not found, f"{path}: the fast read differs from the round-trip read:\n" + "\n".join(
+    assert not found, f"{path}: {read.__name__} differs from the round-trip read:\n" + "\n".join(
         found[:20]
     )
 
@@ -143,15 +162,17 @@ def test_the_sample_workspace_has_files() -> None:
 
 
 @pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.relative_to(REPO_ROOT).as_posix())
-def test_sample_file_reads_the_same(path: Path) -> None:
-    assert_same_reading(path)
+def test_sample_file_reads_the_same(path: Path, reader: Any) -> None:
+    assert_same_reading(path, reader)
 
 
 # --- a generated workspace --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("one_per_file", [False, True], ids=["list-files", "one-per-file"])
-def test_generated_workspace_reads_the_same(tmp_path: Path, one_per_file: bool) -> None:
+def test_generated_workspace_reads_the_same(
+    tmp_path: Path, one_per_file: bool, reader: Any
+) -> None:
     summary = _generator().generate(240, tmp_path, files=3, one_per_file=one_per_file, seed=7)
     files = [
         tmp_path / "prioritize.yaml",
@@ -161,7 +182,7 @@ def test_generated_workspace_reads_the_same(tmp_path: Path, one_per_file: bool) 
     assert len(files) >= summary.files
     found: list[str] = []
     for path in files:
-        fast, roundtrip = both_readings(path)
+        fast, roundtrip = both_readings(path, reader)
         found += [f"{path.relative_to(tmp_path)}: {d}" for d in differences(fast, roundtrip)]
     assert not found, "\n".join(found[:20])
 
@@ -181,10 +202,10 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
 
 EDGE_CASES = """\
 # Scalars that YAML 1.1 readers (PyYAML) and YAML 1.2 readers disagree on, and other hard cases.
-yaml_1_1_booleans: [no, on, yes, off, y, n, Yes, NO, On, OFF]
+yaml11_booleans: [no, on, yes, off, y, n, Yes, NO, On, OFF]
 booleans: [true, false, True, FALSE]
-octal_1_1: 010
-octal_1_2: 0o10
+octal_yaml11: 010
+octal_yaml12: 0o10
 negative_leading_zero: -010
 hex: 0x1F
 exponent: 1e3
@@ -257,10 +278,10 @@ nested: {a: [1, {b: [2.5, {c: ~}]}], d: []}
 """
 
 EXPECTED = {
-    "yaml_1_1_booleans": ["no", "on", "yes", "off", "y", "n", "Yes", "NO", "On", "OFF"],
+    "yaml11_booleans": ["no", "on", "yes", "off", "y", "n", "Yes", "NO", "On", "OFF"],
     "booleans": [True, False, True, False],
-    "octal_1_1": 10,
-    "octal_1_2": 8,
+    "octal_yaml11": 10,
+    "octal_yaml12": 8,
     "negative_leading_zero": -10,
     "hex": 31,
     "exponent": 1000.0,
@@ -328,41 +349,152 @@ def edge_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_edge_cases_read_the_same(edge_file: Path) -> None:
-    assert_same_reading(edge_file)
+def test_edge_cases_read_the_same(edge_file: Path, reader: Any) -> None:
+    assert_same_reading(edge_file, reader)
+
+
+def _edge_entries() -> dict[str, str]:
+    """Each top-level entry of EDGE_CASES as a document of its own.
+
+    The whole file holds tags, a merge key and quoted dates, so `parse` sends it down the exact
+    path; one entry per document lets every entry that yaml-rs may read be read by it.
+    """
+    entries: dict[str, str] = {}
+    key = ""
+    for line in EDGE_CASES.splitlines(keepends=True):
+        if line[:1] not in ("", " ", "#", "\n"):
+            key = line.split(":", 1)[0]
+            entries[key] = ""
+        if key:
+            entries[key] += line
+    return entries
+
+
+EDGE_ENTRIES = _edge_entries()
+
+
+@pytest.mark.parametrize("text", EDGE_ENTRIES.values(), ids=list(EDGE_ENTRIES))
+def test_each_edge_case_reads_the_same(tmp_path: Path, text: str, reader: Any) -> None:
+    path = tmp_path / "entry.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert_same_reading(path, reader)
 
 
 def test_edge_cases_read_as_yaml_1_2(edge_file: Path) -> None:
     fast = yamlio.read(edge_file)
+    entry_by_entry: dict[str, Any] = {}
+    for text in EDGE_ENTRIES.values():
+        entry_by_entry.update(yamlio.parse(text))
+    assert not differences(entry_by_entry, fast)
     assert math.isnan(fast["nan"]) and math.isnan(fast["nan_caps"])
     wrong = {key: d for key, want in EXPECTED.items() if (d := differences(fast[key], want, key))}
     assert not wrong, wrong
     assert set(fast) == set(EXPECTED) | {"nan", "nan_caps"}
 
 
-# Known gaps of the C safe loader: ruamel's round-trip loader honours a `%YAML 1.1` directive and
-# keeps `=` as a plain value; the safe C path reads YAML 1.2 regardless and refuses `=`.
-# Strict: when the fast path learns either, these start passing and must become plain tests.
-KNOWN_GAPS = {
-    "yaml-1.1-directive": "%YAML 1.1\n---\nflag: no\nmode: 010\n",
-    "equals-sign-value": "operator: =\n",
-}
+# Plain scalars built from the characters that decide how YAML resolves them: numbers in every
+# base, signs, underscores, exponents, dots, colons, dates and the words true/null/inf/nan/yes.
+SCALAR_ALPHABET = "0123456789.-+_:eEoxXbBaAfFnNiItTlLsSuUrRyYZ "
+SCALAR_PIECES = [
+    "0o",
+    "0x",
+    "0b",
+    ".inf",
+    ".nan",
+    "true",
+    "null",
+    "yes",
+    "no",
+    "on",
+    "2026-09-15",
+    "T10:20:30",
+    "1_000",
+    "1e3",
+    "~",
+]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the fast path does not read these as round-trip does yet",
-)
-@pytest.mark.parametrize("text", KNOWN_GAPS.values(), ids=list(KNOWN_GAPS))
-def test_known_gaps(text: str) -> None:
-    # YamlProblem is a frozen dataclass: pytest cannot attach a traceback to it, so it is turned
-    # into a plain assertion here rather than left to propagate.
-    refused = None
+def _reading(text: str) -> tuple[str, Any]:
     try:
-        fast = yamlio.parse(text)
+        return "read", yamlio.parse(text)
     except yamlio.YamlProblem as problem:
-        refused, fast = str(problem), None
-    assert refused is None, f"the fast path refuses what the round-trip path reads: {refused}"
-    found = differences(fast, plain(YAML().load(text)))
-    assert not found, "\n".join(found)
+        return "refused", problem.code
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(SCALAR_PIECES), st.text(SCALAR_ALPHABET, min_size=1, max_size=4)),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_any_plain_scalar_reads_the_same(pieces: list[str]) -> None:
+    # Texts with dates or underscores take the exact path; the others are read by yaml-rs.
+    scalar = "".join(pieces).strip()
+    text = f"value: {scalar}\nlisted: [{scalar.replace(':', '')}]\n"
+    try:
+        expected: tuple[str, Any] = ("read", plain(YAML().load(text)))
+    except Exception:  # the round-trip path cannot read it either
+        expected = ("refused", None)
+    got = _reading(text)
+    assert got[0] == expected[0], f"{text!r}: fast path {got}, round-trip {expected}"
+    if got[0] == "read":
+        assert not differences(got[1], expected[1]), f"{text!r}: {differences(got[1], expected[1])}"
+
+
+# A `%YAML 1.1` directive would make the round-trip loader read `no` as false and `010` as
+# eight: files are YAML 1.2 throughout, so every path refuses the directive, located. A plain
+# `=` (YAML 1.1's "value" type) reads as text on every path, whichever path a file takes.
+
+
+def test_a_yaml_directive_is_refused_where_it_stands() -> None:
+    text = "# settings\n%YAML 1.1\n---\nflag: no\nmode: 010\n"
+    for read in (yamlio.parse, yamlio.parse_exact):
+        with pytest.raises(yamlio.YamlProblem) as caught:
+            read(text)
+        assert (caught.value.code, caught.value.line, caught.value.col) == ("syntax", 2, 1)
+
+
+@pytest.mark.parametrize("text", ["operator: =\n", "operator: =\nnote: '2026-01-01'\n"])
+def test_an_equals_sign_is_text_on_every_path(text: str) -> None:
+    expected = plain(YAML().load(text))
+    assert expected["operator"] == "="
+    assert not differences(yamlio.parse(text), expected)
+    assert not differences(yamlio.parse_exact(text), expected)
+
+
+# --- hostile nesting ----------------------------------------------------------------------------
+
+
+def _deep_block_text(levels_per_line: int, lines: int) -> str:
+    """Block sequences nested `levels_per_line * lines` deep, never more than levels_per_line per line."""
+    parts, indent = [], 0
+    for k in range(lines):
+        parts.append(" " * indent + "- " * levels_per_line + ("x" if k == lines - 1 else "") + "\n")
+        indent += 2 * levels_per_line
+    return "".join(parts)
+
+
+def test_deep_nesting_spread_over_lines_is_refused_not_a_crash(tmp_path: Path) -> None:
+    # 15,000 levels in 30 lines of 499 indicators each (under the per-line guard): yaml-rs
+    # overflows its stack somewhere past 10,000 levels and libyaml past 25,000, killing the
+    # process with SIGSEGV. Run in a child process so that a crash fails this test only.
+    path = tmp_path / "deep.yaml"
+    path.write_text(_deep_block_text(499, 30), encoding="utf-8")
+    code = (
+        "import sys\nfrom prioritize import yamlio\n"
+        "try:\n    yamlio.read(__import__('pathlib').Path(sys.argv[1]))\n"
+        "except yamlio.YamlProblem as problem:\n    print(problem.code)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, (
+        f"the reader died with exit {result.returncode}: {result.stderr[-300:]}"
+    )
+    assert result.stdout.strip() == "syntax"

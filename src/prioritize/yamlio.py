@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError
+from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
@@ -37,7 +37,7 @@ _END_EVENTS = frozenset({MappingEndEvent, SequenceEndEvent})
 MAX_FLOW_DEPTH = 500
 
 
-@dataclass(frozen=True)
+@dataclass
 class YamlProblem(Exception):
     """A file that cannot be read as data: a finding code, a message, a 1-based line and column."""
 
@@ -54,7 +54,11 @@ class YamlProblem(Exception):
 def _safe_yaml() -> YAML:
     # The C parser with the safe constructor: YAML 1.2, no tags that build objects,
     # duplicate keys are errors. Read-only commands never pay for a round-trip parse.
-    return YAML(typ="safe", pure=False)
+    yaml = YAML(typ="safe", pure=False)
+    # A plain `=` resolves to the YAML 1.1 "value" type, which the safe constructor refuses;
+    # the round-trip loader and yaml-rs read it as text, and so does this one.
+    yaml.constructor.add_constructor("tag:yaml.org,2002:value", SafeConstructor.construct_yaml_str)
+    return yaml
 
 
 def decode(data: bytes) -> str:
@@ -85,16 +89,28 @@ def _check_flow_depth(text: str) -> None:
             raise YamlProblem("syntax", f"nesting deeper than {MAX_FLOW_DEPTH} levels", line, col)
 
 
-# Block collections nest one level per indicator, and "- - - x" nests them on one line; libyaml's
-# composer crashes somewhere past 25,000 such levels.
-_DEEP_BLOCK = re.compile(rf"^(?:[ \t]*[-?:](?:[ \t]+|$)){{{MAX_FLOW_DEPTH}}}", re.MULTILINE)
+# Block collections nest one level per indicator or step of indentation ("- - - x" nests them
+# on one line); yaml-rs overflows past some 10,000 levels and libyaml past 25,000. Nesting can
+# go no deeper than a line's leading columns, so those are bounded; no real file comes near.
+MAX_LEADING_COLUMNS = 2000
+_DEEP_BLOCK = re.compile(rf"^(?:[ \t]|[-?:](?=[ \t]|$)){{{MAX_LEADING_COLUMNS}}}", re.MULTILINE)
+_DIRECTIVE = re.compile(r"^%YAML\b", re.MULTILINE)
 
 
 def _check_block_depth(text: str) -> None:
     match = _DEEP_BLOCK.search(text)
     if match is not None:
         line, col = _position(text, match.start())
-        raise YamlProblem("syntax", f"nesting deeper than {MAX_FLOW_DEPTH} levels", line, col)
+        raise YamlProblem("syntax", f"nesting deeper than {MAX_LEADING_COLUMNS} leading columns", line, col)
+
+
+def _check_directive(text: str) -> None:
+    # A %YAML 1.1 directive would make `no` false and `010` eight on the round-trip path that
+    # writes files back; files are YAML 1.2 throughout, so the directive is refused, not ignored.
+    match = _DIRECTIVE.search(text) if "%YAML" in text else None
+    if match is not None:
+        line, col = _position(text, match.start())
+        raise YamlProblem("syntax", "remove the %YAML directive: files are read as YAML 1.2", line, col)
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
@@ -202,18 +218,25 @@ def parse(text: str) -> Any:
     YAML 1.2 as ruamel.yaml's round-trip loader reads it: `no` and `on` are text, `010` is
     ten, dates are dates. No tag builds an object, aliases are refused, duplicate keys are errors.
     """
-    _check_flow_depth(text)
-    _check_block_depth(text)
+    _check_shape(text)
     data = _fast(text)
-    if data is not _MISSING:
-        return data
-    return parse_exact(text)
+    return _exact(text) if data is _MISSING else data
 
 
 def parse_exact(text: str) -> Any:
     """The data as ruamel.yaml's safe loader reads it: the slower path that locates every problem."""
+    _check_shape(text)
+    return _exact(text)
+
+
+def _check_shape(text: str) -> None:
+    # What neither reader may see: nesting that would crash it, a directive that changes the schema.
     _check_flow_depth(text)
     _check_block_depth(text)
+    _check_directive(text)
+
+
+def _exact(text: str) -> Any:
     try:
         _check_aliases(text)
         return _safe_yaml().load(text)
