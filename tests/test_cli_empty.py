@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from conftest import run_cli
 
 EMPTY = {
@@ -29,14 +30,21 @@ COMMANDS = [
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
-def test_a_workspace_without_items(make_workspace: Callable[[dict[str, str]], Path], args: list[str]) -> None:
+def test_a_workspace_without_items(
+    make_workspace: Callable[[dict[str, str]], Path], args: list[str]
+) -> None:
     ws = make_workspace(EMPTY)
     result = run_cli(*args, "-w", ws)
     assert result.exit_code == 0, result.stderr
     assert "internal error" not in result.stderr
 
 
-def test_the_csv_of_an_empty_ranking_is_its_header(make_workspace: Callable[[dict[str, str]], Path]) -> None:
+def test_the_csv_of_an_empty_ranking_is_its_header(
+    make_workspace: Callable[[dict[str, str]], Path],
+) -> None:
     ws = make_workspace(EMPTY)
     result = run_cli("rank", "-w", ws, "-f", "csv", "-c", "rice")
-    assert result.stdout == "rank,id,title,pool,status,risk,effort,value,score,c.reach,c.impact,c.confidence\n"
+    assert (
+        result.stdout
+        == "rank,id,title,pool,status,risk,effort,value,score,c.reach,c.impact,c.confidence\n"
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import REPO_ROOT
-
 from prioritize.checks import FINDING_CODES
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")

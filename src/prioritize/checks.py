@@ -27,7 +27,9 @@ def reference_problems(
     for item in items:
         if item.pool not in pool_ids:
             yield Problem(
-                "unknown-pool", "error", Ref("item", item.id, ("pool",)),
+                "unknown-pool",
+                "error",
+                Ref("item", item.id, ("pool",)),
                 f'pool "{item.pool}" is not a value pool of this workspace{did_you_mean(item.pool, pool_ids)}',
             )
         for index, dep in enumerate(item.depends_on):
@@ -36,14 +38,23 @@ def reference_problems(
                 continue
             if target is None:
                 yield Problem(
-                    "unknown-dependency", "error", Ref("item", item.id, ("depends_on", index)),
+                    "unknown-dependency",
+                    "error",
+                    Ref("item", item.id, ("depends_on", index)),
                     f'depends on "{dep}", which is not an item of this workspace{did_you_mean(dep, by_id.keys() - {item.id})}',
                 )
             elif dep == item.id:
-                yield Problem("dependency-cycle", "error", Ref("item", item.id, ("depends_on", index)), "an item cannot depend on itself")
+                yield Problem(
+                    "dependency-cycle",
+                    "error",
+                    Ref("item", item.id, ("depends_on", index)),
+                    "an item cannot depend on itself",
+                )
             elif target.status == "dropped" and item.is_open:
                 yield Problem(
-                    "depends-on-dropped", "error", Ref("item", item.id, ("depends_on", index)),
+                    "depends-on-dropped",
+                    "error",
+                    Ref("item", item.id, ("depends_on", index)),
                     f'depends on "{dep}", which was dropped; remove the dependency or revive {dep}',
                 )
     yield from _cycles(items, by_id)
@@ -69,7 +80,7 @@ def dependency_cycles(items: Sequence[Item]) -> list[list[str]]:
                 stack.append((node, edge + 1))
                 nxt = deps[edge]
                 if state.get(nxt) == 1:
-                    cycle = path[path.index(nxt):]
+                    cycle = path[path.index(nxt) :]
                     pivot = cycle.index(min(cycle))
                     cycles.append(cycle[pivot:] + cycle[:pivot])
                 elif nxt not in state:
@@ -88,7 +99,9 @@ def _cycles(items: Sequence[Item], by_id: dict[str, Item]) -> Iterator[Problem]:
         index = by_id[first].depends_on.index(nxt)
         loop = " -> ".join([*cycle, first])
         yield Problem(
-            "dependency-cycle", "error", Ref("item", first, ("depends_on", index)),
+            "dependency-cycle",
+            "error",
+            Ref("item", first, ("depends_on", index)),
             f"dependency cycle {loop}; one of these dependencies must go",
         )
 
@@ -98,13 +111,17 @@ def criteria_problems(criteria: CriteriaSet, ref_id: str) -> Iterator[Problem]:
     missing = [kind for kind in EVIDENCE_KINDS if kind not in criteria.evidence_kinds]
     if missing:
         yield Problem(
-            "criteria-missing-kind", "warning", Ref("file", ref_id, ("criteria",), key=True),
+            "criteria-missing-kind",
+            "warning",
+            Ref("file", ref_id, ("criteria",), key=True),
             f"the criteria read no {' or '.join(missing)} evidence; good criteria mix functional, "
             "operational and experience data",
         )
     if not criteria.agreed_by:
         yield Problem(
-            "criteria-not-agreed", "warning", Ref("file", ref_id, ("name",), key=True),
+            "criteria-not-agreed",
+            "warning",
+            Ref("file", ref_id, ("name",), key=True),
             "nobody has agreed this criteria set: add agreed_by (who) and agreed_on (when) once agency leaders sign it off",
         )
 
@@ -116,16 +133,33 @@ def scoring_problems(scoring: Scoring, formula_set: bool) -> Iterator[Problem]:
         item_id = str(row.id)
         for criterion in scoring.missing.get(item_id, []):
             yield Problem(
-                "unscored", "error", Ref("item", item_id, tuple(criterion.source_path.split("."))),
+                "unscored",
+                "error",
+                Ref("item", item_id, tuple(criterion.source_path.split("."))),
                 f"{item_id} is unscored: it has no {criterion.id}{f' ({criterion.name})' if criterion.name else ''}; add {criterion.source_path}",
             )
         reasons = str(row.unscored)
         if "no effort" in reasons:
-            yield Problem("unscored", "error", Ref("item", item_id), f"{item_id} is unscored: it has no effort; add effort: N")
+            yield Problem(
+                "unscored",
+                "error",
+                Ref("item", item_id),
+                f"{item_id} is unscored: it has no effort; add effort: N",
+            )
         if "divides by zero" in reasons:
-            yield Problem("formula-divide-by-zero", "error", Ref("item", item_id), f"{item_id} is unscored: the formula divides by zero for it")
+            yield Problem(
+                "formula-divide-by-zero",
+                "error",
+                Ref("item", item_id),
+                f"{item_id} is unscored: the formula divides by zero for it",
+            )
         elif "not a finite number" in reasons and formula_set:
-            yield Problem("formula-not-finite", "error", Ref("item", item_id), f"{item_id} is unscored: the formula's result is not a finite number for it")
+            yield Problem(
+                "formula-not-finite",
+                "error",
+                Ref("item", item_id),
+                f"{item_id} is unscored: the formula's result is not a finite number for it",
+            )
 
 
 def freshness_problems(
@@ -140,12 +174,16 @@ def freshness_problems(
         if as_of is None:
             if reads_evidence:
                 yield Problem(
-                    "no-as-of", "warning", Ref("item", item.id, ("evidence",)),
+                    "no-as-of",
+                    "warning",
+                    Ref("item", item.id, ("evidence",)),
                     f"{item.id} has no evidence.as_of; say when its evidence was gathered",
                 )
         elif (today - as_of).days > max_age_days:
             yield Problem(
-                "stale-evidence", "warning", Ref("item", item.id, ("evidence", "as_of")),
+                "stale-evidence",
+                "warning",
+                Ref("item", item.id, ("evidence", "as_of")),
                 f"{item.id}'s evidence is {(today - as_of).days} days old (older than {max_age_days}); refresh it",
             )
 

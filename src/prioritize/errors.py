@@ -106,4 +106,14 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.location, f.code, f.message))
 
 
-__all__ = ["ExitCode", "Finding", "Location", "PrioritizeError", "Problem", "Ref", "Severity", "did_you_mean", "sort_findings"]
+__all__ = [
+    "ExitCode",
+    "Finding",
+    "Location",
+    "PrioritizeError",
+    "Problem",
+    "Ref",
+    "Severity",
+    "did_you_mean",
+    "sort_findings",
+]

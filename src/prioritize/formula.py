@@ -88,11 +88,16 @@ def _check(node: ast.AST, known: frozenset[str], used: set[str]) -> None:
         _check(node.operand, known, used)
     elif isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
-            raise _unsafe(node, f"the constant {node.value!r}" if not isinstance(node.value, str) else "a string")
+            raise _unsafe(
+                node,
+                f"the constant {node.value!r}" if not isinstance(node.value, str) else "a string",
+            )
         try:
             float(node.value)
         except OverflowError:
-            raise FormulaError("formula-syntax", "a number in the formula is too large", node.col_offset + 1) from None
+            raise FormulaError(
+                "formula-syntax", "a number in the formula is too large", node.col_offset + 1
+            ) from None
     elif isinstance(node, ast.Name):
         if node.id not in known:
             raise FormulaError(
@@ -120,14 +125,18 @@ def compile_formula(text: str, names: set[str] | frozenset[str]) -> Formula:
     if not text.strip():
         raise FormulaError("formula-syntax", "the formula is empty")
     if len(text) > MAX_FORMULA_LENGTH:
-        raise FormulaError("formula-syntax", f"the formula is longer than {MAX_FORMULA_LENGTH} characters")
+        raise FormulaError(
+            "formula-syntax", f"the formula is longer than {MAX_FORMULA_LENGTH} characters"
+        )
     if "\n" in text.strip():
         raise FormulaError("formula-syntax", "write the formula on one line")
     known = frozenset(names) | {"effort"}
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise FormulaError("formula-syntax", f"the formula is not valid arithmetic: {exc.msg}", exc.offset or 1) from None
+        raise FormulaError(
+            "formula-syntax", f"the formula is not valid arithmetic: {exc.msg}", exc.offset or 1
+        ) from None
     except (RecursionError, MemoryError, ValueError):
         raise FormulaError("formula-syntax", "the formula nests too deeply") from None
     used: set[str] = set()
@@ -173,7 +182,9 @@ def evaluate(formula: Formula, columns: Mapping[str, np.ndarray]) -> Evaluation:
             for arg in args[1:]:
                 result = _VARIADIC_FUNCTIONS[node.func.id](result, arg)
             return result
-        raise AssertionError(f"unchecked node {type(node).__name__}")  # compile_formula rules it out
+        raise AssertionError(
+            f"unchecked node {type(node).__name__}"
+        )  # compile_formula rules it out
 
     with np.errstate(all="ignore"):
         values = walk(formula.tree)

@@ -84,7 +84,9 @@ class Model(BaseModel):
     @classmethod
     def _drop_extension_keys(cls, data: Any) -> Any:
         if isinstance(data, dict) and any(isinstance(k, str) and k.startswith("x-") for k in data):
-            return {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
+            return {
+                k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))
+            }
         return data
 
 
@@ -137,7 +139,6 @@ class Outcome(Model):
     before: Number | None = None
     after: Number | None = None
     notes: str | None = None
-
 
 
 class Item(Model):

@@ -94,7 +94,9 @@ def _describe(value: Any) -> str:
     return repr(value)
 
 
-def _inputs(criterion: Criterion, raw: pd.Series, ids: pd.Series) -> tuple[np.ndarray, list[Problem]]:
+def _inputs(
+    criterion: Criterion, raw: pd.Series, ids: pd.Series
+) -> tuple[np.ndarray, list[Problem]]:
     """x for one criterion (NaN where missing) and the problems its values raise."""
     problems: list[Problem] = []
     path = tuple(criterion.source_path.split("."))
@@ -107,30 +109,52 @@ def _inputs(criterion: Criterion, raw: pd.Series, ids: pd.Series) -> tuple[np.nd
     for i, (item_id, value) in enumerate(zip(ids, raw, strict=True)):
         if value is None or (isinstance(value, float) and math.isnan(value)):
             continue
-        if criterion.allowed is not None and not any(same_value(value, a) for a in criterion.allowed):
+        if criterion.allowed is not None and not any(
+            same_value(value, a) for a in criterion.allowed
+        ):
             choices = ", ".join(str(a) for a in criterion.allowed)
-            problem(item_id, "not-allowed", f"{_describe(value)} is not allowed for {criterion.id}; use one of {choices}")
+            problem(
+                item_id,
+                "not-allowed",
+                f"{_describe(value)} is not allowed for {criterion.id}; use one of {choices}",
+            )
             continue
         if scale.map is not None:
             key = next((k for k in scale.map if same_value(value, k)), _MISSING)
             if key is _MISSING:
                 choices = ", ".join(str(k) for k in scale.map)
-                problem(item_id, "not-in-map", f"{_describe(value)} has no number in the map of {criterion.id}; use one of {choices}")
+                problem(
+                    item_id,
+                    "not-in-map",
+                    f"{_describe(value)} has no number in the map of {criterion.id}; use one of {choices}",
+                )
                 continue
             value = scale.map[key]
         if not is_number(value):
-            problem(item_id, "not-numeric", f"{criterion.id} needs a number here, not {_describe(value)}")
+            problem(
+                item_id,
+                "not-numeric",
+                f"{criterion.id} needs a number here, not {_describe(value)}",
+            )
             continue
         try:
             number = float(value)
         except OverflowError:
             number = math.inf
         if not math.isfinite(number):
-            problem(item_id, "not-numeric", f"{criterion.id} needs a finite number here, not {_describe(value)}")
+            problem(
+                item_id,
+                "not-numeric",
+                f"{criterion.id} needs a finite number here, not {_describe(value)}",
+            )
             continue
         if scale.transform == "log":
             if number < 0:
-                problem(item_id, "invalid-value", f"{criterion.id} takes the log of its value, which must be >= 0, not {value}")
+                problem(
+                    item_id,
+                    "invalid-value",
+                    f"{criterion.id} takes the log of its value, which must be >= 0, not {value}",
+                )
                 continue
             number = math.log1p(number)
         out[i] = number
@@ -140,7 +164,9 @@ def _inputs(criterion: Criterion, raw: pd.Series, ids: pd.Series) -> tuple[np.nd
 _MISSING = object()
 
 
-def _normalize(criterion: Criterion, x: np.ndarray, scored: np.ndarray, *, formula: bool) -> np.ndarray:
+def _normalize(
+    criterion: Criterion, x: np.ndarray, scored: np.ndarray, *, formula: bool
+) -> np.ndarray:
     """n for one criterion: range then direction (formula sets only where a range is named)."""
     rng = criterion.scale.range
     if formula and rng is None:
@@ -193,7 +219,9 @@ def score(items: pd.DataFrame, criteria: CriteriaSet, formula: Formula | None = 
         reasons[i].append("a value that cannot be scored")
     scored = np.array([not r for r in reasons], dtype=bool)
 
-    normalized = {c.id: _normalize(c, inputs[c.id], scored, formula=is_formula) for c in criteria.criteria}
+    normalized = {
+        c.id: _normalize(c, inputs[c.id], scored, formula=is_formula) for c in criteria.criteria
+    }
     weights = np.array([c.weight for c in criteria.criteria], dtype=float)
     columns: dict[str, Any] = {}
     if is_formula:
@@ -211,7 +239,9 @@ def score(items: pd.DataFrame, criteria: CriteriaSet, formula: Formula | None = 
             columns[contribution_column(criterion.id)] = named[criterion.id]
         score_values = value.copy()
     else:
-        matrix = np.column_stack([np.nan_to_num(normalized[c.id], nan=0.0) for c in criteria.criteria])
+        matrix = np.column_stack(
+            [np.nan_to_num(normalized[c.id], nan=0.0) for c in criteria.criteria]
+        )
         contributions = 100.0 * matrix * weights / weights.sum()
         value = contributions.sum(axis=1)
         for j, criterion in enumerate(criteria.criteria):
@@ -222,13 +252,19 @@ def score(items: pd.DataFrame, criteria: CriteriaSet, formula: Formula | None = 
     score_values = score_values * factor
 
     out = frame.drop(columns=[raw_column(c.id) for c in criteria.criteria]).assign(
-        **{VALUE: np.where(scored, value, np.nan), SCORE: np.where(scored, score_values, np.nan), RISK_FACTOR: factor}
+        **{
+            VALUE: np.where(scored, value, np.nan),
+            SCORE: np.where(scored, score_values, np.nan),
+            RISK_FACTOR: factor,
+        }
     )
     for criterion in criteria.criteria:
         out[raw_column(criterion.id)] = frame[raw_column(criterion.id)]
         out[input_column(criterion.id)] = inputs[criterion.id]
         out[normalized_column(criterion.id)] = normalized[criterion.id]
-        out[contribution_column(criterion.id)] = np.where(scored, columns[contribution_column(criterion.id)], np.nan)
+        out[contribution_column(criterion.id)] = np.where(
+            scored, columns[contribution_column(criterion.id)], np.nan
+        )
     out[UNSCORED] = ["; ".join(r) if r else None for r in reasons]
     return Scoring(_rank(out, scored), criteria, tuple(problems), missing)
 
@@ -237,7 +273,9 @@ def _rank(frame: pd.DataFrame, scored: np.ndarray) -> pd.DataFrame:
     ranked = frame[scored].sort_values([SCORE, ID], ascending=[False, True], kind="stable")
     ranked = ranked.assign(**{RANK: pd.array(range(1, len(ranked) + 1), dtype="Int64")})
     rest = frame[~scored].assign(**{RANK: pd.array([None] * int((~scored).sum()), dtype="Int64")})
-    combined = pd.concat([ranked, rest], ignore_index=True) if len(rest) else ranked.reset_index(drop=True)
+    combined = (
+        pd.concat([ranked, rest], ignore_index=True) if len(rest) else ranked.reset_index(drop=True)
+    )
     return combined[[RANK, *[c for c in combined.columns if c != RANK]]]
 
 

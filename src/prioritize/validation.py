@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from prioritize import checks, workspace as ws_module
+from prioritize import checks
+from prioritize import workspace as ws_module
 from prioritize.errors import Finding, PrioritizeError, Problem, sort_findings
 from prioritize.scoring import score
 from prioritize.workspace import CRITERIA_DIR, DiskSource, LoadedCriteria, Workspace
@@ -27,7 +28,9 @@ def find_workspace(path: Path | None) -> Path:
     if path is None:
         return ws_module.find_root(Path.cwd())
     if not (path / ws_module.BACKLOGS_DIR).is_dir():
-        raise PrioritizeError(message=f"no workspace: {path} holds no {ws_module.BACKLOGS_DIR}/ folder")
+        raise PrioritizeError(
+            message=f"no workspace: {path} holds no {ws_module.BACKLOGS_DIR}/ folder"
+        )
     return path.resolve()
 
 
@@ -44,7 +47,9 @@ def _criteria_files(ws: Workspace, chosen: LoadedCriteria | None) -> list[Findin
     return findings
 
 
-def run_checks(path: Path | None, criteria: str | None, *, max_age_days: int, today: date) -> CheckResult:
+def run_checks(
+    path: Path | None, criteria: str | None, *, max_age_days: int, today: date
+) -> CheckResult:
     """Every finding in the workspace, in file order; never stops at the first."""
     root = find_workspace(path)
     ws = ws_module.load(root)

@@ -93,7 +93,11 @@ class DiskSource:
         base = self.root / folder
         if not base.is_dir():
             return []
-        found = [p.relative_to(self.root).as_posix() for p in base.rglob("*") if is_yaml(p.name) and p.is_file()]
+        found = [
+            p.relative_to(self.root).as_posix()
+            for p in base.rglob("*")
+            if is_yaml(p.name) and p.is_file()
+        ]
         return sorted(found, key=lambda rel: rel.split("/"))
 
     def read_bytes(self, rel: str) -> bytes | None:
@@ -131,7 +135,9 @@ def _read(files: FileSource, rel: str, findings: list[Finding]) -> SourceFile | 
     try:
         data = files.read_bytes(rel)
     except OSError as exc:
-        findings.append(Finding("unreadable", "error", Location(rel), f"cannot read the file: {exc.strerror}"))
+        findings.append(
+            Finding("unreadable", "error", Location(rel), f"cannot read the file: {exc.strerror}")
+        )
         return None
     if data is None:
         return None
@@ -139,7 +145,11 @@ def _read(files: FileSource, rel: str, findings: list[Finding]) -> SourceFile | 
         text = yamlio.decode(data)
         return SourceFile(rel, text, yamlio.parse(text))
     except yamlio.YamlProblem as problem:
-        findings.append(Finding(problem.code, "error", Location(rel, problem.line, problem.col), problem.message))
+        findings.append(
+            Finding(
+                problem.code, "error", Location(rel, problem.line, problem.col), problem.message
+            )
+        )
         return None
 
 
@@ -179,7 +189,9 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     path: list[str | int] = []
     node = data
     for step in loc:
-        if (isinstance(node, dict) and step in node) or (isinstance(node, list | tuple) and isinstance(step, int) and 0 <= step < len(node)):
+        if (isinstance(node, dict) and step in node) or (
+            isinstance(node, list | tuple) and isinstance(step, int) and 0 <= step < len(node)
+        ):
             path.append(step)
             node = node[step]
         elif isinstance(node, dict) and isinstance(step, str) and not _is_branch_tag(step):
@@ -189,7 +201,14 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
 
 
 def _is_branch_tag(step: str) -> bool:
-    return any(ch in step for ch in "[]()") or step in {"str", "int", "float", "bool", "date", "function-after"}
+    return any(ch in step for ch in "[]()") or step in {
+        "str",
+        "int",
+        "float",
+        "bool",
+        "date",
+        "function-after",
+    }
 
 
 def _model_for(root: type[BaseModel], path: tuple[str | int, ...]) -> type[BaseModel]:
@@ -200,7 +219,10 @@ def _model_for(root: type[BaseModel], path: tuple[str | int, ...]) -> type[BaseM
 
 
 def validation_findings(
-    exc: ValidationError, source: SourceFile, model: type[BaseModel], prefix: tuple[str | int, ...] = ()
+    exc: ValidationError,
+    source: SourceFile,
+    model: type[BaseModel],
+    prefix: tuple[str | int, ...] = (),
 ) -> list[Finding]:
     """One located finding per pydantic error, worded for a person editing the file."""
     findings: list[Finding] = []
@@ -226,17 +248,32 @@ def validation_findings(
             if kind == "literal_error":
                 expected = error.get("ctx", {}).get("expected", "")
                 choices = expected.replace("'", "")
-                hint = did_you_mean(str(value), [c.strip() for c in choices.replace(" or ", ",").split(",")]) if isinstance(value, str) else ""
-                code, message = "invalid-value", f"{_describe(value)} is not a valid {name}{hint}; use one of {choices}"
+                hint = (
+                    did_you_mean(
+                        str(value), [c.strip() for c in choices.replace(" or ", ",").split(",")]
+                    )
+                    if isinstance(value, str)
+                    else ""
+                )
+                code, message = (
+                    "invalid-value",
+                    f"{_describe(value)} is not a valid {name}{hint}; use one of {choices}",
+                )
             elif kind in _EXPECTED:
-                code, message = "wrong-type", f"{name} must be {_EXPECTED[kind]}, not {_describe(value)}"
+                code, message = (
+                    "wrong-type",
+                    f"{name} must be {_EXPECTED[kind]}, not {_describe(value)}",
+                )
             elif kind == "string_pattern_mismatch":
                 allowed = (
                     "letters, digits and _ (and not start with a digit), since formulas name it"
                     if error.get("ctx", {}).get("pattern") == CRITERION_ID_PATTERN
                     else "letters, digits, . _ - (and start with a letter or digit)"
                 )
-                code, message = "invalid-value", f"{name} {_describe(value)} may hold only {allowed}"
+                code, message = (
+                    "invalid-value",
+                    f"{name} {_describe(value)} may hold only {allowed}",
+                )
             elif kind == "too_short":
                 code, message = "invalid-value", f"{name} must not be empty"
             else:
@@ -246,7 +283,10 @@ def validation_findings(
                 if not any(isinstance(p, str) for p in path):
                     code, message = "invalid-value", text or "invalid"
                 else:
-                    code, message = "invalid-value", f"{name}{joiner}{text}" if text else f"{name} is invalid"
+                    code, message = (
+                        "invalid-value",
+                        f"{name}{joiner}{text}" if text else f"{name} is invalid",
+                    )
         if path in seen and kind != "extra_forbidden":
             continue
         seen.add(path)
@@ -265,7 +305,14 @@ def validate(model: type[M], source: SourceFile, findings: list[Finding]) -> M |
     try:
         exact = yamlio.parse_exact(source.text)
     except yamlio.YamlProblem as problem:
-        findings.append(Finding(problem.code, "error", Location(source.path, problem.line, problem.col), problem.message))
+        findings.append(
+            Finding(
+                problem.code,
+                "error",
+                Location(source.path, problem.line, problem.col),
+                problem.message,
+            )
+        )
         return None
     if exact != source.data:
         source.data = exact
@@ -281,7 +328,12 @@ def _top_level_mapping(source: SourceFile, findings: list[Finding]) -> bool:
     if source.data is None or isinstance(source.data, dict):
         return True
     findings.append(
-        Finding("top-level", "error", source.locate(()), f"the file must hold a mapping of keys to values, not {_describe(source.data)}")
+        Finding(
+            "top-level",
+            "error",
+            source.locate(()),
+            f"the file must hold a mapping of keys to values, not {_describe(source.data)}",
+        )
     )
     return False
 
@@ -301,11 +353,16 @@ class LoadedCriteria:
 
 
 def _preset_text(name: str) -> str:
-    return resources.files("prioritize.presets").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    return (
+        resources.files("prioritize.presets").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    )
 
 
 def load_criteria(
-    root: Path | None, choice: str | None, settings: Settings | None = None, files: FileSource | None = None
+    root: Path | None,
+    choice: str | None,
+    settings: Settings | None = None,
+    files: FileSource | None = None,
 ) -> LoadedCriteria:
     """Resolve and load a criteria set: a path, else criteria/NAME.yaml, else a built-in preset.
 
@@ -330,7 +387,11 @@ def load_criteria(
         source = SourceFile(f"<built-in {name}>", _preset_text(name))
         source.data = yamlio.parse(source.text)
         return _criteria_from(source, findings, name, builtin=True)
-    local = {Path(rel).stem for rel in workspace_files.list_yaml(CRITERIA_DIR)} if workspace_files else set()
+    local = (
+        {Path(rel).stem for rel in workspace_files.list_yaml(CRITERIA_DIR)}
+        if workspace_files
+        else set()
+    )
     known = sorted(set(PRESETS) | local)
     raise PrioritizeError(
         message=f'no criteria set "{name}"{did_you_mean(name, known)}: give a file path, the name of a file in '
@@ -358,7 +419,9 @@ def _relative(path: Path, root: Path | None) -> str:
     return path.as_posix()
 
 
-def _criteria_from(source: SourceFile | None, findings: list[Finding], name: str, *, builtin: bool) -> LoadedCriteria:
+def _criteria_from(
+    source: SourceFile | None, findings: list[Finding], name: str, *, builtin: bool
+) -> LoadedCriteria:
     if source is None or not _top_level_mapping(source, findings):
         raise PrioritizeError(findings)
     criteria = validate(CriteriaSet, source, findings)
@@ -377,9 +440,16 @@ def formula_finding(source: SourceFile, exc: FormulaError) -> Finding:
     """A formula error located at its column within the formula where the formula sits on one line."""
     location = source.locate(("formula",))
     line_text = source.text.splitlines()[location.line - 1] if source.text else ""
-    formula_start = line_text.find(str(source.data.get("formula", "")).strip()[:20], location.col - 1)
+    formula_start = line_text.find(
+        str(source.data.get("formula", "")).strip()[:20], location.col - 1
+    )
     col = (formula_start + exc.col) if formula_start >= 0 else location.col
-    return Finding(exc.code, "error", Location(location.path, location.line, col), f"{exc.message} (in {source.path})")
+    return Finding(
+        exc.code,
+        "error",
+        Location(location.path, location.line, col),
+        f"{exc.message} (in {source.path})",
+    )
 
 
 # --- the workspace --------------------------------------------------------------------------
@@ -423,7 +493,11 @@ class Workspace:
         origin = self.origins.get((ref.kind, ref.id))
         if origin is None:
             source = self.files.get(ref.id)
-            return source.locate(ref.path, key=ref.key) if source else Location(ref.id or SETTINGS_FILE)
+            return (
+                source.locate(ref.path, key=ref.key)
+                if source
+                else Location(ref.id or SETTINGS_FILE)
+            )
         return origin.file.locate(origin.path + ref.path, key=ref.key)
 
     def finding(self, problem: Problem) -> Finding:
@@ -432,6 +506,7 @@ class Workspace:
     def items_frame(self, criteria: Iterable[Criterion] = ()) -> pd.DataFrame:
         """One row per item in file order with the scoring columns and raw values per criterion."""
         items = self.items
+
         def text(values: list[Any]) -> pd.Series:
             # object, not pandas' string dtype: None stays None, and an empty frame keeps its types
             return pd.Series(values, dtype=object)
@@ -495,7 +570,10 @@ def dig(data: Any, dotted: str) -> Any:
 
 
 def load(
-    root: Path, *, files: FileSource | None = None, on_file: Callable[[int, int], None] | None = None
+    root: Path,
+    *,
+    files: FileSource | None = None,
+    on_file: Callable[[int, int], None] | None = None,
 ) -> Workspace:
     """Read every file of the workspace; problems become findings, never exceptions."""
     files = files or DiskSource(root)
@@ -516,7 +594,11 @@ def load(
         _add_backlog(ws, source)
     for rel in files.list_yaml(VOTES_DIR):
         source = _read(files, rel, ws.findings)
-        if source is not None and _top_level_mapping(source, ws.findings) and source.data is not None:
+        if (
+            source is not None
+            and _top_level_mapping(source, ws.findings)
+            and source.data is not None
+        ):
             ws.files[rel] = source
             votes = validate(Votes, source, ws.findings)
             if votes is not None:
@@ -587,7 +669,9 @@ def _claim_id(ws: Workspace, kind: str, entry_id: str, origin: Origin) -> bool:
     what = "value pool" if kind == "pool" else "item"
     ws.findings.append(
         Finding(
-            "duplicate-id", "error", origin.file.locate((*origin.path, "id")),
+            "duplicate-id",
+            "error",
+            origin.file.locate((*origin.path, "id")),
             f'{what} id "{entry_id}" is already used at {first.file.locate((*first.path, "id"))}; ids must be unique',
         )
     )

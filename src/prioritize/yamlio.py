@@ -28,7 +28,9 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.nodes import MappingNode, SequenceNode
 
-_IGNORED_EVENTS = frozenset({StreamStartEvent, StreamEndEvent, DocumentStartEvent, DocumentEndEvent})
+_IGNORED_EVENTS = frozenset(
+    {StreamStartEvent, StreamEndEvent, DocumentStartEvent, DocumentEndEvent}
+)
 _START_EVENTS = frozenset({MappingStartEvent, SequenceStartEvent})
 _END_EVENTS = frozenset({MappingEndEvent, SequenceEndEvent})
 
@@ -94,14 +96,16 @@ def _check_flow_depth(text: str) -> None:
 # go no deeper than a line's leading columns, so those are bounded; no real file comes near.
 MAX_LEADING_COLUMNS = 2000
 _DEEP_BLOCK = re.compile(rf"^(?:[ \t]|[-?:](?=[ \t]|$)){{{MAX_LEADING_COLUMNS}}}", re.MULTILINE)
-_DIRECTIVE = re.compile(r"^%YAML\b", re.MULTILINE)
+_DIRECTIVE = re.compile(r"^%YAML[ \t]+(?!1\.2\b)", re.MULTILINE)
 
 
 def _check_block_depth(text: str) -> None:
     match = _DEEP_BLOCK.search(text)
     if match is not None:
         line, col = _position(text, match.start())
-        raise YamlProblem("syntax", f"nesting deeper than {MAX_LEADING_COLUMNS} leading columns", line, col)
+        raise YamlProblem(
+            "syntax", f"nesting deeper than {MAX_LEADING_COLUMNS} leading columns", line, col
+        )
 
 
 def _check_directive(text: str) -> None:
@@ -110,7 +114,9 @@ def _check_directive(text: str) -> None:
     match = _DIRECTIVE.search(text) if "%YAML" in text else None
     if match is not None:
         line, col = _position(text, match.start())
-        raise YamlProblem("syntax", "remove the %YAML directive: files are read as YAML 1.2", line, col)
+        raise YamlProblem(
+            "syntax", "remove the %YAML directive: files are read as YAML 1.2", line, col
+        )
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
@@ -173,11 +179,17 @@ except ImportError:  # no wheel for this platform: every file takes the exact pa
 
 _MISSING = object()
 # What the exact path's reader refuses (ruamel.yaml.reader.Reader.NON_PRINTABLE).
-_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NON_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 # Where the two readers part: directives and document markers, merge keys, quoted dates,
-# leading-dot exponents, datetimes, digits after an underscore (yaml-rs reads `_0` as 0).
+# leading-dot exponents, datetimes, upper-case radix prefixes, and underscores anywhere but
+# between letters (ruamel's number patterns take them liberally: it reads `1e3_` as text and
+# refuses `-_`, where yaml-rs reads 1000.0 and text). Names like completion_rate stay fast.
 _DIFFERENT = re.compile(
-    r"""^(?:%|---|\.\.\.)|<<|["']\d{4}-\d|\.\d[\d_]*[eE]|-\d\d?(?:[Tt]|[ \t]+)\d|_\d""", re.MULTILINE
+    r"""^(?:%|---|\.\.\.)|<<|["']\d{4}-\d|\.\d[\d_]*[eE]|-\d\d?(?:[Tt]|[ \t]+)\d|0[XOB]"""
+    r"""|[^A-Za-z]_|_[^A-Za-z]""",
+    re.MULTILINE,
 )
 _TIMESTAMP = re.compile(
     r"\d{4}-\d\d?-\d\d?(?:(?:[Tt]|[ \t]+)\d\d?:\d\d:\d\d(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d\d?(?::\d\d)?))?)?"
@@ -186,7 +198,13 @@ _TIMESTAMP = re.compile(
 
 def _fast(text: str) -> Any:
     """The data as yaml-rs reads it, or _MISSING where only the exact path can be trusted."""
-    if yaml_rs is None or "!" in text or "*" in text or _DIFFERENT.search(text) or _NON_PRINTABLE.search(text):
+    if (
+        yaml_rs is None
+        or "!" in text
+        or "*" in text
+        or _DIFFERENT.search(text)
+        or _NON_PRINTABLE.search(text)
+    ):
         return _MISSING
     try:
         data = yaml_rs.loads(text)
@@ -322,7 +340,15 @@ def positions(text: str) -> dict[Path_, tuple[Mark, Mark | None]]:
             path: Path_ = () if top is None else (*top[0], top[2])
             index.setdefault(path, (mark(event), top[3] if top is not None and top[1] else None))
             if kind in _START_EVENTS:
-                frames.append([path, kind is MappingStartEvent, _AWAIT_KEY if kind is MappingStartEvent else 0, None, 0])
+                frames.append(
+                    [
+                        path,
+                        kind is MappingStartEvent,
+                        _AWAIT_KEY if kind is MappingStartEvent else 0,
+                        None,
+                        0,
+                    ]
+                )
             elif top is not None:
                 _advance(top)
     except YAMLError:
@@ -344,7 +370,9 @@ def _advance(frame: list[Any]) -> None:
         frame[2] += 1
 
 
-def locate(index: dict[Path_, tuple[Mark, Mark | None]], path: Sequence[str | int], *, key: bool = False) -> Mark:
+def locate(
+    index: dict[Path_, tuple[Mark, Mark | None]], path: Sequence[str | int], *, key: bool = False
+) -> Mark:
     """1-based line and column of the value at `path` (or of its key, with key=True).
 
     Walks as deep as the file goes: a path into something missing lands on the nearest
@@ -353,7 +381,7 @@ def locate(index: dict[Path_, tuple[Mark, Mark | None]], path: Sequence[str | in
     found: Path_ = ()
     complete = True
     for step in path:
-        candidates = ((step, str(step)) if isinstance(step, int) else (str(step),))
+        candidates = (step, str(step)) if isinstance(step, int) else (str(step),)
         nxt = next(((*found, c) for c in candidates if (*found, c) in index), None)
         if nxt is None:
             complete = False

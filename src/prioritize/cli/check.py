@@ -21,10 +21,18 @@ class CheckFormat(StrEnum):
 def check(
     workspace: WorkspaceOption = None,
     criteria: CriteriaOption = None,
-    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="text, github (workflow annotations) or json.")] = CheckFormat.text,
+    format: Annotated[
+        CheckFormat,
+        typer.Option("--format", "-f", help="text, github (workflow annotations) or json."),
+    ] = CheckFormat.text,
     output: OutputOption = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
-    max_age: Annotated[int, typer.Option("--max-age", min=1, help="Evidence older than this many days draws a warning.")] = 180,
+    max_age: Annotated[
+        int,
+        typer.Option(
+            "--max-age", min=1, help="Evidence older than this many days draws a warning."
+        ),
+    ] = 180,
 ) -> None:
     """Check the workspace for CI: exit 0 when clean, 1 on findings, 2 on usage errors."""
     from datetime import date

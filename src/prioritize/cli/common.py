@@ -58,7 +58,9 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
         except Exception as exc:
             if DEBUG["on"]:
                 traceback.print_exc()
-            err(f"prioritize: internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
+            err(
+                f"prioritize: internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
+            )
             raise typer.Exit(ExitCode.USAGE) from None
 
     return wrapper
@@ -83,7 +85,9 @@ def open_workspace(path: Path | None) -> Workspace:
     elif (path / ws_module.BACKLOGS_DIR).is_dir():
         root = path.resolve()
     else:
-        raise PrioritizeError(message=f"no workspace: {path} holds no {ws_module.BACKLOGS_DIR}/ folder")
+        raise PrioritizeError(
+            message=f"no workspace: {path} holds no {ws_module.BACKLOGS_DIR}/ folder"
+        )
     workspace = ws_module.load(root, on_file=progress_callback())
     workspace.raise_for_errors()
     return workspace
@@ -126,7 +130,9 @@ def check_pool(workspace: Workspace, pool: str | None) -> str | None:
     """`pool` if the workspace has it; else exit 2 with a hint."""
     ids = [p.id for p in workspace.pools]
     if pool is not None and pool not in ids:
-        raise PrioritizeError(message=f'no value pool "{pool}"{did_you_mean(pool, ids)}; pools: {", ".join(ids)}')
+        raise PrioritizeError(
+            message=f'no value pool "{pool}"{did_you_mean(pool, ids)}; pools: {", ".join(ids)}'
+        )
     return pool
 
 
@@ -147,5 +153,3 @@ def emit(text: str, output: Path | None) -> None:
 
 def stdout_is_terminal(output: Path | None) -> bool:
     return output is None and sys.stdout.isatty()
-
-

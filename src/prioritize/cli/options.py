@@ -26,7 +26,8 @@ class RiskLevel(StrEnum):
 WorkspaceOption = Annotated[
     Path | None,
     typer.Option(
-        "--workspace", "-w",
+        "--workspace",
+        "-w",
         help="Workspace folder (default: this folder or the nearest parent holding backlogs/).",
         file_okay=False,
     ),
@@ -34,14 +35,17 @@ WorkspaceOption = Annotated[
 CriteriaOption = Annotated[
     str | None,
     typer.Option(
-        "--criteria", "-c",
+        "--criteria",
+        "-c",
         help="Criteria set: a file path, a name in criteria/, or a preset (default, rice, wsjf, ice).",
     ),
 ]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to FILE instead of standard output.", dir_okay=False),
+    typer.Option(
+        "--output", "-o", help="Write to FILE instead of standard output.", dir_okay=False
+    ),
 ]
 
 

@@ -23,9 +23,15 @@ def rank(
     criteria: CriteriaOption = None,
     format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
-    top: Annotated[int | None, typer.Option("--top", "-n", min=1, help="Show only the first N ranked items.")] = None,
-    pool: Annotated[str | None, typer.Option("--pool", help="Only items of this value pool.")] = None,
-    risk: Annotated[RiskLevel | None, typer.Option("--risk", help="Only items of this risk level.")] = None,
+    top: Annotated[
+        int | None, typer.Option("--top", "-n", min=1, help="Show only the first N ranked items.")
+    ] = None,
+    pool: Annotated[
+        str | None, typer.Option("--pool", help="Only items of this value pool.")
+    ] = None,
+    risk: Annotated[
+        RiskLevel | None, typer.Option("--risk", help="Only items of this risk level.")
+    ] = None,
     include_unscored: Annotated[
         bool, typer.Option("--include-unscored", help="Append unscored items with an empty rank.")
     ] = False,
@@ -54,5 +60,7 @@ def rank(
     unscored = scored.scoring.unscored
     reasons = dict(zip(unscored[ID], unscored[UNSCORED], strict=True))
     color = stdout_is_terminal(output)
-    text = render_ranking(rows, loaded.criteria, loaded.name, unit, format.value, color=color, reasons=reasons)
+    text = render_ranking(
+        rows, loaded.criteria, loaded.name, unit, format.value, color=color, reasons=reasons
+    )
     emit(text, output)

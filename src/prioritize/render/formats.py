@@ -46,7 +46,10 @@ def plain(value: Any) -> Any:
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows of a frame as plain dicts, in column order."""
     columns = list(frame.columns)
-    return [dict(zip(columns, (plain(v) for v in row), strict=True)) for row in frame.itertuples(index=False)]
+    return [
+        dict(zip(columns, (plain(v) for v in row), strict=True))
+        for row in frame.itertuples(index=False)
+    ]
 
 
 def _csv_cell(value: Any) -> str:
@@ -101,7 +104,12 @@ def _md_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def to_markdown(frame: pd.DataFrame, *, numeric: Sequence[str] = (), formatters: Mapping[str, Callable[[Any], str]] | None = None) -> str:
+def to_markdown(
+    frame: pd.DataFrame,
+    *,
+    numeric: Sequence[str] = (),
+    formatters: Mapping[str, Callable[[Any], str]] | None = None,
+) -> str:
     """A GitHub-flavoured Markdown table; numeric columns right-aligned and rounded."""
     formatters = formatters or {}
     columns = list(frame.columns)

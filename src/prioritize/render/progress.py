@@ -21,8 +21,11 @@ def file_progress() -> Callable[[int, int], None]:
         progress = state.get("progress")
         if progress is None:
             progress = Progress(
-                TextColumn("reading backlogs"), BarColumn(), MofNCompleteColumn(),
-                console=Console(stderr=True), transient=True,
+                TextColumn("reading backlogs"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=Console(stderr=True),
+                transient=True,
             )
             progress.start()
             state["progress"] = progress

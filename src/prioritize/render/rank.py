@@ -12,7 +12,17 @@ from rich.text import Text
 from prioritize.models import CriteriaSet
 from prioritize.render.formats import Format, to_csv, to_json, to_markdown
 from prioritize.render.table import number, render_to_text, risk_text
-from prioritize.scoring import EFFORT, ID, POOL, RANK, RISK, SCORE, TITLE, VALUE, contribution_column
+from prioritize.scoring import (
+    EFFORT,
+    ID,
+    POOL,
+    RANK,
+    RISK,
+    SCORE,
+    TITLE,
+    VALUE,
+    contribution_column,
+)
 
 TOP_CONTRIBUTIONS = 3
 
@@ -40,7 +50,11 @@ def top_contributions(row: pd.Series, criteria: CriteriaSet, limit: int = TOP_CO
 
 
 def rank_table(
-    frame: pd.DataFrame, criteria: CriteriaSet, name: str, unit: str, reasons: Mapping[str, str] | None = None
+    frame: pd.DataFrame,
+    criteria: CriteriaSet,
+    name: str,
+    unit: str,
+    reasons: Mapping[str, str] | None = None,
 ) -> RenderableType:
     scored = int(frame[RANK].notna().sum())
     table = Table(
@@ -58,7 +72,11 @@ def rank_table(
     table.add_column("Effort", justify="right")
     table.add_column("Value", justify="right")
     table.add_column("Score", justify="right")
-    table.add_column("Value comes from" if criteria.method == "weighted" else "Formula inputs", ratio=2, overflow="fold")
+    table.add_column(
+        "Value comes from" if criteria.method == "weighted" else "Formula inputs",
+        ratio=2,
+        overflow="fold",
+    )
     for _, row in frame.iterrows():
         unscored = pd.isna(row[RANK])
         table.add_row(
@@ -70,7 +88,9 @@ def rank_table(
             number(row[EFFORT], 1),
             number(row[VALUE], 1),
             number(row[SCORE], 2),
-            Text(f"unscored: {(reasons or {}).get(row[ID], '')}", style="dim") if unscored else top_contributions(row, criteria),
+            Text(f"unscored: {(reasons or {}).get(row[ID], '')}", style="dim")
+            if unscored
+            else top_contributions(row, criteria),
         )
     return table
 

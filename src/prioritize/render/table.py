@@ -14,7 +14,9 @@ from prioritize.render.formats import round_for_reading
 RISK_STYLES = {"low": "green", "medium": "yellow", "high": "red"}
 
 
-def render_to_text(renderables: list[RenderableType], *, color: bool, width: int | None = None) -> str:
+def render_to_text(
+    renderables: list[RenderableType], *, color: bool, width: int | None = None
+) -> str:
     """What the renderables print as, for stdout (colour when it is a terminal) or a file (never)."""
     buffer = io.StringIO()
     console = Console(
