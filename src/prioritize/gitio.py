@@ -14,14 +14,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from prioritize.errors import Finding, Location, PrioritizeError
-from prioritize.workspace import (
-    BACKLOGS_DIR,
-    CRITERIA_DIR,
-    SETTINGS_FILE,
-    VOTES_DIR,
-    SourceFile,
-    is_yaml,
-)
+from prioritize.files import SourceFile, is_yaml
+from prioritize.workspace import BACKLOGS_DIR, CRITERIA_DIR, SETTINGS_FILE, VOTES_DIR
 
 # Read-only plumbing: never take the index lock, never prompt for credentials.
 _ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}

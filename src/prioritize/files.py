@@ -1,0 +1,309 @@
+"""One file of a workspace: where files come from, reading one safely, validating it.
+
+Every problem becomes a located finding worded for the person editing the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from prioritize import yamlio
+from prioritize.errors import Finding, Location
+from prioritize.models import (
+    CRITERION_ID_PATTERN,
+    Capacity,
+    Criterion,
+    Evidence,
+    Item,
+    Kpi,
+    Outcome,
+    Scale,
+    ValuePool,
+    did_you_mean,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+# For "did you mean": which model a mapping under each key is validated by.
+_MODEL_UNDER_KEY: dict[str, type[BaseModel]] = {
+    "value_pools": ValuePool,
+    "items": Item,
+    "kpis": Kpi,
+    "evidence": Evidence,
+    "outcome": Outcome,
+    "criteria": Criterion,
+    "scale": Scale,
+    "capacity": Capacity,
+}
+
+
+def is_yaml(name: str) -> bool:
+    return name.endswith((".yaml", ".yml"))
+
+
+class FileSource(Protocol):
+    """Where a workspace's files come from: the disk, or a git revision (see gitio)."""
+
+    def list_yaml(self, folder: str) -> list[str]:
+        """Workspace-relative paths of every YAML file below `folder`, in sorted path order."""
+        ...
+
+    def read_bytes(self, rel: str) -> bytes | None:
+        """The bytes of a workspace-relative file, or None where there is no such file."""
+        ...
+
+
+@dataclass(frozen=True)
+class DiskSource:
+    """The workspace as it is in the working tree."""
+
+    root: Path
+
+    def list_yaml(self, folder: str) -> list[str]:
+        base = self.root / folder
+        if not base.is_dir():
+            return []
+        found = [
+            p.relative_to(self.root).as_posix()
+            for p in base.rglob("*")
+            if is_yaml(p.name) and p.is_file()
+        ]
+        return sorted(found, key=lambda rel: rel.split("/"))
+
+    def read_bytes(self, rel: str) -> bytes | None:
+        path = self.root / rel
+        return path.read_bytes() if path.is_file() else None
+
+
+# --- one file -------------------------------------------------------------------------------
+
+
+@dataclass
+class SourceFile:
+    """One file as read: its path relative to the workspace, its text and its data."""
+
+    path: str
+    text: str
+    data: Any = None
+
+    @cached_property
+    def positions(self) -> dict[yamlio.Path_, tuple[yamlio.Mark, yamlio.Mark | None]]:
+        # Read only when a problem needs a line and column: the happy path never pays.
+        return yamlio.positions(self.text)
+
+    def locate(self, path: Sequence[str | int], *, key: bool = False) -> Location:
+        line, col = yamlio.locate(self.positions, path, key=key)
+        return Location(self.path, line, col)
+
+
+def read_source(files: FileSource, rel: str, findings: list[Finding]) -> SourceFile | None:
+    try:
+        data = files.read_bytes(rel)
+    except OSError as exc:
+        findings.append(
+            Finding("unreadable", "error", Location(rel), f"cannot read the file: {exc.strerror}")
+        )
+        return None
+    if data is None:
+        return None
+    try:
+        text = yamlio.decode(data)
+        return SourceFile(rel, text, yamlio.parse(text))
+    except yamlio.YamlProblem as problem:
+        findings.append(
+            Finding(
+                problem.code, "error", Location(rel, problem.line, problem.col), problem.message
+            )
+        )
+        return None
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f'"{value[:40]}"' if len(value) <= 40 else f'"{value[:40]}..."'
+    return f"{value!r}"
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "float_type": "a number",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "dict_type": "a mapping",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "date_type": "a date (YYYY-MM-DD)",
+    "date_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "a date (YYYY-MM-DD) without a time",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    """The path into the data that a pydantic error location names (union branch tags dropped)."""
+    path: list[str | int] = []
+    node = data
+    for step in loc:
+        if (isinstance(node, dict) and step in node) or (
+            isinstance(node, list | tuple) and isinstance(step, int) and 0 <= step < len(node)
+        ):
+            path.append(step)
+            node = node[step]
+        elif isinstance(node, dict) and isinstance(step, str) and not _is_branch_tag(step):
+            path.append(step)  # a missing key
+            break
+    return tuple(path)
+
+
+def _is_branch_tag(step: str) -> bool:
+    return any(ch in step for ch in "[]()") or step in {
+        "str",
+        "int",
+        "float",
+        "bool",
+        "date",
+        "function-after",
+    }
+
+
+def _model_for(root: type[BaseModel], path: tuple[str | int, ...]) -> type[BaseModel]:
+    for step in reversed(path):
+        if isinstance(step, str) and step in _MODEL_UNDER_KEY:
+            return _MODEL_UNDER_KEY[step]
+    return root
+
+
+def validation_findings(
+    exc: ValidationError,
+    source: SourceFile,
+    model: type[BaseModel],
+    prefix: tuple[str | int, ...] = (),
+) -> list[Finding]:
+    """One located finding per pydantic error, worded for a person editing the file."""
+    findings: list[Finding] = []
+    seen: set[tuple[str | int, ...]] = set()
+    for error in exc.errors(include_url=False):
+        path = _data_path(source.data, prefix + tuple(error["loc"]))
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            field_name = str(path[-1]) if path else "?"
+            parent = _model_for(model, path[:-1])
+            hint = did_you_mean(field_name, list(parent.model_fields))
+            code, message, at_key = "unknown-key", f'unknown key "{field_name}"{hint}', True
+            if not hint:
+                message += f"; keys here are {', '.join(parent.model_fields)} (or x- extensions)"
+        elif kind == "missing":
+            field_name = str(error["loc"][-1])
+            code, message, at_key = "missing-key", f'"{field_name}" is required here', False
+            path = path[:-1] if path and path[-1] == field_name else path
+        else:
+            name = next((str(p) for p in reversed(path) if isinstance(p, str)), "value")
+            value = error.get("input")
+            at_key = False
+            if kind == "literal_error":
+                expected = error.get("ctx", {}).get("expected", "")
+                choices = expected.replace("'", "")
+                hint = (
+                    did_you_mean(
+                        str(value), [c.strip() for c in choices.replace(" or ", ",").split(",")]
+                    )
+                    if isinstance(value, str)
+                    else ""
+                )
+                code, message = (
+                    "invalid-value",
+                    f"{_describe(value)} is not a valid {name}{hint}; use one of {choices}",
+                )
+            elif kind in _EXPECTED:
+                code, message = (
+                    "wrong-type",
+                    f"{name} must be {_EXPECTED[kind]}, not {_describe(value)}",
+                )
+            elif kind == "string_pattern_mismatch":
+                allowed = (
+                    "letters, digits and _ (and not start with a digit), since formulas name it"
+                    if error.get("ctx", {}).get("pattern") == CRITERION_ID_PATTERN
+                    else "letters, digits, . _ - (and start with a letter or digit)"
+                )
+                code, message = (
+                    "invalid-value",
+                    f"{name} {_describe(value)} may hold only {allowed}",
+                )
+            elif kind == "too_short":
+                code, message = "invalid-value", f"{name} must not be empty"
+            else:
+                text = str(error["msg"]).removeprefix("Value error, ")
+                text = text[:1].lower() + text[1:]
+                joiner = " " if text.startswith("must") else ": "
+                if not any(isinstance(p, str) for p in path):
+                    code, message = "invalid-value", text or "invalid"
+                else:
+                    code, message = (
+                        "invalid-value",
+                        f"{name}{joiner}{text}" if text else f"{name} is invalid",
+                    )
+        if path in seen and kind != "extra_forbidden":
+            continue
+        seen.add(path)
+        findings.append(Finding(code, "error", source.locate(path, key=at_key), message))
+    return findings
+
+
+def validate(model: type[M], source: SourceFile, findings: list[Finding]) -> M | None:
+    """The file's data as `model`, or None with located findings."""
+    try:
+        return model.model_validate(source.data if source.data is not None else {})
+    except ValidationError as exc:
+        error = exc
+    # Before blaming the data, read the file the exact way: the fast reader accepts a few
+    # things the exact one refuses, and only the exact one can say where a problem is.
+    try:
+        exact = yamlio.parse_exact(source.text)
+    except yamlio.YamlProblem as problem:
+        findings.append(
+            Finding(
+                problem.code,
+                "error",
+                Location(source.path, problem.line, problem.col),
+                problem.message,
+            )
+        )
+        return None
+    if exact != source.data:
+        source.data = exact
+        if not isinstance(exact, dict | None):
+            holds_mapping(source, findings)
+            return None
+        return validate(model, source, findings)
+    findings.extend(validation_findings(error, source, model))
+    return None
+
+
+def holds_mapping(source: SourceFile, findings: list[Finding]) -> bool:
+    if source.data is None or isinstance(source.data, dict):
+        return True
+    findings.append(
+        Finding(
+            "top-level",
+            "error",
+            source.locate(()),
+            f"the file must hold a mapping of keys to values, not {_describe(source.data)}",
+        )
+    )
+    return False
