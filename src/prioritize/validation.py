@@ -71,7 +71,7 @@ def run_checks(
         problems += checks.scoring_problems(scoring, criteria_set.method == "formula")
         problems += checks.freshness_problems(ws.items, criteria_set, today, max_age_days)
         problems += _feature_rules(ws, loaded)
-        findings.extend(ws.finding(p) for p in problems)
+        findings.extend(ws.locate_all(problems))
         findings.extend(_governance(ws, loaded))
     # Every file read counts, empty ones too (they hold no data, so ws.files leaves them out).
     on_disk = DiskSource(root)

@@ -225,6 +225,27 @@ class Workspace:
     def finding(self, problem: Problem) -> Finding:
         return Finding(problem.code, problem.severity, self.locate(problem.ref), problem.message)
 
+    def locate_all(self, problems: Iterable[Problem]) -> list[Finding]:
+        """Every problem located, file by file, each file's positions let go once it is done.
+
+        Keeps memory to one file's positions at a time however many files have problems.
+        """
+
+        def source_of(problem: Problem) -> SourceFile | None:
+            origin = self.origins.get((problem.ref.kind, problem.ref.id))
+            return origin.file if origin is not None else self.files.get(problem.ref.id)
+
+        grouped: dict[int, tuple[SourceFile | None, list[Problem]]] = {}
+        for problem in problems:
+            source = source_of(problem)
+            grouped.setdefault(id(source), (source, []))[1].append(problem)
+        located: list[Finding] = []
+        for source, group in grouped.values():
+            located.extend(self.finding(p) for p in group)
+            if source is not None:
+                source.__dict__.pop("positions", None)  # the cached_property's value
+        return located
+
     def items_frame(self, criteria: Iterable[Criterion] = ()) -> pd.DataFrame:
         """One row per item in file order with the scoring columns and raw values per criterion."""
         items = self.items
