@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -493,3 +494,42 @@ def test_the_pre_commit_hook_runs_check_on_the_whole_workspace() -> None:
     files = re.compile(hook["files"])
     assert files.search("backlogs/renewals.yaml") and files.search("criteria/x.yml")
     assert not files.search("README.md") and not files.search("notes.yaml.bak")
+
+
+def test_check_scores_with_the_votes_as_every_other_command_does(
+    make_workspace: Callable[[dict[str, str]], Path],
+) -> None:
+    # The item has no scores.fit of its own; the one vote supplies it, so rank scores the item
+    # and check must not call it unscored.
+    ws = make_workspace(
+        {
+            "prioritize.yaml": "criteria: judged\n",
+            "criteria/judged.yaml": """
+                name: Judged
+                agreed_by: [Board]
+                criteria:
+                  - {id: fit, data: judgement, allowed: [1, 2, 3], scale: {range: [1, 3]}}
+                  - {id: calls, data: functional}
+                  - {id: cost, data: operational}
+                  - {id: csat, data: experience}
+            """,
+            "backlogs/a.yaml": """
+                value_pools:
+                  - {id: p, name: Pool}
+                items:
+                  - id: A
+                    title: Needs a vote
+                    pool: p
+                    evidence:
+                      as_of: 2099-01-01
+                      functional: {calls: 1}
+                      operational: {cost: 1}
+                      experience: {csat: 1}
+            """,
+            "votes/board.yaml": "stakeholder: board\nscores:\n  A: {fit: 2}\n",
+        }
+    )
+    assert run_cli("rank", "-w", ws, "-f", "csv").exit_code == 0
+    result = run_cli("check", "-w", ws)
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == ""

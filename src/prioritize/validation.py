@@ -66,8 +66,7 @@ def run_checks(
         ws.files[loaded.source.path] = loaded.source
         criteria_set = loaded.criteria
         problems = list(checks.criteria_problems(criteria_set, loaded.source.path))
-        frame = ws.items_frame(criteria_set.criteria)
-        scoring = score(frame, criteria_set, loaded.formula)
+        scoring = score(ws_module.voted_items(ws, loaded), criteria_set, loaded.formula)
         problems += checks.scoring_problems(scoring, criteria_set.method == "formula")
         problems += checks.freshness_problems(ws.items, criteria_set, today, max_age_days)
         problems += _feature_rules(ws, loaded)

@@ -290,13 +290,22 @@ def scoring_input(ws: Workspace, loaded: LoadedCriteria) -> tuple[pd.DataFrame, 
     Votes that cannot be used (unknown item or criterion, a value outside `allowed`) refuse
     the workspace like any other error.
     """
-    from prioritize.analysis.votes import apply_votes
-
     findings = [ws.finding(p) for p in vote_problems(ws, loaded)]
     if any(f.severity == "error" for f in findings):
         raise PrioritizeError(findings)
+    return voted_items(ws, loaded), findings
+
+
+def voted_items(ws: Workspace, loaded: LoadedCriteria) -> pd.DataFrame:
+    """The items frame the criteria read, vote medians in place of own judgement scores.
+
+    Votes with problems are left out (see analysis.votes.apply_votes): `check` reports them
+    and still scores what every other command would.
+    """
+    from prioritize.analysis.votes import apply_votes
+
     frame = ws.items_frame(loaded.criteria.criteria)
-    return apply_votes(frame, ws.votes, loaded.criteria) if ws.votes else frame, findings
+    return apply_votes(frame, ws.votes, loaded.criteria) if ws.votes else frame
 
 
 def dig(data: Any, dotted: str) -> Any:
