@@ -100,6 +100,12 @@ def round_for_reading(value: Any, digits: int = 2) -> str:
     return str(value)
 
 
+def fixed(value: Any, digits: int = 1, suffix: str = "") -> str:
+    """A number with `digits` decimals and a suffix (weeks, percentages); '' for a missing one."""
+    value = plain(value)
+    return "" if value is None else f"{value:.{digits}f}{suffix}"
+
+
 def _md_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from html import escape
 
 import pandas as pd
 
-from prioritize.render.formats import plain, round_for_reading
+from prioritize.render.formats import fixed, plain, round_for_reading
 from prioritize.render.ttv import chart_weeks, ordering_label
 from prioritize.scheduling import FINISH_WEEK, TimeToValue, delivered_by
 from prioritize.scoring import EFFORT, ID, RANK, TITLE, VALUE
@@ -47,14 +48,8 @@ def cell(value: object, digits: int | None = None) -> str:
     return escape(round_for_reading(value, digits) if digits is not None else str(value))
 
 
-def weeks(value: object) -> str:
-    value = plain(value)
-    return "" if value is None else f"{value:.1f}"
-
-
-def pct(value: object) -> str:
-    value = plain(value)
-    return "" if value is None else f"{value:.0f}%"
+weeks = fixed
+pct = partial(fixed, digits=0, suffix="%")
 
 
 Column = tuple[str, bool]  # header text, numeric (right-aligned)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -13,6 +14,7 @@ from rich.text import Text
 
 from prioritize.render.formats import (
     Format,
+    fixed,
     plain,
     records,
     round_for_reading,
@@ -71,14 +73,8 @@ def plan_caption(report: TimeToValue, unit: str) -> str:
     )
 
 
-def _weeks(value: Any) -> str:
-    value = plain(value)
-    return "" if value is None else f"{value:.1f}"
-
-
-def _pct(value: Any) -> str:
-    value = plain(value)
-    return "" if value is None else f"{value:.1f}%"
+_weeks = fixed
+_pct = partial(fixed, suffix="%")
 
 
 def _gain(value: Any) -> str:
