@@ -24,16 +24,6 @@ class CheckResult:
         return [f for f in self.findings if f.severity == "error"]
 
 
-def find_workspace(path: Path | None) -> Path:
-    if path is None:
-        return ws_module.find_root(Path.cwd())
-    if not (path / ws_module.BACKLOGS_DIR).is_dir():
-        raise PrioritizeError(
-            message=f"no workspace: {path} holds no {ws_module.BACKLOGS_DIR}/ folder"
-        )
-    return path.resolve()
-
-
 def _criteria_files(ws: Workspace, chosen: LoadedCriteria | None) -> list[Finding]:
     """Every criteria/ file must load, not only the chosen one: a broken set breaks someone's run."""
     findings: list[Finding] = []
@@ -51,7 +41,7 @@ def run_checks(
     path: Path | None, criteria: str | None, *, max_age_days: int, today: date
 ) -> CheckResult:
     """Every finding in the workspace, in file order; never stops at the first."""
-    root = find_workspace(path)
+    root = ws_module.workspace_root(path, Path.cwd())
     ws = ws_module.load(root)
     findings = list(ws.findings)
     loaded: LoadedCriteria | None = None

@@ -55,6 +55,15 @@ def find_root(start: Path) -> Path:
     )
 
 
+def workspace_root(given: Path | None, cwd: Path) -> Path:
+    """The workspace a command works on: `--workspace` as given, else the one holding `cwd`."""
+    if given is None:
+        return find_root(cwd)
+    if not (given / BACKLOGS_DIR).is_dir():
+        raise PrioritizeError(message=f"no workspace: {given} holds no {BACKLOGS_DIR}/ folder")
+    return given.resolve()
+
+
 def backlog_files(root: Path) -> list[str]:
     """Every *.yaml and *.yml below backlogs/, workspace-relative, in sorted path order."""
     return DiskSource(root).list_yaml(BACKLOGS_DIR)

@@ -80,14 +80,7 @@ def open_workspace(path: Path | None) -> Workspace:
     """Find and read the workspace; refuse it (exit 2) when it has errors."""
     from prioritize import workspace as ws_module
 
-    if path is None:
-        root = ws_module.find_root(Path.cwd())
-    elif (path / ws_module.BACKLOGS_DIR).is_dir():
-        root = path.resolve()
-    else:
-        raise PrioritizeError(
-            message=f"no workspace: {path} holds no {ws_module.BACKLOGS_DIR}/ folder"
-        )
+    root = ws_module.workspace_root(path, Path.cwd())
     workspace = ws_module.load(root, on_file=progress_callback())
     workspace.raise_for_errors()
     return workspace
