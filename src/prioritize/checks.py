@@ -7,7 +7,7 @@ from datetime import date
 
 from prioritize.errors import Problem, Ref
 from prioritize.models import EVIDENCE_KINDS, CriteriaSet, Item, ValuePool, did_you_mean
-from prioritize.scoring import Scoring
+from prioritize.scoring import DIVIDES_BY_ZERO, ID, NO_EFFORT, NOT_FINITE, Scoring
 
 
 def reference_problems(
@@ -126,34 +126,35 @@ def criteria_problems(criteria: CriteriaSet, ref_id: str) -> Iterator[Problem]:
         )
 
 
-def scoring_problems(scoring: Scoring, formula_set: bool) -> Iterator[Problem]:
+def scoring_problems(scoring: Scoring) -> Iterator[Problem]:
     """Values that cannot be scored, and every unscored item with each thing it lacks."""
     yield from scoring.problems
-    for row in scoring.unscored.itertuples(index=False):
-        item_id = str(row.id)
+    for item_id in scoring.unscored[ID]:
+        item_id = str(item_id)
         for criterion in scoring.missing.get(item_id, []):
+            named = f" ({criterion.name})" if criterion.name else ""
             yield Problem(
                 "unscored",
                 "error",
                 Ref("item", item_id, tuple(criterion.source_path.split("."))),
-                f"{item_id} is unscored: it has no {criterion.id}{f' ({criterion.name})' if criterion.name else ''}; add {criterion.source_path}",
+                f"{item_id} is unscored: it has no {criterion.id}{named}; add {criterion.source_path}",
             )
-        reasons = str(row.unscored)
-        if "no effort" in reasons:
+        causes = scoring.causes.get(item_id, frozenset())
+        if NO_EFFORT in causes:
             yield Problem(
                 "unscored",
                 "error",
                 Ref("item", item_id),
                 f"{item_id} is unscored: it has no effort; add effort: N",
             )
-        if "divides by zero" in reasons:
+        if DIVIDES_BY_ZERO in causes:
             yield Problem(
                 "formula-divide-by-zero",
                 "error",
                 Ref("item", item_id),
                 f"{item_id} is unscored: the formula divides by zero for it",
             )
-        elif "not a finite number" in reasons and formula_set:
+        elif NOT_FINITE in causes:
             yield Problem(
                 "formula-not-finite",
                 "error",

@@ -23,6 +23,11 @@ RANK, ID, TITLE, POOL, STATUS, RISK, FACING, EFFORT = (
     "rank", "id", "title", "pool", "status", "risk", "facing", "effort"
 )  # fmt: skip
 VALUE, SCORE, RISK_FACTOR, UNSCORED = "value", "score", "risk_factor", "unscored"
+# Why an item is unscored, besides the required criteria it lacks (Scoring.missing).
+NO_EFFORT = "no effort"
+UNUSABLE_VALUE = "a value that cannot be scored"
+DIVIDES_BY_ZERO = "the formula divides by zero"
+NOT_FINITE = "the formula's result is not a finite number"
 RANK_COLUMNS = [RANK, ID, TITLE, POOL, STATUS, RISK, EFFORT, VALUE, SCORE]
 
 
@@ -53,13 +58,15 @@ class Scoring:
     `frame` holds the open items: ranked ones first in rank order (rank 1, 2, ...), then the
     unscored ones in file order with an empty rank and their reasons in UNSCORED.
     `problems` are values that make the workspace unusable (outside `allowed`, not a number, ...).
-    `missing` names, per unscored item, the required criteria it lacks.
+    `missing` names, per unscored item, the required criteria it lacks; `causes` the other
+    reasons (NO_EFFORT, UNUSABLE_VALUE, DIVIDES_BY_ZERO, NOT_FINITE).
     """
 
     frame: pd.DataFrame
     criteria: CriteriaSet
     problems: tuple[Problem, ...] = ()
     missing: dict[str, list[Criterion]] = field(default_factory=dict)
+    causes: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def ranked(self) -> pd.DataFrame:
@@ -196,7 +203,13 @@ def score(items: pd.DataFrame, criteria: CriteriaSet, formula: Formula | None = 
         raise ValueError("a formula set needs its compiled formula")
 
     reasons: list[list[str]] = [[] for _ in range(count)]
+    causes: list[set[str]] = [set() for _ in range(count)]
     missing: dict[str, list[Criterion]] = {}
+
+    def unscore(i: int, cause: str) -> None:
+        reasons[i].append(cause)
+        causes[i].add(cause)
+
     problems: list[Problem] = []
     bad = np.zeros(count, dtype=bool)
     inputs: dict[str, np.ndarray] = {}
@@ -214,9 +227,9 @@ def score(items: pd.DataFrame, criteria: CriteriaSet, formula: Formula | None = 
     needs_effort = criteria.per_effort or (formula is not None and "effort" in formula.names)
     if needs_effort:
         for i in np.flatnonzero(np.isnan(effort)):
-            reasons[i].append("no effort")
+            unscore(i, NO_EFFORT)
     for i in np.flatnonzero(bad):
-        reasons[i].append("a value that cannot be scored")
+        unscore(i, UNUSABLE_VALUE)
     scored = np.array([not r for r in reasons], dtype=bool)
 
     normalized = {
@@ -231,9 +244,9 @@ def score(items: pd.DataFrame, criteria: CriteriaSet, formula: Formula | None = 
         result = evaluate(formula, named)
         value = result.values
         for i in np.flatnonzero(scored & result.divided_by_zero):
-            reasons[i].append("the formula divides by zero")
+            unscore(i, DIVIDES_BY_ZERO)
         for i in np.flatnonzero(scored & ~result.divided_by_zero & ~np.isfinite(value)):
-            reasons[i].append("the formula's result is not a finite number")
+            unscore(i, NOT_FINITE)
         scored &= np.isfinite(value) & ~result.divided_by_zero
         for criterion in criteria.criteria:
             columns[contribution_column(criterion.id)] = named[criterion.id]
@@ -266,7 +279,8 @@ def score(items: pd.DataFrame, criteria: CriteriaSet, formula: Formula | None = 
             scored, columns[contribution_column(criterion.id)], np.nan
         )
     out[UNSCORED] = ["; ".join(r) if r else None for r in reasons]
-    return Scoring(_rank(out, scored), criteria, tuple(problems), missing)
+    by_id = {ids[i]: frozenset(c) for i, c in enumerate(causes) if c}
+    return Scoring(_rank(out, scored), criteria, tuple(problems), missing, by_id)
 
 
 def _rank(frame: pd.DataFrame, scored: np.ndarray) -> pd.DataFrame:

@@ -57,7 +57,7 @@ def run_checks(
         criteria_set = loaded.criteria
         problems = list(checks.criteria_problems(criteria_set, loaded.source.path))
         scoring = score(ws_module.voted_items(ws, loaded), criteria_set, loaded.formula)
-        problems += checks.scoring_problems(scoring, criteria_set.method == "formula")
+        problems += checks.scoring_problems(scoring)
         problems += checks.freshness_problems(ws.items, criteria_set, today, max_age_days)
         problems += _feature_rules(ws, loaded)
         findings.extend(ws.locate_all(problems))
