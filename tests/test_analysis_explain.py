@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from conftest import REPO_ROOT
+from prioritize import scoring as scoring_module
 from prioritize import workspace as ws_module
 from prioritize.analysis.explain import (
     CONTRIBUTION,
@@ -21,10 +22,16 @@ from prioritize.analysis.explain import (
     explain_item,
 )  # fmt: skip
 from prioritize.analysis.votes import apply_votes
+from prioritize.criteria_sets import load_criteria
 from prioritize.errors import PrioritizeError
-from prioritize.formula import compile_formula
 from prioritize.models import CriteriaSet
-from prioritize.scoring import ID, raw_column, score
+from prioritize.pipeline import items_frame
+from prioritize.scoring import ID, CompiledCriteria, Scoring, raw_column
+
+
+def score(items: pd.DataFrame, criteria: CriteriaSet) -> Scoring:
+    """Score as the pipeline does: the criteria set compiled with its formula."""
+    return scoring_module.score(items, CompiledCriteria.compile(criteria))
 
 
 def items(rows: list[dict[str, Any]], criteria: CriteriaSet) -> pd.DataFrame:
@@ -206,9 +213,9 @@ def test_a_missing_optional_criterion_counts_as_zero() -> None:
 
 def test_contributions_add_up_to_value_on_every_item_of_the_sample() -> None:
     ws = ws_module.load(REPO_ROOT)
-    loaded = ws_module.load_criteria(REPO_ROOT, None, ws.settings)
+    loaded = load_criteria(REPO_ROOT, None, ws.settings)
     scoring = score(
-        apply_votes(ws.items_frame(loaded.criteria.criteria), ws.votes, loaded.criteria),
+        apply_votes(items_frame(ws, loaded.criteria.criteria), ws.votes, loaded.criteria),
         loaded.criteria,
     )
     assert len(scoring.ranked) > 20
@@ -222,8 +229,8 @@ def test_contributions_add_up_to_value_on_every_item_of_the_sample() -> None:
 def test_the_needed_value_really_lifts_the_item() -> None:
     """Write the needed raw value into the item and rescore: it reaches the score of the one above."""
     ws = ws_module.load(REPO_ROOT)
-    loaded = ws_module.load_criteria(REPO_ROOT, None, ws.settings)
-    frame = apply_votes(ws.items_frame(loaded.criteria.criteria), ws.votes, loaded.criteria)
+    loaded = load_criteria(REPO_ROOT, None, ws.settings)
+    frame = apply_votes(items_frame(ws, loaded.criteria.criteria), ws.votes, loaded.criteria)
     scoring = score(frame, loaded.criteria)
     checked = 0
     for item_id in scoring.ranked[ID].iloc[1:12]:
@@ -250,19 +257,18 @@ RICE_PATH = REPO_ROOT / "src" / "prioritize" / "presets" / "rice.yaml"
 
 
 def rice() -> tuple[Any, Any]:
-    loaded = ws_module.load_criteria(None, "rice")
+    loaded = load_criteria(None, "rice")
     ws = ws_module.load(REPO_ROOT / "examples" / "rice-intercom")
-    return score(
-        ws.items_frame(loaded.criteria.criteria), loaded.criteria, loaded.formula
-    ), loaded.formula
+    scoring = score(items_frame(ws, loaded.criteria.criteria), loaded.criteria)
+    return scoring, scoring.formula
 
 
 def test_formula_sets_substitute_the_numbers_and_solve_for_the_gap() -> None:
     # Intercom's example: project-3 800, project-1 450 * 3 * 1.0 / 2 = 675, project-2 400.
     # project-1 needs 800: reach 800 * 2 / 3 = 533.3 (+18.5%), confidence 800 / 675 = 1.185 (+18.5%),
     # impact 3 is already the top of its scale: cannot. Equal changes go to the first criterion.
-    scoring, formula = rice()
-    e = explain_item(scoring, "project-1", formula)
+    scoring, _ = rice()
+    e = explain_item(scoring, "project-1")
     assert (e.rank, e.score) == (2, pytest.approx(675))
     assert e.substituted == "450 * 3 * 1 / 2"
     rows = by_criterion(e)
@@ -275,7 +281,7 @@ def test_formula_sets_substitute_the_numbers_and_solve_for_the_gap() -> None:
         "reach",
     )
     # project-2 (400) needs 675: impact 1 -> 2 on its listed scale gives 800.
-    two = explain_item(scoring, "project-2", formula)
+    two = explain_item(scoring, "project-2")
     assert by_criterion(two)["impact"][NEEDED_RAW] == 2
 
 
@@ -284,16 +290,14 @@ def test_formula_with_a_divisor_criterion_solves_downwards() -> None:
         "name": "Div", "method": "formula", "formula": "gain / cost",
         "criteria": [{"id": "gain", "data": "judgement"}, {"id": "cost", "data": "operational"}],
     })  # fmt: skip
-    formula = compile_formula("gain / cost", {"gain", "cost"})
     scoring = score(
         items(
             [{ID: "A", "raw.gain": 10, "raw.cost": 5}, {ID: "B", "raw.gain": 12, "raw.cost": 4}],
             criteria,
         ),
         criteria,
-        formula,
     )
-    e = explain_item(scoring, "A", formula)  # 2 vs 3: gain 15, or cost 10 / 3
+    e = explain_item(scoring, "A")  # 2 vs 3: gain 15, or cost 10 / 3
     rows = by_criterion(e)
     assert rows["gain"][NEEDED_RAW] == pytest.approx(15)
     assert rows["cost"][NEEDED_RAW] == pytest.approx(10 / 3)
@@ -320,8 +324,8 @@ def test_compare_formula_items_by_swapping_one_value() -> None:
     # impact 3: 1200 (-800); confidence 1.0: 500 (-100). Impact separates them most.
     scoring, formula = rice()
     c = compare_items(
-        explain_item(scoring, "project-2", formula),
-        explain_item(scoring, "project-1", formula),
+        explain_item(scoring, "project-2"),
+        explain_item(scoring, "project-1"),
         formula,
     )
     diff = dict(zip(c.criteria[CRITERION], c.criteria[DIFFERENCE], strict=True))

@@ -23,14 +23,25 @@ from prioritize.analysis.outcomes import (
     PREDICTED_VALUE,
     SUMMARY_COLUMNS,
     TARGET,
+    as_still_open,
     outcome_problems,
     outcome_rows,
     outcome_summary,
-    predicted,
 )
 from prioritize.errors import Problem, Ref
 from prioritize.models import CriteriaSet, Item, ValuePool
-from prioritize.scoring import EFFORT, ID, POOL, RANK, STATUS, TITLE, VALUE, raw_column
+from prioritize.scoring import (
+    EFFORT,
+    ID,
+    POOL,
+    RANK,
+    STATUS,
+    TITLE,
+    VALUE,
+    CompiledCriteria,
+    raw_column,
+    score,
+)  # fmt: skip
 
 # One criterion x on [0, 10], weight 1, not per effort: value = score = 100 * x / 10 = 10 * x.
 CRITERIA = CriteriaSet.model_validate(
@@ -94,14 +105,17 @@ def test_done_items_are_scored_and_ranked_among_the_open_ones() -> None:
             ("O2", "ready", 3),
         ]
     )
-    result = predicted(frame, CRITERIA).frame
+    result = score(as_still_open(frame), CompiledCriteria(CRITERIA)).frame
     ranked = {row[ID]: (row[VALUE], row[RANK]) for _, row in result.iterrows()}
     # values 10 * x: D1 80, O1 50, D2 30, O2 30 (D2 before O2 by id); the dropped X takes no part
     assert ranked == {"D1": (80.0, 1), "O1": (50.0, 2), "D2": (30.0, 3), "O2": (30.0, 4)}
 
 
 def test_a_done_item_missing_a_required_value_has_no_prediction() -> None:
-    result = predicted(items_frame([("D1", "done", None), ("O1", "proposed", 5)]), CRITERIA)
+    result = score(
+        as_still_open(items_frame([("D1", "done", None), ("O1", "proposed", 5)])),
+        CompiledCriteria(CRITERIA),
+    )
     row = result.frame.set_index(ID).loc["D1"]
     assert pd.isna(row[RANK])
     assert "no x" in row["unscored"]

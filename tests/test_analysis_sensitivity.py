@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from conftest import REPO_ROOT
+from prioritize import scoring as scoring_module
 from prioritize import workspace as ws_module
 from prioritize.analysis.sensitivity import (
     FACTOR,
@@ -24,8 +25,15 @@ from prioritize.analysis.sensitivity import (
     weight_moves,
 )  # fmt: skip
 from prioritize.analysis.votes import apply_votes
+from prioritize.criteria_sets import load_criteria
 from prioritize.models import CriteriaSet
-from prioritize.scoring import ID, RANK, Scoring, raw_column, score
+from prioritize.pipeline import items_frame
+from prioritize.scoring import ID, RANK, CompiledCriteria, Scoring, raw_column
+
+
+def score(items: pd.DataFrame, criteria: CriteriaSet) -> Scoring:
+    """Score as the pipeline does: the criteria set compiled with its formula."""
+    return scoring_module.score(items, CompiledCriteria.compile(criteria))
 
 
 def scored(rows: list[dict[str, Any]], criteria: CriteriaSet) -> Scoring:
@@ -55,9 +63,9 @@ def unit_criteria(*ids: str, weights: tuple[float, ...] | None = None, **extra: 
 
 def sample() -> Scoring:
     ws = ws_module.load(REPO_ROOT)
-    loaded = ws_module.load_criteria(REPO_ROOT, None, ws.settings)
+    loaded = load_criteria(REPO_ROOT, None, ws.settings)
     return score(
-        apply_votes(ws.items_frame(loaded.criteria.criteria), ws.votes, loaded.criteria),
+        apply_votes(items_frame(ws, loaded.criteria.criteria), ws.votes, loaded.criteria),
         loaded.criteria,
     )
 
@@ -164,13 +172,13 @@ def test_verdict_and_columns() -> None:
 
 
 def test_formula_sets_perturb_each_input_and_keep_spread_zero_exact() -> None:
-    loaded = ws_module.load_criteria(None, "rice")
+    loaded = load_criteria(None, "rice")
     ws = ws_module.load(REPO_ROOT / "examples" / "rice-intercom")
-    scoring = score(ws.items_frame(loaded.criteria.criteria), loaded.criteria, loaded.formula)
-    exact = sensitivity(scoring, loaded.formula, runs=10, spread=0.0)
+    scoring = score(items_frame(ws, loaded.criteria.criteria), loaded.criteria)
+    exact = sensitivity(scoring, runs=10, spread=0.0)
     assert exact.perturbed == "inputs"
     assert list(exact.items[P95_RANK]) == [1, 2, 3]
-    noisy = sensitivity(scoring, loaded.formula, runs=500, spread=0.3)
+    noisy = sensitivity(scoring, runs=500, spread=0.3)
     # A shared factor per criterion could never reorder a product; a factor per input does.
     assert 0.5 < noisy.first_share < 1.0  # type: ignore[operator]
     # project-3 (800) loses first place to project-1 (675) when one of its inputs falls below 675 / 800.

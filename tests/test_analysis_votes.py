@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from conftest import REPO_ROOT
+from prioritize import scoring as scoring_module
 from prioritize import workspace as ws_module
 from prioritize.analysis.votes import (
     DISCUSS,
@@ -21,9 +22,17 @@ from prioritize.analysis.votes import (
     vote_problems,
     vote_summary,
 )  # fmt: skip
+from prioritize.criteria_sets import load_criteria
 from prioritize.errors import Ref
 from prioritize.models import CriteriaSet, Item, Votes
-from prioritize.scoring import ID, RANK, SCORE, raw_column, score
+from prioritize.pipeline import items_frame
+from prioritize.scoring import ID, RANK, SCORE, CompiledCriteria, Scoring, raw_column
+
+
+def score(items: pd.DataFrame, criteria: CriteriaSet) -> Scoring:
+    """Score as the pipeline does: the criteria set compiled with its formula."""
+    return scoring_module.score(items, CompiledCriteria.compile(criteria))
+
 
 CRITERIA = CriteriaSet.model_validate({
     "name": "Fit",
@@ -194,12 +203,12 @@ def test_the_sample_votes_rank_like_medians_written_into_the_items(tmp_path: Pat
     shutil.copytree(REPO_ROOT / "votes", root / "votes")
     shutil.copy(REPO_ROOT / "prioritize.yaml", root / "prioritize.yaml")
     ws = ws_module.load(root)
-    loaded = ws_module.load_criteria(root, None, ws.settings)
+    loaded = load_criteria(root, None, ws.settings)
     assert [
         p for p in vote_problems(ws.votes, ws.items, loaded.criteria) if p.severity == "error"
     ] == []
     voted = score(
-        apply_votes(ws.items_frame(loaded.criteria.criteria), ws.votes, loaded.criteria),
+        apply_votes(items_frame(ws, loaded.criteria.criteria), ws.votes, loaded.criteria),
         loaded.criteria,
     )
 
@@ -218,7 +227,7 @@ def test_the_sample_votes_rank_like_medians_written_into_the_items(tmp_path: Pat
     shutil.rmtree(root / "votes")
     ws2 = ws_module.load(root)
     assert ws2.errors == [] and ws2.votes == []
-    written = score(ws2.items_frame(loaded.criteria.criteria), loaded.criteria)
+    written = score(items_frame(ws2, loaded.criteria.criteria), loaded.criteria)
 
     a = voted.frame[[RANK, ID, SCORE]]
     b = written.frame[[RANK, ID, SCORE]]
@@ -226,7 +235,7 @@ def test_the_sample_votes_rank_like_medians_written_into_the_items(tmp_path: Pat
     # And the votes do move items: NOT-5's median 4 (own 5) costs it 100 * 0.25 / 12 / 2 = 1.0417
     # of score, BEN-4's median 4 (own 3) gains 100 * 0.25 / 12 / 3 = 0.6944.
     own = score(
-        ws_module.load(REPO_ROOT).items_frame(loaded.criteria.criteria), loaded.criteria
+        items_frame(ws_module.load(REPO_ROOT), loaded.criteria.criteria), loaded.criteria
     ).frame.set_index(ID)
     new = voted.frame.set_index(ID)
     assert new.loc["NOT-5", SCORE] == pytest.approx(own.loc["NOT-5", SCORE] - 100 * 0.25 / 12 / 2)

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO_ROOT, Result, run_cli, write_files
+from prioritize.check_run import repository_prefix
 from prioritize.checks import FINDING_CODES
 from prioritize.errors import Finding, Location
 from prioritize.render.findings import to_github, to_text
-from prioritize.validation import repository_prefix
 
 CASES_DIR = Path(__file__).parent / "data" / "check"
 EXPECT = "expect.txt"
@@ -463,7 +463,7 @@ def test_an_unexpected_error_is_one_line_and_exit_2(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ws = write_files(tmp_path / "ws", ONE_ERROR)
-    monkeypatch.setattr("prioritize.validation.run_checks", _explode)
+    monkeypatch.setattr("prioritize.check_run.run_checks", _explode)
     result = check(ws)
     assert result.exit_code == 2
     assert result.stdout == ""
@@ -474,7 +474,7 @@ def test_an_unexpected_error_is_one_line_and_exit_2(
 
 def test_debug_shows_the_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ws = write_files(tmp_path / "ws", ONE_ERROR)
-    monkeypatch.setattr("prioritize.validation.run_checks", _explode)
+    monkeypatch.setattr("prioritize.check_run.run_checks", _explode)
     result = run_cli("--debug", "check", "-w", ws, cwd=tmp_path)
     assert result.exit_code == 2
     assert "Traceback (most recent call last)" in result.stderr

@@ -417,7 +417,7 @@ SCALAR_PIECES = [
 def _reading(text: str) -> tuple[str, Any]:
     try:
         return "read", yamlio.parse(text)
-    except yamlio.YamlProblem as problem:
+    except yamlio.YamlError as problem:
         return "refused", problem.code
 
 
@@ -451,7 +451,7 @@ def test_any_plain_scalar_reads_the_same(pieces: list[str]) -> None:
 def test_a_yaml_directive_is_refused_where_it_stands() -> None:
     text = "# settings\n%YAML 1.1\n---\nflag: no\nmode: 010\n"
     for read in (yamlio.parse, yamlio.parse_exact):
-        with pytest.raises(yamlio.YamlProblem) as caught:
+        with pytest.raises(yamlio.YamlError) as caught:
             read(text)
         assert (caught.value.code, caught.value.line, caught.value.col) == ("syntax", 2, 1)
 
@@ -485,7 +485,7 @@ def test_deep_nesting_spread_over_lines_is_refused_not_a_crash(tmp_path: Path) -
     code = (
         "import sys\nfrom prioritize import yamlio\n"
         "try:\n    yamlio.read(__import__('pathlib').Path(sys.argv[1]))\n"
-        "except yamlio.YamlProblem as problem:\n    print(problem.code)\n"
+        "except yamlio.YamlError as problem:\n    print(problem.code)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code, str(path)],

@@ -16,7 +16,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from prioritize.errors import Ref
-from prioritize.formula import compile_formula
 from prioritize.models import CriteriaSet
 from prioritize.scoring import (
     EFFORT,
@@ -30,6 +29,7 @@ from prioritize.scoring import (
     TITLE,
     UNSCORED,
     VALUE,
+    CompiledCriteria,
     Scoring,
     contribution_column,
     normalized_column,
@@ -69,11 +69,7 @@ def frame(rows: list[dict[str, Any]], criteria: CriteriaSet) -> pd.DataFrame:
 
 
 def run(rows: list[dict[str, Any]], criteria: CriteriaSet) -> Scoring:
-    formula = None
-    if criteria.method == "formula":
-        assert criteria.formula is not None
-        formula = compile_formula(criteria.formula, {c.id for c in criteria.criteria})
-    return score(frame(rows, criteria), criteria, formula)
+    return score(frame(rows, criteria), CompiledCriteria.compile(criteria))
 
 
 def rows_by_id(scoring: Scoring) -> dict[str, pd.Series]:
@@ -684,10 +680,13 @@ def test_formula_done_items_take_no_part() -> None:
     assert scores(result) == pytest.approx({"A": 0, "B": 1})
 
 
-def test_a_formula_set_needs_its_compiled_formula() -> None:
+def test_a_formula_set_and_only_a_formula_set_carries_a_compiled_formula() -> None:
     cs = cset(crit("a"), method="formula", formula="a")
     with pytest.raises(ValueError):
-        score(frame([{"id": "A", "a": 1}], cs), cs, None)
+        CompiledCriteria(cs)
+    weighted = cset(crit("a"))
+    with pytest.raises(ValueError):
+        CompiledCriteria(weighted, CompiledCriteria.compile(cs).formula)
 
 
 # --- properties -----------------------------------------------------------------------------

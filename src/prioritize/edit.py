@@ -418,7 +418,7 @@ def _verify(old_text: str, new_text: str, edits: Sequence[Edit]) -> None:
         _set_plain(expected, edit.path, edit.value.data)
     try:
         actual = yamlio.parse(new_text)
-    except yamlio.YamlProblem as problem:  # pragma: no cover - ruamel writes what it reads
+    except yamlio.YamlError as problem:  # pragma: no cover - ruamel writes what it reads
         raise EditError(
             f"the edited file would not read back: {problem.message}", problem.line
         ) from None

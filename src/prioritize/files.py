@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -27,6 +26,7 @@ from prioritize.models import (
     ValuePool,
     did_you_mean,
 )
+from prioritize.values import describe
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -84,58 +84,56 @@ class DiskSource:
 # --- one file -------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class SourceFile:
-    """One file as read: its path relative to the workspace, its text and its data."""
+    """One file as read: its path as messages name it (workspace-relative), its text and its data."""
 
     path: str
     text: str
     data: Any = None
 
-    @cached_property
-    def positions(self) -> dict[yamlio.Path_, tuple[yamlio.Mark, yamlio.Mark | None]]:
-        # Read only when a problem needs a line and column: the happy path never pays.
-        return yamlio.positions(self.text)
-
-    def locate(self, path: Sequence[str | int], *, key: bool = False) -> Location:
-        line, col = yamlio.locate(self.positions, path, key=key)
+    def locate(
+        self,
+        path: Sequence[str | int],
+        *,
+        key: bool = False,
+        positions: yamlio.Positions | None = None,
+    ) -> Location:
+        """Where `path` sits in the file; `positions` (yamlio.positions of the text) saves
+        reading them again when one file has many problems."""
+        line, col = yamlio.locate(
+            positions if positions is not None else yamlio.positions(self.text), path, key=key
+        )
         return Location(self.path, line, col)
 
 
-def read_source(files: FileSource, rel: str, findings: list[Finding]) -> SourceFile | None:
+def read_source(
+    files: FileSource, rel: str, findings: list[Finding], *, shown_as: str | None = None
+) -> SourceFile | None:
+    """The file at `rel`, read and parsed; None where it is absent or unreadable (with a finding).
+
+    `shown_as` is the path messages use, where it differs from `rel`.
+    """
+    name = shown_as or rel
     try:
         data = files.read_bytes(rel)
     except OSError as exc:
         findings.append(
-            Finding("unreadable", "error", Location(rel), f"cannot read the file: {exc.strerror}")
+            Finding("unreadable", "error", Location(name), f"cannot read the file: {exc.strerror}")
         )
         return None
     if data is None:
         return None
     try:
         text = yamlio.decode(data)
-        return SourceFile(rel, text, yamlio.parse(text))
-    except yamlio.YamlProblem as problem:
+        return SourceFile(name, text, yamlio.parse(text))
+    except yamlio.YamlError as problem:
         findings.append(
             Finding(
-                problem.code, "error", Location(rel, problem.line, problem.col), problem.message
+                problem.code, "error", Location(name, problem.line, problem.col), problem.message
             )
         )
         return None
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "nothing"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return f'"{value[:40]}"' if len(value) <= 40 else f'"{value[:40]}..."'
-    return f"{value!r}"
 
 
 _EXPECTED = {
@@ -228,12 +226,12 @@ def validation_findings(
                 )
                 code, message = (
                     "invalid-value",
-                    f"{_describe(value)} is not a valid {name}{hint}; use one of {choices}",
+                    f"{describe(value)} is not a valid {name}{hint}; use one of {choices}",
                 )
             elif kind in _EXPECTED:
                 code, message = (
                     "wrong-type",
-                    f"{name} must be {_EXPECTED[kind]}, not {_describe(value)}",
+                    f"{name} must be {_EXPECTED[kind]}, not {describe(value)}",
                 )
             elif kind == "string_pattern_mismatch":
                 allowed = (
@@ -243,7 +241,7 @@ def validation_findings(
                 )
                 code, message = (
                     "invalid-value",
-                    f"{name} {_describe(value)} may hold only {allowed}",
+                    f"{name} {describe(value)} may hold only {allowed}",
                 )
             elif kind == "too_short":
                 code, message = "invalid-value", f"{name} must not be empty"
@@ -270,29 +268,8 @@ def validate(model: type[M], source: SourceFile, findings: list[Finding]) -> M |
     try:
         return model.model_validate(source.data if source.data is not None else {})
     except ValidationError as exc:
-        error = exc
-    # Before blaming the data, read the file the exact way: the fast reader accepts a few
-    # things the exact one refuses, and only the exact one can say where a problem is.
-    try:
-        exact = yamlio.parse_exact(source.text)
-    except yamlio.YamlProblem as problem:
-        findings.append(
-            Finding(
-                problem.code,
-                "error",
-                Location(source.path, problem.line, problem.col),
-                problem.message,
-            )
-        )
+        findings.extend(validation_findings(exc, source, model))
         return None
-    if exact != source.data:
-        source.data = exact
-        if not isinstance(exact, dict | None):
-            holds_mapping(source, findings)
-            return None
-        return validate(model, source, findings)
-    findings.extend(validation_findings(error, source, model))
-    return None
 
 
 def holds_mapping(source: SourceFile, findings: list[Finding]) -> bool:
@@ -303,7 +280,7 @@ def holds_mapping(source: SourceFile, findings: list[Finding]) -> bool:
             "top-level",
             "error",
             source.locate(()),
-            f"the file must hold a mapping of keys to values, not {_describe(source.data)}",
+            f"the file must hold a mapping of keys to values, not {describe(source.data)}",
         )
     )
     return False

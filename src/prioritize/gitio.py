@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from prioritize.criteria_sets import CRITERIA_DIR
 from prioritize.errors import Finding, Location, PrioritizeError
 from prioritize.files import SourceFile, is_yaml
-from prioritize.workspace import BACKLOGS_DIR, CRITERIA_DIR, SETTINGS_FILE, VOTES_DIR
+from prioritize.workspace import BACKLOGS_DIR, SETTINGS_FILE, VOTES_DIR
 
 # Read-only plumbing: never take the index lock, never prompt for credentials.
 _ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
@@ -324,7 +325,7 @@ def _agreed_on_location(path: Path, rel: str) -> Location:
     try:
         source = SourceFile(rel, yamlio.decode(path.read_bytes()))
         return source.locate(("agreed_on",), key=True)
-    except (OSError, yamlio.YamlProblem, YAMLError, ValueError):
+    except (OSError, yamlio.YamlError, YAMLError, ValueError):
         return Location(rel)
 
 

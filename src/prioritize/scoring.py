@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from prioritize.errors import Problem, Ref
-from prioritize.formula import Formula, evaluate
+from prioritize.formula import Formula, compile_formula, evaluate
 from prioritize.models import CLOSED_STATUSES, CriteriaSet, Criterion
+from prioritize.values import describe, is_number, same_value
 
 RANK, ID, TITLE, POOL, STATUS, RISK, FACING, EFFORT = (
     "rank", "id", "title", "pool", "status", "risk", "facing", "effort"
@@ -52,6 +52,25 @@ def contribution_column(criterion_id: str) -> str:
 
 
 @dataclass(frozen=True)
+class CompiledCriteria:
+    """A criteria set ready to score: the set and, for a formula set, its compiled formula."""
+
+    criteria: CriteriaSet
+    formula: Formula | None = None
+
+    def __post_init__(self) -> None:
+        if (self.criteria.method == "formula") != (self.formula is not None):
+            raise ValueError("a formula set, and only a formula set, carries a compiled formula")
+
+    @classmethod
+    def compile(cls, criteria: CriteriaSet) -> CompiledCriteria:
+        """The set with its formula compiled; a formula that cannot be used raises FormulaError."""
+        if criteria.method != "formula" or criteria.formula is None:
+            return cls(criteria)
+        return cls(criteria, compile_formula(criteria.formula, {c.id for c in criteria.criteria}))
+
+
+@dataclass(frozen=True)
 class Scoring:
     """The result of scoring a backlog.
 
@@ -63,10 +82,18 @@ class Scoring:
     """
 
     frame: pd.DataFrame
-    criteria: CriteriaSet
+    compiled: CompiledCriteria
     problems: tuple[Problem, ...] = ()
     missing: dict[str, list[Criterion]] = field(default_factory=dict)
     causes: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def criteria(self) -> CriteriaSet:
+        return self.compiled.criteria
+
+    @property
+    def formula(self) -> Formula | None:
+        return self.compiled.formula
 
     @property
     def ranked(self) -> pd.DataFrame:
@@ -75,30 +102,6 @@ class Scoring:
     @property
     def unscored(self) -> pd.DataFrame:
         return self.frame[self.frame[RANK].isna()]
-
-
-def is_number(value: Any) -> bool:
-    """A number as YAML gives one: int or float, never bool."""
-    return type(value) in (int, float) or isinstance(value, np.integer | np.floating)
-
-
-def same_value(a: Any, b: Any) -> bool:
-    """Equality as scoring sees it."""
-    # 1 and 1.0 are the same score; True is not 1, and "1" is not 1.
-    if is_number(a) and is_number(b):
-        return bool(a == b)
-    return type(a) is type(b) and a == b
-
-
-def _describe(value: Any) -> str:
-    # As the YAML file spells the value, not as Python reprs it (True, datetime.date(...)).
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date):
-        return value.isoformat()
-    return repr(value)
 
 
 def _inputs(
@@ -123,7 +126,7 @@ def _inputs(
             problem(
                 item_id,
                 "not-allowed",
-                f"{_describe(value)} is not allowed for {criterion.id}; use one of {choices}",
+                f"{describe(value)} is not allowed for {criterion.id}; use one of {choices}",
             )
             continue
         if scale.map is not None:
@@ -133,7 +136,7 @@ def _inputs(
                 problem(
                     item_id,
                     "not-in-map",
-                    f"{_describe(value)} has no number in the map of {criterion.id}; use one of {choices}",
+                    f"{describe(value)} has no number in the map of {criterion.id}; use one of {choices}",
                 )
                 continue
             value = scale.map[key]
@@ -141,7 +144,7 @@ def _inputs(
             problem(
                 item_id,
                 "not-numeric",
-                f"{criterion.id} needs a number here, not {_describe(value)}",
+                f"{criterion.id} needs a number here, not {describe(value)}",
             )
             continue
         try:
@@ -152,7 +155,7 @@ def _inputs(
             problem(
                 item_id,
                 "not-numeric",
-                f"{criterion.id} needs a finite number here, not {_describe(value)}",
+                f"{criterion.id} needs a finite number here, not {describe(value)}",
             )
             continue
         if scale.transform == "log":
@@ -190,17 +193,21 @@ def _normalize(
     return np.where(np.isnan(x), np.nan, n)
 
 
-def score(items: pd.DataFrame, criteria: CriteriaSet, formula: Formula | None = None) -> Scoring:
-    """Score and rank the open items of `items` by `criteria` (PRODUCT.md 4, steps 1 to 7).
+def score(
+    items: pd.DataFrame,
+    compiled: CompiledCriteria,
+    *,
+    closed: frozenset[str] = CLOSED_STATUSES,
+) -> Scoring:
+    """Score and rank the items of `items` by a criteria set (docs/reference.md 4, steps 1 to 7).
 
-    `formula` is the compiled formula of a formula set (see formula.compile_formula).
+    Items whose status is in `closed` (done and dropped, by default) take no part.
     """
-    frame = items[~items[STATUS].isin(CLOSED_STATUSES)].reset_index(drop=True)
+    criteria, formula = compiled.criteria, compiled.formula
+    frame = items[~items[STATUS].isin(closed)].reset_index(drop=True)
     ids = frame[ID]
     count = len(frame)
     is_formula = criteria.method == "formula"
-    if is_formula and formula is None:
-        raise ValueError("a formula set needs its compiled formula")
 
     reasons: list[list[str]] = [[] for _ in range(count)]
     causes: list[set[str]] = [set() for _ in range(count)]
@@ -280,7 +287,7 @@ def score(items: pd.DataFrame, criteria: CriteriaSet, formula: Formula | None = 
         )
     out[UNSCORED] = ["; ".join(r) if r else None for r in reasons]
     by_id = {ids[i]: frozenset(c) for i, c in enumerate(causes) if c}
-    return Scoring(_rank(out, scored), criteria, tuple(problems), missing, by_id)
+    return Scoring(_rank(out, scored), compiled, tuple(problems), missing, by_id)
 
 
 def _rank(frame: pd.DataFrame, scored: np.ndarray) -> pd.DataFrame:

@@ -40,7 +40,7 @@ MAX_FLOW_DEPTH = 500
 
 
 @dataclass
-class YamlProblem(Exception):
+class YamlError(Exception):
     """A file that cannot be read as data: a finding code, a message, a 1-based line and column."""
 
     code: str
@@ -71,7 +71,7 @@ def decode(data: bytes) -> str:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         col = len(before) - (before.rfind(b"\n") + 1) + 1
-        raise YamlProblem(
+        raise YamlError(
             "encoding",
             f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
             line,
@@ -88,7 +88,7 @@ def _check_flow_depth(text: str) -> None:
         depth += 1 if match.group() in "[{" else -1
         if depth > MAX_FLOW_DEPTH:
             line, col = _position(text, match.start())
-            raise YamlProblem("syntax", f"nesting deeper than {MAX_FLOW_DEPTH} levels", line, col)
+            raise YamlError("syntax", f"nesting deeper than {MAX_FLOW_DEPTH} levels", line, col)
 
 
 # Block collections nest one level per indicator or step of indentation ("- - - x" nests them
@@ -103,7 +103,7 @@ def _check_block_depth(text: str) -> None:
     match = _DEEP_BLOCK.search(text)
     if match is not None:
         line, col = _position(text, match.start())
-        raise YamlProblem(
+        raise YamlError(
             "syntax", f"nesting deeper than {MAX_LEADING_COLUMNS} leading columns", line, col
         )
 
@@ -114,7 +114,7 @@ def _check_directive(text: str) -> None:
     match = _DIRECTIVE.search(text) if "%YAML" in text else None
     if match is not None:
         line, col = _position(text, match.start())
-        raise YamlProblem(
+        raise YamlError(
             "syntax", "remove the %YAML directive: files are read as YAML 1.2", line, col
         )
 
@@ -131,7 +131,7 @@ def _check_aliases(text: str) -> None:
     for event in _safe_yaml().parse(text):
         if isinstance(event, AliasEvent):
             mark = event.start_mark
-            raise YamlProblem(
+            raise YamlError(
                 "alias",
                 f'alias "*{event.anchor}" is not supported; write the values out in full',
                 mark.line + 1,
@@ -139,7 +139,7 @@ def _check_aliases(text: str) -> None:
             )
 
 
-def _problem(exc: YAMLError, text: str) -> YamlProblem:
+def _problem(exc: YAMLError, text: str) -> YamlError:
     if isinstance(exc, DuplicateKeyError):
         code, mark = "duplicate-key", exc.problem_mark
         message = (exc.problem or "duplicate key").replace("found duplicate key", "duplicate key")
@@ -155,9 +155,9 @@ def _problem(exc: YAMLError, text: str) -> YamlProblem:
         if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
             message += " (tabs cannot indent YAML; use spaces)"
     else:
-        return YamlProblem("syntax", str(exc).splitlines()[0] if str(exc) else "invalid YAML")
+        return YamlError("syntax", str(exc).splitlines()[0] if str(exc) else "invalid YAML")
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    return YamlProblem(code, message, line, col)
+    return YamlError(code, message, line, col)
 
 
 def _char_at(text: str, line: int, column: int) -> str:
@@ -231,7 +231,7 @@ def _holds_plain_non_date(data: Any) -> bool:
 
 
 def parse(text: str) -> Any:
-    """The data in one YAML document, read safely; a problem is raised as YamlProblem.
+    """The data in one YAML document, read safely; a problem is raised as YamlError.
 
     YAML 1.2 as ruamel.yaml's round-trip loader reads it: `no` and `on` are text, `010` is
     ten, dates are dates. No tag builds an object, aliases are refused, duplicate keys are errors.
@@ -264,10 +264,10 @@ def _exact(text: str) -> Any:
         # The constructor met a scalar it cannot build, such as the date 2026-02-30.
         raise _unbuildable(text, exc) from None
     except RecursionError:
-        raise YamlProblem("syntax", "the file nests too deeply to read") from None
+        raise YamlError("syntax", "the file nests too deeply to read") from None
 
 
-def _unbuildable(text: str, exc: Exception) -> YamlProblem:
+def _unbuildable(text: str, exc: Exception) -> YamlError:
     """Locate the first scalar the safe constructor fails on (composing never builds values)."""
     constructor = _safe_yaml().constructor
     stack = [_safe_yaml().compose(text)]
@@ -282,13 +282,13 @@ def _unbuildable(text: str, exc: Exception) -> YamlProblem:
                 constructor.construct_object(node, deep=True)
             except (ValueError, OverflowError) as inner:
                 what = "date" if "timestamp" in node.tag else "value"
-                return YamlProblem(
+                return YamlError(
                     "invalid-value",
                     f'"{node.value}" is not a valid {what}: {inner}',
                     node.start_mark.line + 1,
                     node.start_mark.column + 1,
                 )
-    return YamlProblem("invalid-value", f"a value cannot be read: {exc}")
+    return YamlError("invalid-value", f"a value cannot be read: {exc}")
 
 
 def read(path: Path) -> Any:
@@ -301,16 +301,17 @@ def read(path: Path) -> Any:
 
 Path_ = tuple[str | int, ...]
 Mark = tuple[int, int]  # 1-based line and column
+Positions = dict[Path_, tuple[Mark, Mark | None]]
 
 
-def positions(text: str) -> dict[Path_, tuple[Mark, Mark | None]]:
+def positions(text: str) -> Positions:
     """Where every value of a text sits, and its key: {path: ((line, col), key (line, col) or None)}.
 
     Built from the parser's events alone (no resolving, no composing), which is an order of
     magnitude faster than composing nodes; map keys appear in paths as text, list indexes as
     ints. A text that does not parse gives what was read before the problem.
     """
-    index: dict[Path_, tuple[Mark, Mark | None]] = {}
+    index: Positions = {}
     # Frames of open collections: [path, is_mapping, next index or pending key, key mark, skip depth]
     frames: list[list[Any]] = []
 
@@ -370,9 +371,7 @@ def _advance(frame: list[Any]) -> None:
         frame[2] += 1
 
 
-def locate(
-    index: dict[Path_, tuple[Mark, Mark | None]], path: Sequence[str | int], *, key: bool = False
-) -> Mark:
+def locate(index: Positions, path: Sequence[str | int], *, key: bool = False) -> Mark:
     """1-based line and column of the value at `path` (or of its key, with key=True).
 
     Walks as deep as the file goes: a path into something missing lands on the nearest

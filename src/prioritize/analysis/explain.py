@@ -31,11 +31,10 @@ from prioritize.scoring import (
     Scoring,
     contribution_column,
     input_column,
-    is_number,
     normalized_column,
     raw_column,
-    same_value,
 )  # fmt: skip
+from prioritize.values import is_number, same_value
 
 # Columns of the per-criterion frame.
 CRITERION, NAME, DATA, SOURCE, RAW, INPUT, NORMALIZED = (
@@ -372,13 +371,12 @@ def _substituted(formula: Formula, row: pd.Series, criteria: CriteriaSet) -> str
 def explain_item(
     scoring: Scoring,
     item_id: str,
-    formula: Formula | None = None,
     *,
     statuses: Mapping[str, str] | None = None,
 ) -> Explanation:
     """Explain one item of `scoring`. `statuses` (id -> status of every workspace item) lets a
     done or dropped item be explained as taking no part; an id in neither raises PrioritizeError."""
-    criteria = scoring.criteria
+    criteria, formula = scoring.criteria, scoring.formula
     frame = scoring.frame
     match = frame[frame[ID] == item_id]
     if match.empty:

@@ -12,9 +12,8 @@ import numpy as np
 import pandas as pd
 
 from prioritize.errors import Problem, Ref
-from prioritize.formula import Formula
-from prioritize.models import CriteriaSet, Item, ValuePool, did_you_mean
-from prioritize.scoring import EFFORT, ID, POOL, RANK, STATUS, TITLE, VALUE, Scoring, score
+from prioritize.models import Item, ValuePool, did_you_mean
+from prioritize.scoring import EFFORT, ID, POOL, RANK, STATUS, TITLE, VALUE
 
 PREDICTED_VALUE, PREDICTED_RANK = "predicted_value", "predicted_rank"
 ACTUAL_EFFORT, EFFORT_ERROR_PCT = "actual_effort", "effort_error_pct"
@@ -57,17 +56,14 @@ ALL_POOLS = "all pools"  # the overall row's pool: never a pool id (ids hold no 
 _AS_OPEN = "in-progress"
 
 
-def predicted(
-    items: pd.DataFrame, criteria: CriteriaSet, formula: Formula | None = None
-) -> Scoring:
-    """Score and rank open and done items together, as if the done ones were still open.
+def as_still_open(items: pd.DataFrame) -> pd.DataFrame:
+    """The items frame with done items standing in as open, so that scoring ranks them too.
 
-    `items` is a workspace items frame (see scoring); dropped items still take no part. The
-    frame of the result ranks open and done items in one order (rank 1 first); done items
-    read status "in-progress" there. Auto ranges span the done items too.
+    Scored this way, open and done items rank in one order (rank 1 first); done items read
+    status "in-progress" in the result, dropped items still take no part, and auto ranges
+    span the done items too.
     """
-    as_open = items.assign(**{STATUS: items[STATUS].where(items[STATUS] != "done", _AS_OPEN)})
-    return score(as_open, criteria, formula)
+    return items.assign(**{STATUS: items[STATUS].where(items[STATUS] != "done", _AS_OPEN)})
 
 
 def outcome_rows(
@@ -75,7 +71,7 @@ def outcome_rows(
 ) -> pd.DataFrame:
     """One row per done item with an outcome (OUTCOME_COLUMNS), delivered first to last, ties by id.
 
-    Items without a delivery date come last. `prediction` is `predicted(...).frame`.
+    Items without a delivery date come last. `prediction` is `pipeline.predicted(...).frame`.
     `effort_error_pct` = 100 * (actual_effort - effort) / effort: above 0, the work took more
     than estimated. `kpi_moved_pct` = 100 * (after - before) / (target - baseline): the share of
     the way from baseline to target that the item moved its KPI (negative: away from target).
@@ -190,8 +186,8 @@ __all__ = [
     "ALL_POOLS",
     "OUTCOME_COLUMNS",
     "SUMMARY_COLUMNS",
+    "as_still_open",
     "outcome_problems",
     "outcome_rows",
     "outcome_summary",
-    "predicted",
 ]

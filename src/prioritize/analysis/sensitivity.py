@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from prioritize.formula import Formula, evaluate
+from prioritize.formula import evaluate
 from prioritize.scoring import (
     EFFORT,
     ID,
@@ -85,11 +85,11 @@ class Sensitivity:
 class _Scorer:
     """Scores of the ranked items (sorted by id) under a matrix of factors, one row per run."""
 
-    def __init__(self, scoring: Scoring, formula: Formula | None) -> None:
+    def __init__(self, scoring: Scoring) -> None:
         ranked = scoring.ranked.sort_values(ID, kind="stable")
         self.ids = ranked[ID].to_numpy(dtype=object)
         self.criteria = scoring.criteria
-        self.formula = formula if scoring.criteria.method == "formula" else None
+        self.formula = scoring.formula
         columns = [contribution_column(c.id) for c in scoring.criteria.criteria]
         # Weighted: contributions (they add up to value); formula: the number each name stands for.
         self.terms = (
@@ -199,13 +199,13 @@ def _first_change(
     return move, int(_leaders(scorer, _moved(scorer, j, np.array([move]), leader))[0])
 
 
-def weight_moves(scoring: Scoring, formula: Formula | None = None) -> pd.DataFrame:
+def weight_moves(scoring: Scoring) -> pd.DataFrame:
     """Per criterion (CRITERIA_COLUMNS, set order): the factor between 0.1x and 10x closest to 1
     (by ratio) that, applied to its weight alone, changes the first place, and the item first then.
     Formula sets have no weights: the factor applies to the first item's input of the criterion
     (how far its estimate may be off before it loses first place). FACTOR, NEW_WEIGHT and
     NEW_FIRST are None where no factor in the range does."""
-    scorer = _Scorer(scoring, formula)
+    scorer = _Scorer(scoring)
     criteria = scoring.criteria.criteria
     weighted = scoring.criteria.method == "weighted"
     rows = []
@@ -232,7 +232,6 @@ def weight_moves(scoring: Scoring, formula: Formula | None = None) -> pd.DataFra
 
 def sensitivity(
     scoring: Scoring,
-    formula: Formula | None = None,
     *,
     runs: int = DEFAULT_RUNS,
     spread: float = DEFAULT_SPREAD,
@@ -244,7 +243,7 @@ def sensitivity(
     summarize each item's ranks. `on_progress(done, runs)` is called after each chunk of runs."""
     if runs < 1 or not 0 <= spread <= 1 or top < 1:
         raise ValueError("runs >= 1, 0 <= spread <= 1 and top >= 1")
-    scorer = _Scorer(scoring, formula)
+    scorer = _Scorer(scoring)
     rng = np.random.default_rng(seed)
     ranks = np.empty((runs, scorer.count), dtype=np.int32)
     step = scorer.chunk()
@@ -272,7 +271,7 @@ def sensitivity(
     stable, fragile, verdict = _verdict(items, top)
     return Sensitivity(
         items=items,
-        criteria=weight_moves(scoring, formula),
+        criteria=weight_moves(scoring),
         runs=runs,
         spread=spread,
         seed=seed,

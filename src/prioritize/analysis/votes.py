@@ -20,7 +20,8 @@ import pandas as pd
 
 from prioritize.errors import Problem, Ref
 from prioritize.models import CriteriaSet, Criterion, Item, Votes, did_you_mean
-from prioritize.scoring import ID, is_number, raw_column, same_value
+from prioritize.scoring import ID, raw_column
+from prioritize.values import describe, is_number, same_value
 
 # Columns of `votes` (PRODUCT.md 5).
 CRITERION, VOTES, MEDIAN, MIN, MAX, SPREAD, FLAG = (
@@ -44,7 +45,8 @@ def ballot_column(stakeholder: str) -> str:
 
 
 class _HasPath(Protocol):
-    path: str
+    @property
+    def path(self) -> str: ...
 
 
 # A votes file as the workspace holds it, (Votes, SourceFile), or with its path as text.
@@ -66,10 +68,6 @@ def _criteria(criteria: CriteriaSet | Iterable[Criterion]) -> list[Criterion]:
     return list(criteria.criteria if isinstance(criteria, CriteriaSet) else criteria)
 
 
-def _describe(value: Any) -> str:
-    return f'"{value}"' if isinstance(value, str) else repr(value)
-
-
 def _choices(values: Iterable[Any]) -> str:
     return ", ".join(
         str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in values
@@ -81,27 +79,33 @@ def _number(criterion: Criterion, value: Any) -> float | str:
     if value is None:
         return "no value"
     if criterion.allowed is not None and not any(same_value(value, a) for a in criterion.allowed):
-        return f"{_describe(value)} is not allowed for {criterion.id}; use one of {_choices(criterion.allowed)}"
+        return f"{describe(value)} is not allowed for {criterion.id}; use one of {_choices(criterion.allowed)}"
     if criterion.scale.map is not None:
         key = next((k for k in criterion.scale.map if same_value(value, k)), None)
         if key is None:
-            return f"{_describe(value)} has no number in the map of {criterion.id}; use one of {_choices(criterion.scale.map)}"
+            return f"{describe(value)} has no number in the map of {criterion.id}; use one of {_choices(criterion.scale.map)}"
         return float(criterion.scale.map[key])
     if not is_number(value) or not math.isfinite(float(value)):
-        return f"{criterion.id} needs a number here, not {_describe(value)}"
+        return f"{criterion.id} needs a number here, not {describe(value)}"
     if criterion.scale.transform == "log" and float(value) < 0:
         return f"{criterion.id} takes the log of its value, which must be >= 0, not {value}"
     return float(value)
 
 
 def vote_problems(
-    votes: Iterable[VotesEntry], items: Sequence[Item], criteria: CriteriaSet | Iterable[Criterion]
+    votes: Iterable[VotesEntry],
+    items: Sequence[Item],
+    criteria: CriteriaSet | Iterable[Criterion],
+    *,
+    own_set: bool = True,
 ) -> list[Problem]:
     """Everything wrong with the votes files, in file order; each Ref names the votes file by path.
 
     All errors: unknown-vote-item (no such item), unknown-vote-criterion (not a judgement
     criterion of the set), vote-not-allowed (a value the criterion does not accept: outside
     `allowed`, not in its `map`, not a number), duplicate-stakeholder (two files, one name).
+    Votes are cast on the workspace's own set: under another set (`own_set` false, as with
+    `--criteria rice`) a vote on a criterion that set lacks simply does not apply.
     """
     by_id = {c.id: c for c in _criteria(criteria)}
     item_ids = {i.id for i in items}
@@ -139,7 +143,7 @@ def vote_problems(
                     problems.append(
                         Problem("vote-not-allowed", "error", Ref("votes", path, where), number)
                     )
-    return problems
+    return [p for p in problems if own_set or p.code != "unknown-vote-criterion"]
 
 
 @dataclass(frozen=True)

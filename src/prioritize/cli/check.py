@@ -36,12 +36,15 @@ def check(
 ) -> None:
     """Check the workspace for CI: exit 0 when clean, 1 on findings, 2 on usage errors."""
     from datetime import date
+    from pathlib import Path
 
+    from prioritize.check_run import repository_prefix, run_checks
     from prioritize.cli.common import emit, err
     from prioritize.render import findings as render
-    from prioritize.validation import repository_prefix, run_checks
 
-    result = run_checks(workspace, criteria, max_age_days=max_age, today=date.today())
+    result = run_checks(
+        workspace, criteria, cwd=Path.cwd(), max_age_days=max_age, today=date.today()
+    )
     if format == CheckFormat.github:
         emit(render.to_github(result.findings, repository_prefix(result.root)), output)
     elif format == CheckFormat.json:

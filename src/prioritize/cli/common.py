@@ -6,7 +6,6 @@ import functools
 import sys
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -15,10 +14,9 @@ import typer
 from prioritize.errors import ExitCode, Finding, PrioritizeError, Ref, did_you_mean, sort_findings
 
 if TYPE_CHECKING:  # the heavy modules load inside the functions: --help stays fast
-    import pandas as pd
-
-    from prioritize.scoring import Scoring
-    from prioritize.workspace import LoadedCriteria, Workspace
+    from prioritize.criteria_sets import LoadedCriteria
+    from prioritize.pipeline import Scored
+    from prioritize.workspace import Workspace
 
 P = ParamSpec("P")
 DEBUG = {"on": False}  # set by the global --debug option
@@ -66,16 +64,6 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-@dataclass(frozen=True)
-class Scored:
-    """A workspace, its criteria set and the scoring, ready to render."""
-
-    workspace: Workspace
-    criteria: LoadedCriteria
-    scoring: Scoring
-    items: pd.DataFrame  # what was scored: every item, votes applied
-
-
 def open_workspace(path: Path | None) -> Workspace:
     """Find and read the workspace; refuse it (exit 2) when it has errors."""
     from prioritize import workspace as ws_module
@@ -84,6 +72,13 @@ def open_workspace(path: Path | None) -> Workspace:
     workspace = ws_module.load(root, on_file=progress_callback())
     workspace.raise_for_errors()
     return workspace
+
+
+def choose_criteria(workspace: Workspace, criteria: str | None) -> LoadedCriteria:
+    """The criteria set `--criteria` names (a path from this folder, a set, a preset), else the default."""
+    from prioritize.criteria_sets import load_criteria
+
+    return load_criteria(workspace.root, criteria, workspace.settings, cwd=Path.cwd())
 
 
 def progress_callback() -> Callable[[int, int], None] | None:
@@ -96,25 +91,28 @@ def progress_callback() -> Callable[[int, int], None] | None:
 
 
 def load_scored(path: Path | None, criteria: str | None) -> Scored:
-    """Read the workspace, choose the criteria and score; exit 2 on values that cannot be scored."""
-    from prioritize import workspace as ws_module
-    from prioritize.scoring import score
+    """Read the workspace, choose the criteria and score; exit 2 on what cannot be scored.
+
+    The votes' warnings go to stderr here, once for every command.
+    """
+    from prioritize.pipeline import score_workspace
 
     workspace = open_workspace(path)
-    loaded = ws_module.load_criteria(workspace.root, criteria, workspace.settings)
-    items, vote_warnings = ws_module.scoring_input(workspace, loaded)
-    for finding in vote_warnings:
+    scored = score_workspace(workspace, choose_criteria(workspace, criteria))
+    scored.raise_for_refusals()
+    warn_votes(scored)
+    return scored
+
+
+def warn_votes(scored: Scored) -> None:
+    for finding in scored.vote_warnings:
         err(f"{finding.location}: warning: {finding.message}")
-    scoring = score(items, loaded.criteria, loaded.formula)
-    if scoring.problems:
-        raise PrioritizeError([workspace.finding(p) for p in scoring.problems])
-    return Scored(workspace, loaded, scoring, items)
 
 
 def warn_unscored(scored: Scored) -> None:
     """Name each unscored item on stderr with what it lacks and where that value would go."""
     for row in scored.scoring.unscored.itertuples(index=False):
-        item_id = row.id
+        item_id = str(row.id)
         location = scored.workspace.locate(Ref("item", item_id))
         err(f"{location}: warning: {item_id} is unscored: {row.unscored}")
 

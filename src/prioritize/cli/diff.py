@@ -18,11 +18,10 @@ from prioritize.cli.options import (
 )
 
 if TYPE_CHECKING:
-    from prioritize.cli.common import Scored
+    from prioritize.criteria_sets import LoadedCriteria
     from prioritize.errors import PrioritizeError
     from prioritize.gitio import GitSource, Revision
-    from prioritize.scoring import Scoring
-    from prioritize.workspace import LoadedCriteria
+    from prioritize.pipeline import Scored
 
 
 @guarded
@@ -47,9 +46,9 @@ def diff(
     new = load_scored(workspace, criteria)
     warn_unscored(new)
     git = _git_source(new.workspace.root, rev)
-    old_scoring, old_criteria = _scored_at(git, new)
-    rows = diffing.ranking_diff(old_scoring, new.scoring)
-    changes = diffing.criteria_changes(old_criteria.criteria, new.criteria.criteria)
+    old = _scored_at(git, new)
+    rows = diffing.ranking_diff(old.scoring, new.scoring)
+    changes = diffing.criteria_changes(old.criteria.criteria, new.criteria.criteria)
     notes = (
         [f"criteria changed since {git.revision.label}: {'; '.join(changes)}"] if changes else []
     )
@@ -71,7 +70,7 @@ def _git_source(root: Path, rev: str) -> GitSource:
     return gitio.GitSource(repo, gitio.resolve(repo, rev))
 
 
-def _scored_at(git: GitSource, new: Scored) -> tuple[Scoring, LoadedCriteria]:
+def _scored_at(git: GitSource, new: Scored) -> Scored:
     """The workspace at the revision scored by the same criteria set as the working tree.
 
     The set is read as it was at the revision: criteria/NAME.yaml there, else the built-in
@@ -81,38 +80,35 @@ def _scored_at(git: GitSource, new: Scored) -> tuple[Scoring, LoadedCriteria]:
     """
     from prioritize import workspace as ws_module
     from prioritize.errors import PrioritizeError
-    from prioritize.scoring import score
+    from prioritize.pipeline import score_workspace
 
     try:
         old = ws_module.load(new.workspace.root, files=git)
         old.raise_for_errors()
-        loaded = _criteria_at(git, new)
-        items, _ = ws_module.scoring_input(old, loaded)
-        scoring = score(items, loaded.criteria, loaded.formula)
-        if scoring.problems:
-            raise PrioritizeError([old.finding(p) for p in scoring.problems])
+        scored = score_workspace(old, _criteria_at(git, new))
+        scored.raise_for_refusals()
     except PrioritizeError as exc:
         raise _at_revision(exc, git.revision) from None
-    return scoring, loaded
+    return scored
 
 
 def _criteria_at(git: GitSource, new: Scored) -> LoadedCriteria:
     from prioritize import gitio
-    from prioritize import workspace as ws_module
+    from prioritize.criteria_sets import CRITERIA_DIR, load_criteria
     from prioritize.errors import PrioritizeError
 
     now, root = new.criteria, new.workspace.root
-    by_name = {f"{ws_module.CRITERIA_DIR}/{now.name}{ext}" for ext in (".yaml", ".yml")}
+    by_name = {f"{CRITERIA_DIR}/{now.name}{ext}" for ext in (".yaml", ".yml")}
     if now.builtin or now.source.path in by_name:
-        return ws_module.load_criteria(root, now.name, files=git)
+        return load_criteria(root, now.name, files=git)
     in_repo = gitio.repo_path(git.repo, root / now.source.path)  # chosen by file path
     if in_repo is None:
         return now
     data = git.show(in_repo)
     if data is None:
         raise PrioritizeError(message=f"criteria file {now.source.path} did not exist yet")
-    rel = f"{ws_module.CRITERIA_DIR}/{now.name}.yaml"
-    return ws_module.load_criteria(root, now.name, files=gitio.OneFile(rel, data))
+    rel = f"{CRITERIA_DIR}/{now.name}.yaml"
+    return load_criteria(root, now.name, files=gitio.OneFile(rel, data))
 
 
 def _at_revision(exc: PrioritizeError, revision: Revision) -> PrioritizeError:

@@ -39,15 +39,15 @@ def explain(
         if item_id is not None:
             check_item_id(item_id, list(statuses))
     formula, unit, color = (
-        scored.criteria.formula,
+        scored.scoring.formula,
         scored.workspace.settings.unit,
         stdout_is_terminal(output),
     )
-    first = explain_item(scored.scoring, item, formula, statuses=statuses)
+    first = explain_item(scored.scoring, item, statuses=statuses)
     if vs is None:
         emit(render_explanation(first, format.value, unit=unit, color=color), output)
         return
-    second = explain_item(scored.scoring, vs, formula, statuses=statuses)
+    second = explain_item(scored.scoring, vs, statuses=statuses)
     emit(
         render_comparison(
             compare_items(first, second, formula), format.value, unit=unit, color=color

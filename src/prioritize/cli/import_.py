@@ -134,17 +134,16 @@ def _scoring_findings(ws: Workspace, plan: ImportPlan, criteria: str | None) -> 
     """Imported values the criteria set cannot score (text where a number belongs, ...)."""
     from dataclasses import replace
 
-    from prioritize import workspace as ws_module
-    from prioritize.scoring import score
+    from prioritize.cli.common import choose_criteria
+    from prioritize.pipeline import score_workspace
 
     if not plan.items:
         return []
-    loaded = ws_module.load_criteria(ws.root, criteria, ws.settings)
     items = [plan.items.get(i.id, i) for i in ws.items]
     data = [plan.data.get(i.id, d) for i, d in zip(ws.items, ws.raw_items, strict=True)]
     after = replace(ws, items=items, raw_items=data)
-    scoring = score(after.items_frame(loaded.criteria.criteria), loaded.criteria, loaded.formula)
-    return plan.located(scoring.problems)
+    scored = score_workspace(after, choose_criteria(ws, criteria))
+    return plan.located(scored.scoring.problems)
 
 
 def _render(ws: Workspace, plan: ImportPlan, findings: list[Finding]) -> list[Change]:

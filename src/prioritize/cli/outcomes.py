@@ -33,15 +33,16 @@ def outcomes(
     ] = False,
 ) -> None:
     """Delivered items: predicted value, rank and effort against actual effort and KPI movement."""
-    from prioritize.analysis.outcomes import outcome_rows, outcome_summary, predicted
+    from prioritize.analysis.outcomes import outcome_rows, outcome_summary
     from prioritize.cli.common import emit, load_scored, stdout_is_terminal, warn_unscored
+    from prioritize.pipeline import predicted
     from prioritize.render.outcomes import render_outcomes
     from prioritize.render.rank import criteria_caption
 
     scored = load_scored(workspace, criteria)
     warn_unscored(scored)
     ws, loaded = scored.workspace, scored.criteria
-    prediction = predicted(scored.items, loaded.criteria, loaded.formula)
+    prediction = predicted(scored)
     rows = outcome_rows(ws.pools, ws.items, prediction.frame)
     _warn_unpredicted(ws, prediction, rows)
     caption = criteria_caption(loaded.criteria, loaded.name)

@@ -19,7 +19,7 @@ from prioritize.cli.options import (
 )
 
 if TYPE_CHECKING:
-    from prioritize.cli.common import Scored
+    from prioritize.pipeline import Scored
     from prioritize.render.html import ReportData
 
 MAX_AGE_DAYS = 180  # check's default: older evidence draws a warning
@@ -66,15 +66,12 @@ def report(
     scored = load_scored(workspace, criteria)
     warn_unscored(scored)
     when = start.date() if start else None
-    data = gather(
-        scored, criteria, order=order.value, capacity=capacity, teams=teams, start=when, top=top
-    )
+    data = gather(scored, order=order.value, capacity=capacity, teams=teams, start=when, top=top)
     emit(render_report(data), output)
 
 
 def gather(
     scored: Scored,
-    criteria: str | None,
     *,
     order: str,
     capacity: float | None,
@@ -86,10 +83,10 @@ def gather(
     from prioritize import scheduling
     from prioritize.analysis.coverage import coverage_rows, persona_rows
     from prioritize.analysis.pools import kpi_rows, pool_rows
-    from prioritize.errors import PrioritizeError
+    from prioritize.check_run import other_criteria_files, scored_findings
+    from prioritize.errors import PrioritizeError, sort_findings
     from prioritize.render.html import ReportData
     from prioritize.scoring import ranking_rows
-    from prioritize.validation import run_checks
 
     ws, today, frame = scored.workspace, date.today(), scored.scoring.frame
     ttv, no_schedule, left_out = None, "", []
@@ -105,7 +102,11 @@ def gather(
         candidates = scheduling.candidates(frame, ws.items)
         left_out = [ws.finding(p) for p in candidates.left_out]
         ttv = scheduling.time_to_value(candidates, order, plan)
-    checked = run_checks(ws.root, criteria, max_age_days=MAX_AGE_DAYS, today=today)
+    # The checks run on the workspace already loaded and scored: one read, one scoring.
+    checked = [
+        *other_criteria_files(ws, scored.criteria),
+        *scored_findings(scored, today, MAX_AGE_DAYS),
+    ]
     kpis = kpi_rows(ws.pools)
     return ReportData(
         workspace=ws.root.name,
@@ -118,7 +119,7 @@ def gather(
         kpis=kpis,
         coverage=coverage_rows(frame, persona_rows(ws.items), top),
         top=top,
-        findings=[f for f in checked.findings if f.code != "unscored"],
+        findings=[f for f in sort_findings(list(dict.fromkeys(checked))) if f.code != "unscored"],
         generated=today,
         ttv=ttv,
         no_schedule=no_schedule,

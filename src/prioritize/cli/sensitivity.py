@@ -56,7 +56,6 @@ def sensitivity(
     with run_progress(sys.stderr.isatty()) as on_progress:
         result = analyse(
             scored.scoring,
-            scored.criteria.formula,
             runs=runs,
             spread=spread,
             seed=seed,

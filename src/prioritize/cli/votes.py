@@ -34,20 +34,20 @@ def votes(
     """Stakeholders' votes combined per item and criterion (the median is used), and where they disagree."""
     from prioritize import workspace as ws_module
     from prioritize.analysis.votes import own_scores, vote_summary
-    from prioritize.cli.common import emit, err, open_workspace, stdout_is_terminal
+    from prioritize.cli.common import emit, err, load_scored, stdout_is_terminal
+    from prioritize.pipeline import items_frame
     from prioritize.render.votes import OWN, render_votes
 
-    ws = open_workspace(workspace)
-    loaded = ws_module.load_criteria(ws.root, criteria, ws.settings)
-    _, warnings = ws_module.scoring_input(ws, loaded)
-    for finding in warnings:
-        err(f"{finding.location}: warning: {finding.message}")
+    scored = load_scored(workspace, criteria)
+    ws, loaded = scored.workspace, scored.criteria
     if not ws.votes:
         err(
             f"no votes: add one file per stakeholder to {ws_module.VOTES_DIR}/ (stakeholder: NAME, scores: {{ITEM_ID: {{CRITERION_ID: value}}}})"
         )
     summary = vote_summary(ws.votes, loaded.criteria, [i.id for i in ws.items], threshold=threshold)
-    summary = summary.assign(**{OWN: own_scores(ws.items_frame(loaded.criteria.criteria), summary)})
+    summary = summary.assign(
+        **{OWN: own_scores(items_frame(ws, loaded.criteria.criteria), summary)}
+    )
     emit(
         render_votes(summary, format.value, threshold=threshold, color=stdout_is_terminal(output)),
         output,

@@ -1,0 +1,120 @@
+"""The one way from a loaded workspace and criteria set to scores: votes applied, problems sorted.
+
+Every command that scores goes through `score_workspace`; what it refuses, warns about or
+leaves unscored is decided here once, not per command.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from prioritize.analysis.outcomes import as_still_open
+from prioritize.analysis.votes import apply_votes, vote_problems
+from prioritize.criteria_sets import LoadedCriteria
+from prioritize.errors import Finding, PrioritizeError
+from prioritize.models import Criterion
+from prioritize.scoring import (
+    EFFORT,
+    FACING,
+    ID,
+    POOL,
+    RISK,
+    STATUS,
+    TITLE,
+    Scoring,
+    raw_column,
+    score,
+)
+from prioritize.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A workspace scored by one criteria set: what every command renders from.
+
+    `items` is what was scored (every item, vote medians in place of own judgement scores);
+    `vote_findings` every problem with the votes under this set, located (errors and warnings).
+    """
+
+    workspace: Workspace
+    criteria: LoadedCriteria
+    scoring: Scoring
+    items: pd.DataFrame
+    vote_findings: tuple[Finding, ...]
+
+    @property
+    def refusals(self) -> list[Finding]:
+        """What makes the workspace unusable under this set: vote errors, values that cannot be scored."""
+        votes = [f for f in self.vote_findings if f.severity == "error"]
+        if votes:
+            return votes
+        return [self.workspace.finding(p) for p in self.scoring.problems]
+
+    @property
+    def vote_warnings(self) -> list[Finding]:
+        return [f for f in self.vote_findings if f.severity != "error"]
+
+    def raise_for_refusals(self) -> None:
+        """Refuse the workspace (exit 2, located) where this set cannot score it."""
+        if self.refusals:
+            raise PrioritizeError(self.refusals)
+
+
+def score_workspace(ws: Workspace, loaded: LoadedCriteria) -> Scored:
+    """Score every open item of `ws` by `loaded`, stakeholders' vote medians applied.
+
+    Votes with problems are left out of the medians (and reported in `vote_findings`), so that
+    `check` can report them and still score what every other command would.
+    """
+    own_set = loaded.name == (ws.settings.criteria or "default")
+    problems = vote_problems(ws.votes, ws.items, loaded.criteria, own_set=own_set)
+    frame = items_frame(ws, loaded.criteria.criteria)
+    items = apply_votes(frame, ws.votes, loaded.criteria) if ws.votes else frame
+    scoring = score(items, loaded.compiled)
+    return Scored(ws, loaded, scoring, items, tuple(ws.finding(p) for p in problems))
+
+
+def predicted(scored: Scored) -> Scoring:
+    """The delivered items scored and ranked with the open ones, as if they were still open."""
+    return score(as_still_open(scored.items), scored.criteria.compiled)
+
+
+def items_frame(ws: Workspace, criteria: list[Criterion]) -> pd.DataFrame:
+    """One row per item in file order with the scoring columns and raw values per criterion."""
+    items = ws.items
+
+    def text(values: list[Any]) -> pd.Series:
+        # object, not pandas' string dtype: None stays None, and an empty frame keeps its types
+        return pd.Series(values, dtype=object)
+
+    columns: dict[str, Any] = {
+        ID: text([i.id for i in items]),
+        TITLE: text([i.title for i in items]),
+        POOL: text([i.pool for i in items]),
+        STATUS: text([i.status for i in items]),
+        RISK: text([i.risk for i in items]),
+        FACING: text([i.facing for i in items]),
+        EFFORT: pd.Series([i.effort for i in items], dtype=float),
+    }
+    for criterion in criteria:
+        columns[raw_column(criterion.id)] = pd.Series(
+            [dig(raw, criterion.source_path) for raw in ws.raw_items], dtype=object
+        )
+    return pd.DataFrame(columns)
+
+
+def dig(data: Any, dotted: str) -> Any:
+    """The value at a dotted path in nested mappings, or None where any step is missing."""
+    for step in dotted.split("."):
+        if not isinstance(data, dict):
+            return None
+        data = data.get(step)
+        if data is None:
+            return None
+    if isinstance(data, float) and math.isnan(data):
+        return None
+    return data
