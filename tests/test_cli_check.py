@@ -1,4 +1,4 @@
-"""`prioritize check` (PRODUCT.md 3-6): every rule's finding, located, in text, github and json.
+"""`prioritize check` (docs/reference.md 3-6): every rule's finding, located, in text, github and json.
 
 The rules are covered as data: one folder per case under data/check/ (see its README.md), found
 by `test_check_case`; a new case is a new folder. The tests below them cover what data cannot

@@ -235,7 +235,7 @@ def test_the_sample_report_names_its_criteria_and_who_agreed_them(sample: str) -
     assert "Public value per effort" in sample
     assert "agreed by State Chief Information Officer" in sample
     assert "on 2026-11-23" in sample
-    # The default set's persona left out of the top 10 (PRODUCT.md's coverage).
+    # The default set's persona left out of the top 10 (docs/reference.md's coverage).
     coverage = Page(sample).table("Personas served by the top 10")
     assert ["rural", "5", "0", "0%", "Left out", "PER-3 (rank 30)"] in body_rows(coverage)
 

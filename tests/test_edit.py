@@ -10,18 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from prioritize import yamlio
-from prioritize.edit import (
-    Edit,
-    EditError,
-    Layout,
-    Value,
-    apply_edits,
-    detect_layout,
-    parse_cell,
-    round_trip,
-    same_value,
-)
+from prioritize.edit import EditError, Layout, apply_edits, detect_layout, round_trip
+from prioritize.edits import Edit, Value, parse_cell
 from prioritize.importing import Target, plan_import
+from prioritize.values import same_value
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""prioritize.formula: the whitelist grammar of PRODUCT.md 4.6, and nothing else, ever runs."""
+"""prioritize.formula: the whitelist grammar of docs/reference.md 4.6, and nothing else, ever runs."""
 
 from __future__ import annotations
 

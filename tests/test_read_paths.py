@@ -2,7 +2,7 @@
 
 Read-only commands read with a fast safe loader (yaml-rs where it reads exactly as ruamel, and
 `parse_exact`, ruamel's C safe loader, for the rest); `import` and other writers edit with the
-round-trip loader. Both must see the same values (PRODUCT.md 7): YAML 1.2 everywhere, so `no`
+round-trip loader. Both must see the same values (docs/reference.md 7): YAML 1.2 everywhere, so `no`
 and `on` are text, `010` is ten, `1e3` is a float. Round-trip data comes as CommentedMap,
 ScalarFloat, ScalarInt, TimeStamp and friends; it is turned into plain Python first, then the two
 are compared strictly: same types (1, 1.0 and True differ), NaN equal to NaN, -0.0 not 0.0.

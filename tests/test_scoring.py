@@ -1,4 +1,4 @@
-"""prioritize.scoring.score, rule by rule (PRODUCT.md section 4), on small hand-built frames.
+"""prioritize.scoring.score, rule by rule (docs/reference.md section 4), on small hand-built frames.
 
 Every expected number is worked out by hand in the comment next to it.
 """

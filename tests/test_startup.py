@@ -1,4 +1,4 @@
-"""Start-up: `--version` and `--help` answer without the heavy libraries (PRODUCT.md 7)."""
+"""Start-up: `--version` and `--help` answer without the heavy libraries (docs/reference.md 7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The workspace on disk (PRODUCT.md 2-3): discovery, backlog file forms, keys, criteria resolution."""
+"""The workspace on disk (docs/reference.md 2-3): discovery, backlog file forms, keys, criteria resolution."""
 
 from __future__ import annotations
 

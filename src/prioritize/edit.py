@@ -27,60 +27,15 @@ from ruamel.yaml.scalarstring import ScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from prioritize import yamlio
+from prioritize.edits import Edit, Path_, Value
 from prioritize.models import Evidence, Item, Outcome
+from prioritize.values import describe
 
-Path_ = tuple[str | int, ...]
-
-# --- values ---------------------------------------------------------------------------------
-
-_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
-_FLOAT = re.compile(r"[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TAGS = {
     int: "tag:yaml.org,2002:int",
     float: "tag:yaml.org,2002:float",
     date: "tag:yaml.org,2002:timestamp",
 }
-
-
-@dataclass(frozen=True)
-class Value:
-    """A value to write: the data, and for a number or date the text to write it as."""
-
-    data: int | float | str | date
-    text: str | None = None
-
-
-def parse_cell(cell: str) -> Value:
-    """A CSV cell as a value: a number where the text is one, an ISO date, else the text itself.
-
-    Numbers keep the text they were typed as ("0.30" is written 0.30). Text with leading zeros
-    (007, 00501) stays text: it is a code, not a quantity. So do yes, None, NA and the like.
-    """
-    text = cell.strip()
-    if _INT.fullmatch(text):
-        return Value(int(text), text)
-    if _FLOAT.fullmatch(text):
-        return Value(float(text), text)
-    if _DATE.fullmatch(text):
-        try:
-            return Value(date.fromisoformat(text), text)
-        except ValueError:
-            pass
-    return Value(text)
-
-
-def same_value(a: Any, b: Any) -> bool:
-    """Whether writing `b` over `a` would change nothing a reader sees (1 and 1.0 are the same)."""
-    numbers = (int, float)
-    if (
-        isinstance(a, numbers)
-        and isinstance(b, numbers)
-        and not isinstance(a, bool)
-        and not isinstance(b, bool)
-    ):
-        return bool(a == b)
-    return type(a) is type(b) and a == b
 
 
 # --- the layout of a file -------------------------------------------------------------------
@@ -154,19 +109,6 @@ class EditError(Exception):
         super().__init__(message)
         self.message = message
         self.line = line
-
-
-@dataclass(frozen=True)
-class Edit:
-    """Set the value at `path` (keys and list indexes from the top of the file).
-
-    `item`: how many steps of `path` lead to a backlog item; new keys of the item, its evidence
-    and its outcome then go where the schema orders them (KEY_ORDER) instead of last.
-    """
-
-    path: Path_
-    value: Value
-    item: int | None = None
 
 
 class _Verbatim(ScalarString):
@@ -293,14 +235,6 @@ def _node_value(yaml: YAML, value: Value) -> Any:
         return _Verbatim(value.text, tag)
     canonical = value.data.isoformat() if isinstance(value.data, date) else repr(value.data)
     return _Verbatim(canonical, tag)
-
-
-def describe(value: Any) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return f'the text "{value}"'
-    return f"{value!r}"
 
 
 # Where a new key goes: after the keys the schema puts before it (as_of first in evidence,

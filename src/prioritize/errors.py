@@ -12,7 +12,7 @@ Severity = Literal["error", "warning"]
 
 
 class ExitCode(IntEnum):
-    """The exit codes of PRODUCT.md section 6."""
+    """The exit codes of docs/reference.md section 6."""
 
     OK = 0
     FINDINGS = 1

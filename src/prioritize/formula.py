@@ -1,7 +1,7 @@
 """The safe formula evaluator: parse to an AST, accept only a whitelist, evaluate over arrays.
 
 Nothing here ever calls `eval`, `exec`, `compile` or `pandas.eval`; a formula is data, walked
-node by node, and only the grammar of PRODUCT.md section 4.6 has a meaning.
+node by node, and only the grammar of docs/reference.md section 4.6 has a meaning.
 """
 
 from __future__ import annotations

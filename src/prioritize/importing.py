@@ -14,9 +14,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from prioritize.edit import Edit, Path_, Value, describe, parse_cell, same_value
+from prioritize.edits import Edit, Path_, Value, parse_cell
 from prioritize.errors import Finding, Location, Problem
 from prioritize.models import Evidence, Item, Outcome, did_you_mean
+from prioritize.values import describe, same_value
 
 ID_COLUMN = "id"
 AS_OF = ("evidence", "as_of")

@@ -173,7 +173,7 @@ class BacklogFile(Model):
 
 
 class Scale(Model):
-    # None: auto for weighted sets, no normalization in formula sets (PRODUCT.md 4.6).
+    # None: auto for weighted sets, no normalization in formula sets (docs/reference.md 4.6).
     range: tuple[FiniteNumber, FiniteNumber] | Literal["auto"] | None = None
     transform: Literal["log"] | None = None
     map: dict[StrictInt | StrictFloat | StrictStr, Number] | None = None
@@ -209,7 +209,7 @@ class Criterion(Model):
 
     @property
     def source_path(self) -> str:
-        """Where in an item the raw value lives (PRODUCT.md 4: judgement reads scores.<id>)."""
+        """Where in an item the raw value lives (docs/reference.md 4: judgement reads scores.<id>)."""
         if self.source:
             return self.source
         if self.data == "judgement":

@@ -1,4 +1,4 @@
-"""Pure time to value (PRODUCT.md 5, `ttv`): order the open items, schedule them on teams, sum up when value arrives.
+"""Pure time to value (docs/reference.md 5, `ttv`): order the open items, schedule them on teams, sum up when value arrives.
 
 No I/O here: capacity, teams, the start date and today come in as arguments. Weeks are elapsed
 weeks of work from the start (an item of effort 20 at 10 units per team per week takes 2.0 weeks);

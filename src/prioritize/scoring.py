@@ -1,4 +1,4 @@
-"""Pure scoring (PRODUCT.md section 4): an items frame and a criteria set in, a ranked frame out.
+"""Pure scoring (docs/reference.md section 4): an items frame and a criteria set in, a ranked frame out.
 
 No I/O here. The items frame has one row per item in file order with the columns ID, TITLE,
 POOL, STATUS, RISK, FACING, EFFORT, and one `raw.<criterion id>` column per criterion holding the
@@ -37,12 +37,12 @@ def raw_column(criterion_id: str) -> str:
 
 
 def input_column(criterion_id: str) -> str:
-    """The column of numbers after allowed, map and transform (x in PRODUCT.md 4)."""
+    """The column of numbers after allowed, map and transform (x in docs/reference.md 4)."""
     return f"x.{criterion_id}"
 
 
 def normalized_column(criterion_id: str) -> str:
-    """The column of normalized values after range and direction (n in PRODUCT.md 4)."""
+    """The column of normalized values after range and direction (n in docs/reference.md 4)."""
     return f"n.{criterion_id}"
 
 

@@ -86,7 +86,7 @@ class Workspace:
         return [f for f in self.findings if f.severity == "error"]
 
     def raise_for_errors(self) -> None:
-        """Refuse a workspace that cannot be used (PRODUCT.md 6: exit 2 with located messages)."""
+        """Refuse a workspace that cannot be used (docs/reference.md 6: exit 2 with located messages)."""
         if self.errors:
             raise PrioritizeError(self.errors)
 

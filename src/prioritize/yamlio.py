@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from types import ModuleType
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -172,10 +173,11 @@ def _char_at(text: str, line: int, column: int) -> str:
 # directives and document markers, quoted dates, impossible dates) or the file has an error,
 # the exact path reads it instead, and locates any problem.
 
+_yaml_rs: ModuleType | None
 try:
-    import yaml_rs
+    import yaml_rs as _yaml_rs
 except ImportError:  # no wheel for this platform: every file takes the exact path
-    yaml_rs = None
+    _yaml_rs = None
 
 _MISSING = object()
 # What the exact path's reader refuses (ruamel.yaml.reader.Reader.NON_PRINTABLE).
@@ -199,7 +201,7 @@ _TIMESTAMP = re.compile(
 def _fast(text: str) -> Any:
     """The data as yaml-rs reads it, or _MISSING where only the exact path can be trusted."""
     if (
-        yaml_rs is None
+        _yaml_rs is None
         or "!" in text
         or "*" in text
         or _DIFFERENT.search(text)
@@ -207,7 +209,7 @@ def _fast(text: str) -> Any:
     ):
         return _MISSING
     try:
-        data = yaml_rs.loads(text)
+        data = _yaml_rs.loads(text)
     except Exception:  # any problem: the exact path finds and locates it
         return _MISSING
     return _MISSING if _holds_plain_non_date(data) else data

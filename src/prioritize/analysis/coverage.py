@@ -1,6 +1,6 @@
 """Personas: whom the top of the ranked backlog serves and whom it leaves out.
 
-Pure: items and a scoring frame in, a frame out (PRODUCT.md 5, `coverage`).
+Pure: items and a scoring frame in, a frame out (docs/reference.md 5, `coverage`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Why an item scores what it does: its criteria, what would lift it one place, two items compared.
 
-Pure: a Scoring in, plain results holding frames out (PRODUCT.md 4 and 5, `explain`).
+Pure: a Scoring in, plain results holding frames out (docs/reference.md 4 and 5, `explain`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Delivered items: what was predicted (value, rank, effort) against what was measured.
 
-Pure: items, pools and a criteria set in, frames and problems out (PRODUCT.md 5, `outcomes`).
+Pure: items, pools and a criteria set in, frames and problems out (docs/reference.md 5, `outcomes`).
 """
 
 from __future__ import annotations

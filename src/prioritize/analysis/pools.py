@@ -1,6 +1,6 @@
 """Value pools: their open items, value and effort, best item, and how far each KPI has come.
 
-Pure: pools and a scoring frame in, frames out (PRODUCT.md 5, `pools`).
+Pure: pools and a scoring frame in, frames out (docs/reference.md 5, `pools`).
 """
 
 from __future__ import annotations

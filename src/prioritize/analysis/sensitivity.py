@@ -1,6 +1,6 @@
 """How robust the ranking is to the weights: Monte Carlo re-rankings and single-weight moves.
 
-Pure: a Scoring in, frames out (PRODUCT.md 5, `sensitivity`). Randomness comes only from
+Pure: a Scoring in, frames out (docs/reference.md 5, `sensitivity`). Randomness comes only from
 numpy's default_rng seeded by the caller, so the same seed gives the same result.
 
 Weighted sets: each run multiplies every weight by its own factor drawn uniformly from

@@ -1,6 +1,6 @@
 """Stakeholders' votes: their problems, their medians in place of items' own scores, and disagreement.
 
-Pure: votes, items and criteria in; problems and frames out (PRODUCT.md 5, `votes/`).
+Pure: votes, items and criteria in; problems and frames out (docs/reference.md 5, `votes/`).
 
 The median of a (item, criterion) pair is the middle vote. With an even number of votes it is
 the mean of the two middle ones, except for a criterion that lists `allowed` values or maps
@@ -23,7 +23,7 @@ from prioritize.models import CriteriaSet, Criterion, Item, Votes, did_you_mean
 from prioritize.scoring import ID, raw_column
 from prioritize.values import describe, is_number, same_value
 
-# Columns of `votes` (PRODUCT.md 5).
+# Columns of `votes` (docs/reference.md 5).
 CRITERION, VOTES, MEDIAN, MIN, MAX, SPREAD, FLAG = (
     "criterion",
     "votes",

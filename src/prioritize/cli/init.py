@@ -42,7 +42,8 @@ def starter_files(today: date) -> dict[str, bytes]:
     """
     from importlib import resources
 
-    from prioritize.edit import Edit, Value, apply_edits
+    from prioritize.edit import apply_edits
+    from prioritize.edits import Edit, Value
 
     files: dict[str, bytes] = {}
     pending = [(resources.files("prioritize").joinpath(STARTER), "")]
