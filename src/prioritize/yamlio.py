@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from types import ModuleType
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from ruamel.yaml import YAML
