@@ -477,3 +477,31 @@ def test_no_workspace_exits_2(tmp_path: Path) -> None:
     result = run_cli("report", "-w", tmp_path)
     assert result.exit_code == 2
     assert "no workspace" in result.stderr
+
+
+def test_the_report_reads_and_scores_the_workspace_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One load, one scoring, shared by the ranking, the schedule and the checks the page shows.
+    from prioritize import pipeline, scoring, workspace
+
+    calls = {"load": 0, "score": 0, "parse": 0}
+    real_load, real_score, real_parse = workspace.load, scoring.score, workspace.yamlio.parse
+
+    def counting(name: str, real):  # type: ignore[no-untyped-def]
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            calls[name] += 1
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(workspace, "load", counting("load", real_load))
+    monkeypatch.setattr(pipeline, "score", counting("score", real_score))
+    monkeypatch.setattr(workspace.yamlio, "parse", counting("parse", real_parse))
+    result = run_cli("report", "-w", REPO_ROOT)
+    assert result.exit_code == 0, result.stderr
+    read = [
+        *(REPO_ROOT / "backlogs").rglob("*.yaml"),
+        *(REPO_ROOT / "votes").glob("*.yaml"),
+        *(REPO_ROOT / "criteria").glob("*.yaml"),  # the set in use, and the others check loads
+    ]
+    # prioritize.yaml and every file above: each parsed once.
+    assert calls == {"load": 1, "score": 1, "parse": 1 + len(read)}
