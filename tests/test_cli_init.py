@@ -29,11 +29,22 @@ def test_init_then_rank_and_check_succeed(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     ws = tmp_path / "x"
     assert files_under(ws) == EXPECTED
-    assert "next: prioritize rank -w x" in result.stderr
+    assert result.stderr.splitlines()[1:] == [
+        "next steps:",
+        f"  1. edit the value pools in {Path('x') / 'backlogs'} to map your own field of problems",
+        "  2. add items by hand, or bring them in: prioritize import FILE.csv "
+        "[--from jira|azure-devops] --pool POOL -w x",
+        "  3. agree the criteria: once leaders sign criteria/default.yaml off, record agreed_by and agreed_on",
+        "  4. prioritize check -w x, then prioritize rank -w x",
+    ]
 
     ranked = run_cli("rank", "-w", ws, "-f", "csv")
     assert ranked.exit_code == 0, ranked.stderr
-    assert ranked.stderr == ""  # no unscored item
+    # No unscored item: only the idea waits, counted on one line, not warned about.
+    assert (
+        ranked.stderr
+        == "1 idea not ranked yet: waiting for evidence (--include-unscored lists them)\n"
+    )
     rows = ranked.stdout.splitlines()[1:]
     assert len(rows) == 6
     assert {row.split(",")[1] for row in rows} == {
@@ -49,6 +60,15 @@ def test_init_then_rank_and_check_succeed(tmp_path: Path) -> None:
     assert "check" in commands, "check is not registered yet: re-enable this part when it is"
     checked = run_cli("check", "-w", ws)
     assert checked.exit_code == 0, checked.stdout + checked.stderr
+    # Exactly one warning: nobody has agreed the criteria yet (init never invents an agreement).
+    assert checked.stdout == (
+        "criteria/default.yaml:16:1: criteria-not-agreed nobody has agreed this criteria set: "
+        "add agreed_by (who) and agreed_on (when) once agency leaders sign it off\n"
+    )
+    assert checked.stderr.splitlines() == [
+        "0 errors, 1 warning in 5 files checked",
+        "1 idea waiting for evidence (never a finding)",
+    ]
 
 
 def test_the_starter_has_two_pools_and_all_three_kinds_of_evidence(tmp_path: Path) -> None:
@@ -58,15 +78,32 @@ def test_the_starter_has_two_pools_and_all_three_kinds_of_evidence(tmp_path: Pat
         data = yamlio.read(tmp_path / "ws" / rel)
         pools += data.get("value_pools", [])
         for entry in data.get("items", [data] if "id" in data else []):
-            kinds |= set(entry["evidence"]) & {"functional", "operational", "experience"}
+            kinds |= set(entry.get("evidence", {})) & {"functional", "operational", "experience"}
     assert len(pools) == 2
     assert kinds == {"functional", "operational", "experience"}
 
 
-def test_the_criteria_are_a_copy_of_the_built_in_preset(tmp_path: Path) -> None:
+def test_the_criteria_are_the_preset_not_yet_agreed_by_anyone(tmp_path: Path) -> None:
     assert run_cli("init", tmp_path / "ws").exit_code == 0
-    preset = resources.files("prioritize.presets").joinpath("default.yaml").read_bytes()
-    assert (tmp_path / "ws" / "criteria" / "default.yaml").read_bytes() == preset
+    preset = resources.files("prioritize.presets").joinpath("default.yaml").read_text("utf-8")
+    written = (tmp_path / "ws" / "criteria" / "default.yaml").read_text("utf-8")
+    agreed = [line for line in preset.splitlines() if line.startswith("agreed_")]
+    assert len(agreed) == 2  # the preset's agreed_by and agreed_on lines: the only ones changed
+    expected = preset.replace(
+        agreed[0],
+        "agreed_by: []      # who signed this set off, e.g. [Office of the CIO, Service director]",
+    ).replace(agreed[1], "# agreed_on: YYYY-MM-DD   # the day they did; add it with agreed_by")
+    assert written == expected
+    assert yamlio.parse(written)["agreed_by"] == [] and "agreed_on" not in yamlio.parse(written)
+
+
+def test_the_examples_evidence_is_dated_a_fortnight_before_today() -> None:
+    files = starter_files(date(2027, 6, 16))
+    renewals = yamlio.parse(files["backlogs/renewals.yaml"].decode())
+    dates = {item["evidence"]["as_of"] for item in renewals["items"] if "evidence" in item}
+    assert dates == {date(2027, 6, 2)}
+    one = yamlio.parse(files["backlogs/items/CC-3.yaml"].decode())
+    assert one["evidence"]["as_of"] == date(2027, 6, 2)
 
 
 def test_the_schedule_starts_on_the_next_monday() -> None:
@@ -84,7 +121,7 @@ def test_init_in_the_current_folder(tmp_path: Path) -> None:
     result = run_cli("init", cwd=tmp_path)
     assert result.exit_code == 0, result.stderr
     assert files_under(tmp_path) == EXPECTED
-    assert "next: prioritize rank;" in result.stderr
+    assert "  4. prioritize check, then prioritize rank" in result.stderr
 
 
 def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:

@@ -98,6 +98,7 @@ def test_a_backlog_file_is_the_list_form_or_a_single_item() -> None:
     assert set(defs["Item"]["properties"]) == set(Item.model_fields)
     assert defs["Item"]["required"] == ["id", "title", "pool"]
     assert defs["Item"]["properties"]["status"]["enum"] == [
+        "idea",
         "proposed",
         "ready",
         "in-progress",

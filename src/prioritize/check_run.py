@@ -20,6 +20,7 @@ class CheckResult:
     root: Path
     findings: list[Finding]
     files: int
+    ideas_waiting: int = 0  # ideas still without the evidence the criteria read: never a finding
 
     @property
     def errors(self) -> list[Finding]:
@@ -42,12 +43,16 @@ def run_checks(
         findings.extend(exc.findings)
     findings.extend(other_criteria_files(ws, loaded))
     read = _files_read(root)
+    ideas = 0
     if loaded is not None:
-        findings.extend(scored_findings(score_workspace(ws, loaded), today, max_age_days))
+        scored = score_workspace(ws, loaded)
+        findings.extend(scored_findings(scored, today, max_age_days))
         read.append(loaded.source.path)
+        ideas = len(scored.scoring.unscored_ideas)
+    findings.extend(ws.cascade_notes())
     paths = (*read, *ws.files, *(f.location.path for f in findings))
     files = {p for p in paths if not p.startswith("<")}
-    return CheckResult(root, sort_findings(list(dict.fromkeys(findings))), len(files))
+    return CheckResult(root, sort_findings(list(dict.fromkeys(findings))), len(files), ideas)
 
 
 def scored_findings(scored: Scored, today: date, max_age_days: int) -> list[Finding]:
@@ -60,13 +65,13 @@ def scored_findings(scored: Scored, today: date, max_age_days: int) -> list[Find
     set_problems = list(checks.criteria_problems(criteria_set, loaded.source.path))
     problems: list[Problem] = [
         *checks.scoring_problems(scored.scoring),
+        *checks.range_problems(scored.scoring),
         *checks.freshness_problems(ws.items, criteria_set, today, max_age_days),
         *outcome_problems(ws.pools, ws.items),
     ]
     return [
         *(_at(loaded, p) for p in set_problems),
-        *ws.locate_all(problems),
-        *scored.vote_findings,
+        *ws.without_cascade([*ws.locate_all(problems), *scored.vote_findings]),
         *_governance(ws, loaded),
     ]
 
@@ -100,7 +105,7 @@ def _files_read(root: Path) -> list[str]:
 
 
 def _governance(ws: Workspace, loaded: LoadedCriteria) -> list[Finding]:
-    if loaded.builtin or loaded.criteria.agreed_on is None:
+    if loaded.builtin or loaded.criteria.agreed_on is None or not loaded.criteria.agreed_by:
         return []
     from prioritize.gitio import criteria_governance
 

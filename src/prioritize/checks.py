@@ -5,9 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import date
 
+import numpy as np
+
 from prioritize.errors import Problem, Ref
-from prioritize.models import EVIDENCE_KINDS, CriteriaSet, Item, ValuePool, did_you_mean
-from prioritize.scoring import DIVIDES_BY_ZERO, ID, NO_EFFORT, NOT_FINITE, Scoring
+from prioritize.models import EVIDENCE_KINDS, IDEA, CriteriaSet, Item, ValuePool, did_you_mean
+from prioritize.scoring import (
+    DIVIDES_BY_ZERO,
+    ID,
+    NO_EFFORT,
+    NOT_FINITE,
+    STATUS,
+    Scoring,
+    input_column,
+    raw_column,
+)
+from prioritize.values import describe
 
 
 def reference_problems(
@@ -127,9 +139,12 @@ def criteria_problems(criteria: CriteriaSet, ref_id: str) -> Iterator[Problem]:
 
 
 def scoring_problems(scoring: Scoring) -> Iterator[Problem]:
-    """Values that cannot be scored, and every unscored item with each thing it lacks."""
+    """Values that cannot be scored, and every unscored item with each thing it lacks.
+
+    Ideas may lack anything: an unscored idea is waiting for evidence, not a problem.
+    """
     yield from scoring.problems
-    for item_id in scoring.unscored[ID]:
+    for item_id in scoring.unscored_work[ID]:
         item_id = str(item_id)
         for criterion in scoring.missing.get(item_id, []):
             named = f" ({criterion.name})" if criterion.name else ""
@@ -163,13 +178,51 @@ def scoring_problems(scoring: Scoring) -> Iterator[Problem]:
             )
 
 
+def range_problems(scoring: Scoring) -> Iterator[Problem]:
+    """Values outside a criterion's fixed range (scored as clipped to it), with a "did you mean"
+    where the value reads as a percentage of a 0-1 range (80 where 0.80 is meant).
+
+    Ideas are left alone, like every other check of evidence they have not finished gathering.
+    """
+    frame = scoring.frame
+    for criterion in scoring.criteria.criteria:
+        rng = criterion.scale.range
+        if not isinstance(rng, tuple):
+            continue
+        lo, hi = rng
+        inputs = frame[input_column(criterion.id)].to_numpy(dtype=float)
+        outside = ~np.isnan(inputs) & ((inputs < lo) | (inputs > hi)) & (frame[STATUS] != IDEA)
+        path = tuple(criterion.source_path.split("."))
+        for item_id, x, raw in zip(
+            frame[ID][outside],
+            inputs[outside],
+            frame[raw_column(criterion.id)][outside],
+            strict=True,
+        ):
+            hint = ""
+            plain = criterion.scale.transform is None and criterion.scale.map is None
+            if plain and lo <= x / 100 <= hi:
+                hint = f"; did you mean {x / 100:.2f}?"
+            shown = describe(raw) if plain else f"{describe(raw)} (read as {x:g})"
+            yield Problem(
+                "out-of-range",
+                "warning",
+                Ref("item", str(item_id), path),
+                f"{item_id}: {criterion.source_path} {shown} is outside {criterion.id}'s range "
+                f"[{lo:g}, {hi:g}] and is scored as {min(max(x, lo), hi):g}{hint}",
+            )
+
+
 def freshness_problems(
     items: Sequence[Item], criteria: CriteriaSet, today: date, max_age_days: int
 ) -> Iterator[Problem]:
-    """Evidence older than max_age_days, and open items with no as_of where the criteria read evidence."""
+    """Evidence older than max_age_days, and open items with no as_of where the criteria read evidence.
+
+    Ideas are left alone: their evidence is still to be gathered.
+    """
     reads_evidence = any(c.source_path.startswith("evidence.") for c in criteria.criteria)
     for item in items:
-        if not item.is_open:
+        if not item.is_open or item.status == IDEA:
             continue
         as_of = item.evidence.as_of
         if as_of is None:
@@ -220,6 +273,8 @@ FINDING_CODES: dict[str, str] = {
     "criteria-not-agreed": "(warning) the criteria set has no agreed_by",
     "criteria-changed-after-agreement": "(warning) the criteria file changed in git after its agreed_on date",
     "criteria-uncommitted": "(warning) the criteria file has uncommitted changes",
+    "out-of-range": "(warning) a value outside its criterion's fixed range, scored as clipped (80 where 0.80 is meant: a hint says so)",
+    "unchecked-references": "(warning) a backlog file cannot be read, so references that may point into it were not checked; names how many",
     "stale-evidence": "(warning) evidence.as_of is older than --max-age days",
     "no-as-of": "(warning) an open item has no evidence.as_of while the criteria read evidence",
     "done-without-outcome": "(warning) a done item records no outcome",

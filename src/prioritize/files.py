@@ -5,6 +5,7 @@ Every problem becomes a located finding worded for the person editing the file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -259,8 +260,28 @@ def validation_findings(
         if path in seen and kind != "extra_forbidden":
             continue
         seen.add(path)
-        findings.append(Finding(code, "error", source.locate(path, key=at_key), message))
+        location = source.locate(path, key=at_key)
+        if comma := _comma_in_flow_number(source.text, location.line):
+            code, message = "invalid-value", comma
+        findings.append(Finding(code, "error", location, message))
     return findings
+
+
+# A number written with a thousands comma inside { }: `{monthly_volume: 26,000}`.
+_FLOW_COMMA_NUMBER = re.compile(r"[{,][^{},]*:\s*([-+]?\d{1,3})((?:,\d{3})+)\s*[,}]")
+
+
+def _comma_in_flow_number(text: str, line: int) -> str:
+    """Plain words for `26,000` inside a { } mapping, which YAML reads as two entries."""
+    lines = text.split("\n", line)
+    found = _FLOW_COMMA_NUMBER.search(lines[line - 1]) if 0 < line <= len(lines) else None
+    if found is None:
+        return ""
+    number = found.group(1) + found.group(2)
+    return (
+        f"{number} inside {{ }} reads as two entries ({found.group(1)} and "
+        f"{found.group(2).lstrip(',').split(',')[0]}): write {number.replace(',', '')} without the comma"
+    )
 
 
 def validate(model: type[M], source: SourceFile, findings: list[Finding]) -> M | None:

@@ -22,7 +22,7 @@ from pydantic import (
 
 from prioritize.errors import did_you_mean
 
-Status = Literal["proposed", "ready", "in-progress", "done", "dropped"]
+Status = Literal["idea", "proposed", "ready", "in-progress", "done", "dropped"]
 Risk = Literal["low", "medium", "high"]
 Facing = Literal["internal", "public"]
 Beneficiary = Literal["constituents", "agencies", "staff", "organization"]
@@ -36,6 +36,8 @@ STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 RISKS: tuple[str, ...] = Risk.__args__  # type: ignore[attr-defined]
 EVIDENCE_KINDS: tuple[str, ...] = EvidenceKind.__args__  # type: ignore[attr-defined]
 CLOSED_STATUSES = frozenset({"done", "dropped"})
+# Captured, evidence not yet gathered: may lack effort, evidence and scores without failing check.
+IDEA = "idea"
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 # Criterion ids are names in formulas, so they must be identifiers.
@@ -288,6 +290,7 @@ class Votes(Model):
 __all__ = [
     "CLOSED_STATUSES",
     "EVIDENCE_KINDS",
+    "IDEA",
     "RISKS",
     "STATUSES",
     "BacklogFile",

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from prioritize.errors import PrioritizeError, Problem, Ref
-from prioritize.models import Item, Settings
+from prioritize.models import IDEA, Item, Settings
 from prioritize.scoring import EFFORT, FACING, ID, POOL, RANK, RISK, STATUS, TITLE, VALUE
 
 ORDERS: tuple[str, ...] = ("score", "listed", "value", "cd3")
@@ -117,8 +117,8 @@ class Candidates:
 def candidates(scored: pd.DataFrame, items: Sequence[Item]) -> Candidates:
     """Split the open items of `scored` (Scoring.frame) into schedulable ones and those left out.
 
-    An item is left out when it is unscored, has no effort, or depends (directly or through
-    others) on an item left out: it cannot start before something that is not in the plan.
+    An item is left out when it is an idea, is unscored, has no effort, or depends (directly or
+    through others) on an item left out: it cannot start before something that is not in the plan.
     Dependencies on done items are met. A dependency on a dropped or unknown item raises
     ValueError: the workspace loader refuses such workspaces before scheduling.
     """
@@ -132,8 +132,10 @@ def candidates(scored: pd.DataFrame, items: Sequence[Item]) -> Candidates:
         for i, e in zip(scored[ID], scored[EFFORT], strict=True)
         if i not in unscored and pd.isna(e)
     }
+    ideas = {i for i, st in zip(scored[ID], scored[STATUS], strict=True) if st == IDEA}
     why: dict[str, str] = {i: "is unscored" for i in unscored}
     why |= {i: "has no effort" for i in no_effort}
+    why |= {i: "is an idea, not yet planned work" for i in ideas}
     open_set = set(open_ids)
     dependents: dict[str, list[str]] = {}
     for item_id in open_ids:
@@ -153,8 +155,8 @@ def candidates(scored: pd.DataFrame, items: Sequence[Item]) -> Candidates:
 
     problems: list[Problem] = []
     for item_id in sorted(out, key=position.__getitem__):
-        if item_id in unscored:
-            continue  # already named as unscored, with its reason
+        if item_id in unscored or item_id in ideas:
+            continue  # named as unscored with its reason, or an idea: ideas are never scheduled
         if item_id in no_effort:
             problems.append(
                 Problem("no-effort", "warning", Ref("item", item_id, ("effort",)),

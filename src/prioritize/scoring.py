@@ -16,7 +16,7 @@ import pandas as pd
 
 from prioritize.errors import Problem, Ref
 from prioritize.formula import Formula, compile_formula, evaluate
-from prioritize.models import CLOSED_STATUSES, CriteriaSet, Criterion
+from prioritize.models import CLOSED_STATUSES, IDEA, CriteriaSet, Criterion
 from prioritize.values import describe, is_number, same_value
 
 RANK, ID, TITLE, POOL, STATUS, RISK, FACING, EFFORT = (
@@ -101,7 +101,20 @@ class Scoring:
 
     @property
     def unscored(self) -> pd.DataFrame:
+        """Every open item left unranked, ideas included."""
         return self.frame[self.frame[RANK].isna()]
+
+    @property
+    def unscored_ideas(self) -> pd.DataFrame:
+        """Ideas still waiting for the evidence the criteria read: expected, never a problem."""
+        unscored = self.unscored
+        return unscored[unscored[STATUS] == IDEA]
+
+    @property
+    def unscored_work(self) -> pd.DataFrame:
+        """Unscored items that are not ideas: each one lacks something it should have."""
+        unscored = self.unscored
+        return unscored[unscored[STATUS] != IDEA]
 
 
 def _inputs(

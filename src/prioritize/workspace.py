@@ -25,6 +25,10 @@ from prioritize.models import BacklogFile, Item, Settings, ValuePool, Votes
 SETTINGS_FILE = "prioritize.yaml"
 BACKLOGS_DIR = "backlogs"
 VOTES_DIR = "votes"
+# Findings that may only say "unknown" because the file defining the thing cannot be read.
+CASCADE_CODES = frozenset(
+    {"unknown-pool", "unknown-dependency", "unknown-vote-item", "unknown-kpi"}
+)
 
 
 def find_root(start: Path) -> Path:
@@ -79,6 +83,10 @@ class Workspace:
     findings: list[Finding] = field(default_factory=list)
     # (kind, id) of entries that failed validation: known for references, never scored.
     invalid_ids: set[tuple[str, str]] = field(default_factory=set)
+    # Backlog files that could not be read: what they define is unknown, so references that
+    # might point into them are not reported (see unchecked_references).
+    unreadable: list[str] = field(default_factory=list)
+    unchecked_references: int = 0
     _positions: dict[str, yamlio.Positions] = field(default_factory=dict, repr=False)
 
     @property
@@ -101,6 +109,34 @@ class Workspace:
         return origin.file.locate(
             origin.path + ref.path, key=ref.key, positions=self.positions(origin.file)
         )
+
+    def without_cascade(self, findings: Iterable[Finding]) -> list[Finding]:
+        """`findings` less the unknown references a backlog file that cannot be read may define
+        (one slip, one error); they are counted in `unchecked_references` instead."""
+        kept = []
+        for finding in findings:
+            if self.unreadable and finding.code in CASCADE_CODES:
+                self.unchecked_references += 1
+            else:
+                kept.append(finding)
+        return kept
+
+    def cascade_notes(self) -> list[Finding]:
+        """One note per unreadable backlog file: how many references could not be checked."""
+        if not self.unchecked_references:
+            return []
+        count = self.unchecked_references
+        refs = f"{count} reference{'s' if count != 1 else ''}"
+        return [
+            Finding(
+                "unchecked-references",
+                "warning",
+                Location(rel),
+                f"{refs} to items, pools or KPIs elsewhere could not be checked while this file "
+                "cannot be read; fix it first",
+            )
+            for rel in self.unreadable
+        ]
 
     def positions(self, source: SourceFile) -> yamlio.Positions:
         """Where every value of a file sits, read once per file and only when a problem needs it."""
@@ -150,10 +186,13 @@ def load(
 
     paths = files.list_yaml(BACKLOGS_DIR)
     for done, rel in enumerate(paths, start=1):
+        errors_before = len(ws.findings)
         source = read_source(files, rel, ws.findings)
         if on_file is not None:
             on_file(done, len(paths))
         if source is None or not holds_mapping(source, ws.findings) or source.data is None:
+            if len(ws.findings) > errors_before:
+                ws.unreadable.append(rel)
             continue
         ws.files[rel] = source
         _add_backlog(ws, source)
@@ -255,4 +294,4 @@ def _check_references(ws: Workspace) -> None:
     known = {entry_id for kind, entry_id in ws.invalid_ids if kind == "pool"}
     known_items = {entry_id for kind, entry_id in ws.invalid_ids if kind == "item"}
     problems = reference_problems(ws.pools, ws.items, extra_pools=known, extra_items=known_items)
-    ws.findings.extend(ws.finding(p) for p in problems)
+    ws.findings.extend(ws.without_cascade([ws.finding(p) for p in problems]))

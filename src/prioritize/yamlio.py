@@ -145,6 +145,9 @@ def _problem(exc: YAMLError, text: str) -> YamlError:
         code, mark = "duplicate-key", exc.problem_mark
         message = (exc.problem or "duplicate key").replace("found duplicate key", "duplicate key")
         message = message.split(" with value")[0] + "; each key may appear once in a mapping"
+        if message.startswith('duplicate key "id"'):
+            message += ' (if a new item starts here, it needs "- " before its id)'
+
     elif isinstance(exc, ConstructorError) and exc.problem and "tag" in exc.problem:
         code, mark = "unsafe-tag", exc.problem_mark
         tag = exc.problem.split("tag ")[-1].strip("'").replace("tag:yaml.org,2002:", "!!")
@@ -155,10 +158,43 @@ def _problem(exc: YAMLError, text: str) -> YamlError:
         message = "; ".join(p for p in parts if p) or "invalid YAML"
         if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
             message += " (tabs cannot indent YAML; use spaces)"
+        elif mark is not None and (hint := _indentation_hint(text, mark.line)):
+            message = f"{hint} (the YAML reader says: {message})"
     else:
         return YamlError("syntax", str(exc).splitlines()[0] if str(exc) else "invalid YAML")
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     return YamlError(code, message, line, col)
+
+
+def _indentation_hint(text: str, line: int) -> str:
+    """Plain words for the commonest slip: a line indented unlike the lines of its block.
+
+    The parser notices the slip on the offending line or the one after it, so both are
+    looked at; `line` is 0-based.
+    """
+    lines = text.split("\n")
+    for candidate in (line, line - 1):
+        if not 0 < candidate < len(lines) or not lines[candidate].strip():
+            continue
+        before = next(
+            (
+                lines[k]
+                for k in range(candidate - 1, -1, -1)
+                if lines[k].strip() and not lines[k].lstrip().startswith("#")
+            ),
+            None,
+        )
+        if before is None or before.rstrip().endswith((":", "|", ">", ">-", "|-")):
+            continue
+        indent = len(lines[candidate]) - len(lines[candidate].lstrip(" "))
+        stripped = before.lstrip(" ")
+        block = len(before) - len(stripped) + (2 if stripped.startswith("- ") else 0)
+        if indent != block and indent > 0:
+            return (
+                f"line {candidate + 1} is indented {indent} spaces where the line before it "
+                f"has {block}: line its key up with the others"
+            )
+    return ""
 
 
 def _char_at(text: str, line: int, column: int) -> str:

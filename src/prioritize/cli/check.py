@@ -39,7 +39,7 @@ def check(
     from pathlib import Path
 
     from prioritize.check_run import repository_prefix, run_checks
-    from prioritize.cli.common import emit, err
+    from prioritize.cli.common import emit, err, plural
     from prioritize.render import findings as render
 
     result = run_checks(
@@ -52,5 +52,7 @@ def check(
     else:
         emit(render.to_text(result.findings), output)
     err(render.summary(result.findings, result.files))
+    if result.ideas_waiting:
+        err(f"{plural(result.ideas_waiting, 'idea')} waiting for evidence (never a finding)")
     if result.errors or (strict and result.findings):
         raise typer.Exit(1)

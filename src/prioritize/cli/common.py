@@ -110,11 +110,31 @@ def warn_votes(scored: Scored) -> None:
 
 
 def warn_unscored(scored: Scored) -> None:
-    """Name each unscored item on stderr with what it lacks and where that value would go."""
-    for row in scored.scoring.unscored.itertuples(index=False):
+    """Name each unscored item on stderr with what it lacks and where that value would go;
+    count the ideas still waiting for evidence and the values clipped to a criterion's range."""
+    from prioritize.checks import range_problems
+
+    for row in scored.scoring.unscored_work.itertuples(index=False):
         item_id = str(row.id)
         location = scored.workspace.locate(Ref("item", item_id))
         err(f"{location}: warning: {item_id} is unscored: {row.unscored}")
+    ideas = len(scored.scoring.unscored_ideas)
+    if ideas:
+        err(
+            f"{plural(ideas, 'idea')} not ranked yet: waiting for evidence "
+            "(--include-unscored lists them)"
+        )
+    clipped = sum(1 for _ in range_problems(scored.scoring))
+    if clipped:
+        err(
+            f"warning: {plural(clipped, 'value')} outside {'its' if clipped == 1 else 'their'} "
+            "criterion's range scored as the nearest end of it; `prioritize check` shows where"
+        )
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 idea`, `2 ideas`."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def check_pool(workspace: Workspace, pool: str | None) -> str | None:

@@ -31,14 +31,24 @@ def init(
     write_new(directory, files)
     err(f"created a workspace in {directory}: {', '.join(sorted(files))}")
     where = "" if directory.resolve() == Path.cwd().resolve() else f" -w {directory}"
-    err(f"next: prioritize rank{where}; then replace the examples in backlogs/ with your own")
+    for step in (
+        "next steps:",
+        f"  1. edit the value pools in {directory / 'backlogs'} to map your own field of problems",
+        "  2. add items by hand, or bring them in: prioritize import FILE.csv "
+        f"[--from jira|azure-devops] --pool POOL{where}",
+        f"  3. agree the criteria: once leaders sign {DEFAULT_CRITERIA} off, record agreed_by and agreed_on",
+        f"  4. prioritize check{where}, then prioritize rank{where}",
+    ):
+        err(step)
 
 
 def starter_files(today: date) -> dict[str, bytes]:
     """{workspace-relative path: bytes} of the starter workspace.
 
     The package's starter/ files, criteria/default.yaml copied from the built-in preset, and
-    the schedule's start moved to the first Monday on or after `today`.
+    the schedule's start moved to the first Monday on or after `today`. The criteria set is
+    not yet agreed by anyone (`agreed_by: []`, no `agreed_on`): only the team can record that.
+    The examples' evidence is dated a fortnight before `today`, so a new workspace checks clean.
     """
     from importlib import resources
 
@@ -54,14 +64,48 @@ def starter_files(today: date) -> dict[str, bytes]:
                 pending.append((entry, f"{prefix}{entry.name}/"))
             elif entry.name.endswith((".yaml", ".yml")):
                 files[f"{prefix}{entry.name}"] = entry.read_bytes()
-    files[DEFAULT_CRITERIA] = (
-        resources.files("prioritize.presets").joinpath("default.yaml").read_bytes()
-    )
+    preset = resources.files("prioritize.presets").joinpath("default.yaml").read_text("utf-8")
+    files[DEFAULT_CRITERIA] = _not_yet_agreed(preset).encode("utf-8")
+    gathered = today - timedelta(days=14)
+    for rel in [r for r in files if r.startswith("backlogs/")]:
+        files[rel] = _evidence_dated(files[rel].decode("utf-8"), gathered).encode("utf-8")
     monday = today + timedelta(days=-today.weekday() % 7)
     settings = files["prioritize.yaml"].decode("utf-8")
     start = Edit(("start",), Value(monday, monday.isoformat()))
     files["prioritize.yaml"] = apply_edits(settings, [start]).encode("utf-8")
     return dict(sorted(files.items()))
+
+
+def _not_yet_agreed(criteria_text: str) -> str:
+    """The preset's text with nobody recorded as having agreed it, and no date."""
+    lines = []
+    for line in criteria_text.splitlines(keepends=True):
+        if line.startswith("agreed_by:"):
+            line = "agreed_by: []      # who signed this set off, e.g. [Office of the CIO, Service director]\n"
+        elif line.startswith("agreed_on:"):
+            line = "# agreed_on: YYYY-MM-DD   # the day they did; add it with agreed_by\n"
+        lines.append(line)
+    return "".join(lines)
+
+
+def _evidence_dated(backlog_text: str, gathered: date) -> str:
+    """The starter backlog with every item's evidence.as_of set to `gathered`."""
+    from prioritize import yamlio
+    from prioritize.edit import apply_edits
+    from prioritize.edits import Edit, Value
+
+    data = yamlio.parse(backlog_text) or {}
+    located = (
+        [((), data)]
+        if "id" in data
+        else [(("items", i), it) for i, it in enumerate(data.get("items", []))]
+    )
+    edits = [
+        Edit((*path, "evidence", "as_of"), Value(gathered, gathered.isoformat()), len(path))
+        for path, item in located
+        if "as_of" in (item.get("evidence") or {})
+    ]
+    return apply_edits(backlog_text, edits) if edits else backlog_text
 
 
 def write_new(root: Path, files: dict[str, bytes]) -> None:
