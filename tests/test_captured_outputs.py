@@ -198,15 +198,15 @@ def frozen_today(monkeypatch: pytest.MonkeyPatch) -> None:
     """Today is FROZEN_TODAY wherever a command reads it.
 
     report and init read `date.today()` through their module's `date`: replaced. check and ttv
-    import `date` inside the command and hand today on to `validation.run_checks` and
+    import `date` inside the command and hand today on to `check_run.run_checks` and
     `scheduling.resources`, which take it as an argument: those are wrapped to pass FROZEN_TODAY.
     """
-    from prioritize import scheduling, validation
+    from prioritize import check_run, scheduling
     from prioritize.cli import init, report
 
     monkeypatch.setattr(report, "date", FrozenDate)
     monkeypatch.setattr(init, "date", FrozenDate)
-    run_checks, resources = validation.run_checks, scheduling.resources
+    run_checks, resources = check_run.run_checks, scheduling.resources
 
     def frozen_run_checks(*args: Any, today: date, **kwargs: Any) -> Any:
         return run_checks(*args, today=FROZEN_TODAY, **kwargs)
@@ -214,14 +214,14 @@ def frozen_today(monkeypatch: pytest.MonkeyPatch) -> None:
     def frozen_resources(*args: Any, today: date, **kwargs: Any) -> Any:
         return resources(*args, today=FROZEN_TODAY, **kwargs)
 
-    monkeypatch.setattr(validation, "run_checks", frozen_run_checks)
+    monkeypatch.setattr(check_run, "run_checks", frozen_run_checks)
     monkeypatch.setattr(scheduling, "resources", frozen_resources)
 
 
 # Every place in src/ that reads the clock, and how `frozen_today` reaches it. A new or moved
 # reading fails the test below: freeze it above, then update this list.
 CLOCK_READS = {
-    ("cli/check.py", "date.today"),  # -> validation.run_checks(today=...)
+    ("cli/check.py", "date.today"),  # -> check_run.run_checks(today=...)
     ("cli/init.py", "date.today"),  # init.date
     ("cli/report.py", "date.today"),  # report.date
     ("cli/ttv.py", "date.today"),  # -> scheduling.resources(today=...)
