@@ -41,6 +41,15 @@ def run_cli(*args: str | os.PathLike[str], cwd: Path | None = None) -> Result:
     return Result(result.exit_code, result.stdout, result.stderr)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite tests/golden/outputs/ from the current code instead of comparing with it.",
+    )
+
+
 @pytest.fixture
 def cli() -> Callable[..., Result]:
     return run_cli
