@@ -140,6 +140,7 @@ def test_a_constant_formula_broadcasts() -> None:
         ("", "formula-syntax"),
         ("   ", "formula-syntax"),
         ("1" * 400, "formula-syntax"),  # 1e399 does not fit a float
+        ("reach * 1e999", "formula-syntax"),  # nor does 1e999, though Python reads it as inf
         ("reech", "formula-unknown-name"),
         ("log", "formula-unknown-name"),  # a function is not a value
         ("os", "formula-unknown-name"),

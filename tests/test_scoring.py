@@ -299,6 +299,29 @@ def test_allowed_numbers(raw: Any, accepted: bool) -> None:
         assert values(result) == {}
 
 
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        (1, 0.0),
+        (1.0, 0.0),  # 1 and 1.0 are the same key
+        (2, 50.0),
+        ("1", 100.0),  # text is its own key
+    ],
+)
+def test_a_map_keyed_by_numbers_and_text(raw: Any, value: float) -> None:
+    cs = cset(crit("v", scale={"map": {1: 0, 2: 2, "1": 4}, "range": [0, 4]}))
+    result = run([{"id": "A", "v": raw}], cs)
+    assert result.problems == ()
+    assert values(result) == pytest.approx({"A": value})  # 0/4, 2/4, 4/4
+
+
+@pytest.mark.parametrize("raw", [True, 3, "2"])
+def test_a_value_matching_no_key_of_a_numeric_map_is_not_in_map(raw: Any) -> None:
+    cs = cset(crit("v", scale={"map": {1: 0, 2: 2}, "range": [0, 4]}))
+    result = run([{"id": "A", "v": raw}], cs)
+    assert [p.code for p in result.problems] == ["not-in-map"]
+
+
 def test_a_value_not_in_the_map_is_a_not_in_map_problem() -> None:
     cs = cset(crit("size", scale={"map": {"S": 1, "M": 2}}))
     result = run([{"id": "A", "size": "S"}, {"id": "B", "size": "XL"}], cs)

@@ -7,6 +7,7 @@ node by node, and only the grammar of docs/reference.md section 4.6 has a meanin
 from __future__ import annotations
 
 import ast
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -93,11 +94,13 @@ def _check(node: ast.AST, known: frozenset[str], used: set[str]) -> None:
                 f"the constant {node.value!r}" if not isinstance(node.value, str) else "a string",
             )
         try:
-            float(node.value)
+            number = float(node.value)
         except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):  # 1e999 reads as inf, 10**400 does not fit a float at all
             raise FormulaError(
                 "formula-syntax", "a number in the formula is too large", node.col_offset + 1
-            ) from None
+            )
     elif isinstance(node, ast.Name):
         if node.id not in known:
             raise FormulaError(
@@ -162,7 +165,7 @@ def evaluate(formula: Formula, columns: Mapping[str, np.ndarray]) -> Evaluation:
 
     def walk(node: ast.expr) -> np.ndarray:
         nonlocal zero_division
-        if isinstance(node, ast.Constant):
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
             return np.full(length, float(node.value))
         if isinstance(node, ast.Name):
             return np.asarray(columns[node.id], dtype=float)

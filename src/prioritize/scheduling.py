@@ -173,14 +173,13 @@ def candidates(scored: pd.DataFrame, items: Sequence[Item]) -> Candidates:
         )  # fmt: skip
 
     keep = ~scored[ID].isin(out)
-    frame = scored[keep].assign(
-        **{
-            LISTED: [position[i] for i in scored[ID][keep]],
-            DEPENDS_ON: [
-                tuple(d for d in by_id[i].depends_on if d not in done) for i in scored[ID][keep]
-            ],
-        }
-    )
+    added: dict[str, list[Any]] = {
+        LISTED: [position[i] for i in scored[ID][keep]],
+        DEPENDS_ON: [
+            tuple(d for d in by_id[i].depends_on if d not in done) for i in scored[ID][keep]
+        ],
+    }
+    frame = scored[keep].assign(**added)
     frame = frame.sort_values(LISTED, kind="stable").reset_index(drop=True)
     return Candidates(frame, done, tuple(problems))
 
@@ -306,7 +305,7 @@ def working_day_dates(start: date, weeks: np.ndarray, *, end: bool) -> list[date
 
 
 def _cumulative_pct(values: np.ndarray, finishes: np.ndarray) -> np.ndarray:
-    total = values.sum()
+    total = float(values.sum())
     if len(values) == 0 or not total > 0:
         return np.full(len(values), np.nan)
     by_time = np.argsort(finishes, kind="stable")
@@ -359,8 +358,9 @@ def pool_deliveries(schedule_frame: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     for pool, group in schedule_frame.groupby(POOL, sort=True):
-        first = group.loc[group[FINISH_WEEK].idxmin()]
-        last = group.loc[group[FINISH_WEEK].idxmax()]
+        # By position, not label: the first row of the earliest and of the latest finish.
+        first = group.iloc[int(group[FINISH_WEEK].argmin())]
+        last = group.iloc[int(group[FINISH_WEEK].argmax())]
         rows.append(
             {
                 POOL: pool,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, SupportsIndex
 
 import numpy as np
 import pandas as pd
@@ -143,8 +143,8 @@ def _inputs(
             )
             continue
         if scale.map is not None:
-            key = next((k for k in scale.map if same_value(value, k)), _MISSING)
-            if key is _MISSING:
+            mapped = next((n for k, n in scale.map.items() if same_value(value, k)), None)
+            if mapped is None:
                 choices = ", ".join(str(k) for k in scale.map)
                 problem(
                     item_id,
@@ -152,7 +152,7 @@ def _inputs(
                     f"{describe(value)} has no number in the map of {criterion.id}; use one of {choices}",
                 )
                 continue
-            value = scale.map[key]
+            value = mapped
         if not is_number(value):
             problem(
                 item_id,
@@ -182,9 +182,6 @@ def _inputs(
             number = math.log1p(number)
         out[i] = number
     return out, problems
-
-
-_MISSING = object()
 
 
 def _normalize(
@@ -226,7 +223,7 @@ def score(
     causes: list[set[str]] = [set() for _ in range(count)]
     missing: dict[str, list[Criterion]] = {}
 
-    def unscore(i: int, cause: str) -> None:
+    def unscore(i: SupportsIndex, cause: str) -> None:
         reasons[i].append(cause)
         causes[i].add(cause)
 
