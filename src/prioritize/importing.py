@@ -111,7 +111,7 @@ def plan_import(
 
     A row whose id no target has creates an item when it gives a title, in the pool of its
     `pool` cell or else `pool`; `pools` maps each pool id to the file defining it, `files` lists
-    the workspace's backlog files (see `place`). `metrics`: the metric names a column may name
+    the workspace's backlog files (see `_place_new`). `metrics`: the metric names a column may name
     (None: any). Every problem is a finding at its CSV cell (row 1 is the header, columns count
     from 1): unknown or repeated ids, paths into values that are not mappings, numbers that
     could be misread, unknown states and pools, and items the new values would make invalid.
@@ -337,7 +337,7 @@ class _Creating:
     reported: set[str] = field(default_factory=set)
 
 
-def place(creating: _Creating, plan: ImportPlan, pool: str, item_id: str) -> str | None:
+def _place_new(creating: _Creating, plan: ImportPlan, pool: str, item_id: str) -> str | None:
     """The file a new item of `pool` goes to, registering a new file in `plan`; None if taken.
 
     Where most of the pool's items are (the later place on a tie): the items list of a file, or
@@ -431,7 +431,7 @@ def _plan_new(
     except ValidationError as exc:
         plan.findings.extend(_invalid(exc, values, where))
         return
-    file = place(creating, plan, pool, item_id)
+    file = _place_new(creating, plan, pool, item_id)
     if file is None:
         plan.findings.append(
             Finding(
