@@ -254,7 +254,7 @@ def test_ids_that_look_like_numbers_and_words_like_none_stay_text(
         ws.parent,
         "id,evidence.experience.note,evidence.experience.flag,evidence.experience.other\n0042,None,NA,yes\n",
     )
-    result = run_cli("import", csv, "-w", ws)
+    result = run_cli("import", csv, "-w", ws, "--new-metrics")  # note, flag, other are new
     assert result.exit_code == 0, result.stderr
     data = yamlio.read(ws / "backlogs/b.yaml")
     assert data["items"][0]["evidence"] == {

@@ -350,11 +350,13 @@ def test_plan_reports_every_problem_at_its_cell() -> None:
     )
     lines = [str(f) for f in result.findings]
     assert lines == [
-        'in.csv:2:1: unknown-id "RN-1" is not an item of this workspace (did you mean "REN-1"?)',
+        'in.csv:2:1: unknown-id "RN-1" is not an item of this workspace (did you mean "REN-1"?); '
+        'add "title" and "pool" columns (or pass --pool ID) to create it',
         'in.csv:3:2: invalid-value effort "abc": input should be a valid number',
         'in.csv:4:1: duplicate-id "REN-1" is already imported by row 3; give each item one row',
         'in.csv:5:3: unknown-key unknown key "evidnce" in evidnce (did you mean "evidence"?)',
-        'in.csv:6:1: unknown-id "REN-1x" is not an item of this workspace (did you mean "REN-1"?)',
+        'in.csv:6:1: unknown-id "REN-1x" is not an item of this workspace (did you mean "REN-1"?); '
+        'add "title" and "pool" columns (or pass --pool ID) to create it',
         "in.csv:7:1: no-id this row gives values but no id",
     ]
     assert result.edits == {}
@@ -371,7 +373,7 @@ def test_plan_refuses_a_path_through_a_value() -> None:
 @pytest.mark.parametrize(
     ("header", "code"),
     [
-        (["ID", "x"], "no-id-column"),
+        (["key", "x"], "no-id-column"),  # ID, Id and " id " are the id column (any case)
         (["id", "effort", "effort"], "duplicate-column"),
         (["id", "id"], "duplicate-column"),
         (["id", ""], "column-name"),

@@ -23,11 +23,15 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.representer import RoundTripRepresenter
-from ruamel.yaml.scalarstring import ScalarString
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    ScalarString,
+    SingleQuotedScalarString,
+)
 from ruamel.yaml.tokens import CommentToken
 
 from prioritize import yamlio
-from prioritize.edits import Edit, Path_, Value
+from prioritize.edits import Edit, NewItem, Path_, Value
 from prioritize.models import Evidence, Item, Outcome
 from prioritize.values import describe
 
@@ -373,3 +377,166 @@ def _set_plain(data: Any, path: Path_, value: Any) -> None:
             node[step] = {}
         node = node[step]
     node[path[-1]] = value
+
+
+# --- creating items -------------------------------------------------------------------------
+
+
+def append_items(text: str, items: Sequence[NewItem]) -> str:
+    """`text` with `items` appended to its top-level `items:` list, every other byte as it was.
+
+    A new item is written in the file's layout, its keys in the order given; a string is quoted
+    the way the same key of the list's last item is, and an evidence section is a flow mapping
+    where the last item's are. Items separated by blank lines get one before the new item;
+    comments and blank lines that followed the last item follow the new one. Raises EditError,
+    writing nothing, where the text does not round-trip or holds no list of items.
+    """
+    layout = detect_layout(text)
+    head, body, tail = _split(text.replace("\r\n", "\n"))
+    yaml = _yaml(layout)
+    untouched = _dump(yaml, _load(yaml, body), layout, head, tail)
+    if untouched != text:
+        raise _first_difference(text, untouched)
+    data = _load(yaml, body)
+    if data is None:
+        data = CommentedMap()
+    if not isinstance(data, CommentedMap) or "id" in data:
+        raise EditError(
+            "cannot add items to this file: it is not a backlog file with a list of items"
+        )
+    seq = data.get("items")
+    if seq is None or (isinstance(seq, CommentedSeq) and not seq and seq.fa.flow_style()):
+        seq = CommentedSeq()
+        if "items" in data:
+            data["items"] = seq
+        else:
+            _place(data, "items", seq, len(data))
+    if not isinstance(seq, CommentedSeq):
+        raise EditError(f"cannot add items: items holds {describe(seq)}, not a list")
+    blank = _blank_before_last(seq, body.split("\n"))
+    for item in items:
+        _append(seq, _item_map(yaml, item, seq[-1] if len(seq) else None), blank=blank)
+    result = _dump(yaml, data, layout, head, tail)
+    expected = copy.deepcopy(yamlio.parse(text)) or {}
+    expected.setdefault("items", None)
+    expected["items"] = [*(expected["items"] or []), *(_plain_item(i) for i in items)]
+    _verify_data(result, expected)
+    return result
+
+
+def new_items_file(items: Sequence[NewItem], *, alone: bool, like: str = "") -> str:
+    """The text of a new backlog file: one item as the whole file (`alone`), else an `items:` list.
+
+    Written in the layout (indentation, line endings) of `like`, the text of a file beside it.
+    """
+    if alone and len(items) != 1:
+        raise ValueError("a one-item file holds exactly one item")
+    layout = detect_layout(like) if like else Layout()
+    layout = Layout(layout.mapping, layout.sequence, layout.offset, layout.newline, True)
+    yaml = _yaml(layout)
+    model = _load(yaml, _split(like.replace("\r\n", "\n"))[1]) if like else None
+    if alone:
+        data: Any = _item_map(yaml, items[0], model if isinstance(model, CommentedMap) else None)
+        expected: Any = _plain_item(items[0])
+    else:
+        seq = CommentedSeq()
+        last = model.get("items") if isinstance(model, CommentedMap) else None
+        last_item = last[-1] if isinstance(last, CommentedSeq) and len(last) else None
+        for item in items:
+            _append(seq, _item_map(yaml, item, last_item))
+        data = CommentedMap({"items": seq})
+        expected = {"items": [_plain_item(i) for i in items]}
+    result = _dump(yaml, data, layout, "", "")
+    _verify_data(result, expected)
+    return result
+
+
+def _item_map(yaml: YAML, item: NewItem, model: Any) -> CommentedMap:
+    """The item as a mapping in the order of its values, quoted and styled like `model`."""
+    mapping = CommentedMap()
+    for path, value in item.values:
+        node, like = mapping, model
+        for step in path[:-1]:
+            if step not in node:
+                node[step] = CommentedMap()
+                if _flow_like(like, step):
+                    node[step].fa.set_flow_style()
+            node = node[step]
+            like = like.get(step) if isinstance(like, CommentedMap) else None
+        written = _node_value(yaml, value)
+        old = like.get(path[-1]) if isinstance(like, CommentedMap) else None
+        if value.text is None and isinstance(value.data, str):
+            if isinstance(old, DoubleQuotedScalarString):
+                written = DoubleQuotedScalarString(value.data)
+            elif isinstance(old, SingleQuotedScalarString):
+                written = SingleQuotedScalarString(value.data)
+        node[path[-1]] = written
+    return mapping
+
+
+def _flow_like(model: Any, key: str) -> bool:
+    """Whether a new mapping at `key` is written in flow style: as `model[key]` is, else as its
+    sibling mappings are."""
+    if not isinstance(model, CommentedMap):
+        return False
+    same = model.get(key)
+    if isinstance(same, CommentedMap):
+        return bool(same.fa.flow_style())
+    return _flow_siblings(model)
+
+
+def _blank_before_last(seq: CommentedSeq, lines: Sequence[str]) -> bool:
+    """Whether a blank line separates the last entry of `seq` from the one before it in `lines`
+    (the text `seq` was read from), comment lines in between aside."""
+    if len(seq) < 2:
+        return False
+    number = seq.lc.item(len(seq) - 1)[0] - 1
+    while number >= 0 and lines[number].lstrip().startswith("#"):
+        number -= 1
+    return number >= 0 and not lines[number].strip()
+
+
+def _append(seq: CommentedSeq, mapping: CommentedMap, *, blank: bool = False) -> None:
+    """Append `mapping` to the block list `seq`: a blank line before it when `blank` (the
+    entries are separated by blank lines); what followed the last entry (comments, blank lines, the next key's
+    leading comment) moves after the new one."""
+    if not len(seq) or seq.fa.flow_style():
+        seq.append(mapping)
+        return
+    container, key = _deepest(seq, len(seq) - 1)
+    slots = container.ca.items.get(key)
+    token = slots[_slot(container)] if slots else None
+    eol, rest = "", ""
+    if isinstance(token, CommentToken):
+        eol, _, rest = token.value.partition("\n")
+    separator = "\n" if blank else ""
+    if eol.strip() or separator:
+        slots = container.ca.items.setdefault(key, [None, None, None, None])
+        slots[_slot(container)] = CommentToken(eol + "\n" + separator, CommentMark(0))
+    elif slots:
+        slots[_slot(container)] = None
+    seq.append(mapping)
+    if rest:
+        container, key = _deepest(seq, len(seq) - 1)
+        slots = container.ca.items.setdefault(key, [None, None, None, None])
+        slots[_slot(container)] = CommentToken("\n" + rest, CommentMark(0))
+
+
+def _plain_item(item: NewItem) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for path, value in item.values:
+        _set_plain(data, path, value.data)
+    return data
+
+
+def _verify_data(new_text: str, expected: Any) -> None:
+    try:
+        actual = yamlio.parse(new_text)
+    except yamlio.YamlError as problem:  # pragma: no cover - ruamel writes what it reads
+        raise EditError(
+            f"the new items would not read back: {problem.message}", problem.line
+        ) from None
+    if actual != expected:
+        raise EditError(
+            "the file with the new items would not read back as written; it was left alone"
+        )

@@ -1,4 +1,4 @@
-"""What an import asks of a file, before any file is touched: values parsed from cells, edits at paths.
+"""What an import asks of a file, before any file is touched: values parsed from cells, edits at paths, items to create.
 
 Pure: no YAML library here; edit.py carries the edits out on the text.
 """
@@ -54,3 +54,14 @@ class Edit:
     path: Path_
     value: Value
     item: int | None = None
+
+
+@dataclass(frozen=True)
+class NewItem:
+    """An item to create: each value at its path inside the item, in the order to write them."""
+
+    values: tuple[tuple[tuple[str, ...], Value], ...]
+
+    @property
+    def id(self) -> str:
+        return str(next(v.data for path, v in self.values if path == ("id",)))

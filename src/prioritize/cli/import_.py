@@ -1,4 +1,4 @@
-"""`prioritize import CSV`: merge evidence from a CSV export into the backlog files, keeping their layout."""
+"""`prioritize import CSV`: merge a CSV export into the backlog files, keeping their layout; create new items."""
 
 from __future__ import annotations
 
@@ -19,6 +19,12 @@ if TYPE_CHECKING:
     from prioritize.workspace import Workspace
 
 
+class Source(StrEnum):
+    csv = "csv"
+    jira = "jira"
+    azure_devops = "azure-devops"
+
+
 class Section(StrEnum):
     functional = "functional"
     operational = "operational"
@@ -27,12 +33,16 @@ class Section(StrEnum):
 
 @dataclass(frozen=True)
 class Change:
-    """One file to replace: its path, workspace-relative name, and old and new bytes."""
+    """One file to replace: its path, workspace-relative name, and old and new bytes.
+
+    `created`: the file does not exist yet (`old` is empty).
+    """
 
     path: Path
     rel: str
     old: bytes
     new: bytes
+    created: bool = False
 
 
 @guarded
@@ -44,6 +54,25 @@ def import_(
         ),
     ],
     workspace: WorkspaceOption = None,
+    source: Annotated[
+        Source,
+        typer.Option(
+            "--from",
+            help="The CSV's format: prioritize's own, or a Jira or Azure DevOps CSV export.",
+        ),
+    ] = Source.csv,
+    pool: Annotated[
+        str | None,
+        typer.Option(
+            "--pool", metavar="ID", help="The value pool of new items (rows without one)."
+        ),
+    ] = None,
+    new_metrics: Annotated[
+        bool,
+        typer.Option(
+            "--new-metrics", help="Allow columns naming metrics no item or criterion uses yet."
+        ),
+    ] = False,
     section: Annotated[
         Section | None,
         typer.Option(
@@ -64,27 +93,51 @@ def import_(
         typer.Option("--dry-run", "-n", help="Print the changes as a unified diff; write nothing."),
     ] = False,
 ) -> None:
-    """Merge evidence from a CSV export into the backlog files, keeping comments and layout."""
-    from prioritize.cli.common import emit, err, open_workspace
+    """Merge a CSV export into the backlog files, keeping comments and layout; create new items."""
+    from prioritize.cli.common import choose_criteria, emit, err, open_workspace
+    from prioritize.import_columns import known_metrics
+    from prioritize.import_sources import FORMATS
     from prioritize.importing import plan_import
 
     ws = open_workspace(workspace)
+    loaded = choose_criteria(ws, criteria)
+    sources = [c.source_path for c in loaded.criteria.criteria]
     plan = plan_import(
         _read_csv(csv_file), _targets(ws), csv_name=str(csv_file),
         section=section.value if section else None, as_of=as_of.date() if as_of else None,
+        source=FORMATS[source.value], pools=_pools(ws), pool=pool, files=set(ws.files),
+        metrics=None if new_metrics else known_metrics(ws.raw_items, sources),
     )  # fmt: skip
     changes = _prepare(ws, plan, criteria)
-    summary = f"{plan.values} value{'s' if plan.values != 1 else ''} in {len(changes)} file{'s' if len(changes) != 1 else ''}"
     if dry_run:
         emit(_unified_diff(changes), None)
-        err(f"would import {summary} (dry run: nothing written)")
+        err(f"{_summary(plan, changes, dry_run=True)} (dry run: nothing written)")
         return
     write_all(changes)
     err(
-        f"imported {summary}"
+        _summary(plan, changes, dry_run=False)
         if changes
         else "nothing to import: the backlog already holds these values"
     )
+
+
+def _summary(plan: ImportPlan, changes: list[Change], *, dry_run: bool) -> str:
+    """What the import does: "imported 2 values and created 1 item in 2 files"."""
+
+    def count(n: int, what: str) -> str:
+        return f"{n} {what}{'s' if n != 1 else ''}"
+
+    done = [("import", "imported", count(plan.values, "value"))] if plan.values else []
+    if plan.created:
+        done.append(("create", "created", count(len(plan.created), "item")))
+    done = done or [("import", "imported", count(0, "value"))]
+    what = " and ".join(f"{verb if dry_run else past} {n}" for verb, past, n in done)
+    return f"{'would ' if dry_run else ''}{what} in {count(len(changes), 'file')}"
+
+
+def _pools(ws: Workspace) -> dict[str, str]:
+    """Every value pool's id and the file that defines it."""
+    return {pool.id: ws.origins[("pool", pool.id)].file.path for pool in ws.pools}
 
 
 def _read_csv(path: Path) -> list[list[str]]:
@@ -139,8 +192,9 @@ def _scoring_findings(ws: Workspace, plan: ImportPlan, criteria: str | None) -> 
 
     if not plan.items:
         return []
-    items = [plan.items.get(i.id, i) for i in ws.items]
+    items = [plan.items.get(i.id, i) for i in ws.items] + [plan.items[i] for i in plan.created]
     data = [plan.data.get(i.id, d) for i, d in zip(ws.items, ws.raw_items, strict=True)]
+    data += [plan.data[i] for i in plan.created]
     after = replace(ws, items=items, raw_items=data)
     scored = score_workspace(after, choose_criteria(ws, criteria))
     return plan.located(scored.scoring.problems)
@@ -150,26 +204,36 @@ def _render(ws: Workspace, plan: ImportPlan, findings: list[Finding]) -> list[Ch
     import codecs
 
     from prioritize import yamlio
-    from prioritize.edit import EditError, apply_edits
+    from prioritize.edit import EditError, append_items, apply_edits, new_items_file
     from prioritize.errors import Finding, Location
 
     changes: list[Change] = []
-    for rel, edits in plan.edits.items():
+    for rel in plan.files:
         path = ws.root / rel
-        old = path.read_bytes()
-        text = yamlio.decode(old)
-        if text != ws.files[rel].text:
-            findings.append(
-                Finding(
-                    "changed-on-disk",
-                    "error",
-                    Location(rel),
-                    "the file changed while importing; run the import again",
-                )
-            )
-            continue
+        edits, items = plan.edits.get(rel, []), plan.creates.get(rel, [])
+        new_file = plan.new_files.get(rel)
         try:
-            new_text = apply_edits(text, edits)
+            if new_file is not None:
+                if path.exists():
+                    raise EditError(f"{rel} appeared while importing; run the import again")
+                like = ws.files[new_file.like].text if new_file.like in ws.files else ""
+                text = new_items_file(items, alone=new_file.alone, like=like)
+                changes.append(Change(path, rel, b"", text.encode("utf-8"), created=True))
+                continue
+            old = path.read_bytes()
+            text = yamlio.decode(old)
+            if text != ws.files[rel].text:
+                findings.append(
+                    Finding(
+                        "changed-on-disk",
+                        "error",
+                        Location(rel),
+                        "the file changed while importing; run the import again",
+                    )
+                )
+                continue
+            new_text = apply_edits(text, edits) if edits else text
+            new_text = append_items(new_text, items) if items else new_text
         except EditError as exc:
             findings.append(Finding("cannot-edit", "error", Location(rel, exc.line), exc.message))
             continue
@@ -185,9 +249,8 @@ def _unified_diff(changes: list[Change]) -> str:
     for change in changes:
         old = change.old.decode("utf-8-sig").splitlines(keepends=True)
         new = change.new.decode("utf-8-sig").splitlines(keepends=True)
-        for line in difflib.unified_diff(
-            old, new, fromfile=f"a/{change.rel}", tofile=f"b/{change.rel}"
-        ):
+        before = "/dev/null" if change.created else f"a/{change.rel}"
+        for line in difflib.unified_diff(old, new, fromfile=before, tofile=f"b/{change.rel}"):
             lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(lines)
 
@@ -197,7 +260,8 @@ def write_all(changes: list[Change]) -> None:
 
     Each file is replaced atomically (yamlio.atomic_write: temporary file in the same folder,
     fsync, os.replace, permissions kept), one after the other. If replacing one fails, the files
-    already replaced get their old bytes back, so the workspace is as it was. A crash or power
+    already replaced get their old bytes back (new files are removed), so the workspace is as it
+    was. A crash or power
     cut between two replaces cannot be undone that way: each file is then either wholly old or
     wholly new, never half-written, and running the same import again finishes the job (setting
     a value to what it already is changes nothing).
@@ -206,6 +270,12 @@ def write_all(changes: list[Change]) -> None:
     from prioritize.errors import PrioritizeError
 
     for change in changes:  # someone else's edit since we read the file would be lost
+        if change.created:
+            if change.path.exists():
+                raise PrioritizeError(
+                    message=f"{change.rel} appeared while importing; nothing was written; run the import again"
+                )
+            continue
         if change.path.read_bytes() != change.old:
             raise PrioritizeError(
                 message=f"{change.rel} changed while importing; nothing was written; run the import again"
@@ -236,6 +306,9 @@ def _restore(done: list[Change]) -> list[str]:
     failed: list[str] = []
     for change in reversed(done):
         try:
+            if change.created:
+                change.path.unlink()
+                continue
             yamlio.atomic_write(change.path, change.old)
         except OSError:
             failed.append(change.rel)
