@@ -161,7 +161,7 @@ def test_jira_and_azure_devops_exports_into_a_starter_workspace(ws: Path) -> Non
     assert rank.exit_code == 0, rank.stderr
     ranked = [row.split(",")[1] for row in rank.stdout.splitlines()[1:]]
     assert sorted(ranked) == ["CC-1", "CC-2", "CC-3", "REN-1", "REN-2", "REN-3"]
-    warned = sorted({line.split()[2] for line in rank.stderr.splitlines() if "unscored" in line})
+    warned = sorted({line.split()[2] for line in rank.stderr.splitlines() if " is unscored" in line})
     assert warned == unscored
 
 
@@ -189,8 +189,8 @@ def jira_with(old: str, new: str) -> str:
         (
             jira_with("Let counter staff start a renewal for someone on the phone,", ","),
             "renewals",
-            'bad.csv:6:2: unknown-id "LIC-45" is not an item of this workspace; give the row a '
-            '"Summary" to create it',
+            'bad.csv:6:2: unknown-id "LIC-45" is not an item of this workspace (did you mean '
+            '"CC-4"?); give the row a "Summary" to create it',
         ),
         (
             JIRA_CSV.read_text(encoding="utf-8"),
