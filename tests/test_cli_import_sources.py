@@ -161,7 +161,9 @@ def test_jira_and_azure_devops_exports_into_a_starter_workspace(ws: Path) -> Non
     assert rank.exit_code == 0, rank.stderr
     ranked = [row.split(",")[1] for row in rank.stdout.splitlines()[1:]]
     assert sorted(ranked) == ["CC-1", "CC-2", "CC-3", "REN-1", "REN-2", "REN-3"]
-    warned = sorted({line.split()[2] for line in rank.stderr.splitlines() if " is unscored" in line})
+    warned = sorted(
+        {line.split()[2] for line in rank.stderr.splitlines() if " is unscored" in line}
+    )
     assert warned == unscored
 
 

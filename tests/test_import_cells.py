@@ -162,3 +162,42 @@ def test_text_fields_keep_commas_currency_and_percent_as_typed(ws: Path) -> None
     assert (
         "    title: Cut the $5 fee by 50%, at 1,5 sites\n" in (ws / "backlogs/b.yaml").read_text()
     )
+
+
+def test_a_bare_metric_name_goes_where_the_workspace_keeps_it(ws: Path) -> None:
+    # No --section: monthly_volume lives under evidence.operational in A-1, so it goes there.
+    (ws.parent / "in.csv").write_text('ID,Monthly_Volume\nA-1,"64,500"\n')
+    result = run_cli("import", "in.csv", "-w", ws, cwd=ws.parent)
+    assert result.exit_code == 0, result.stderr
+    assert (ws / "backlogs/b.yaml").read_text() == ITEMS.replace(
+        "monthly_volume: 100", "monthly_volume: 64500"
+    )
+
+
+def test_a_bare_metric_name_kept_in_two_places_must_be_named_by_its_path(
+    make_workspace: Callable[[dict[str, str]], Path],
+) -> None:
+    ws = make_workspace({
+        "backlogs/b.yaml": ITEMS + "      functional: {monthly_volume: 3}\n"
+    })  # fmt: skip
+    before = digest(ws)
+    (ws.parent / "in.csv").write_text("id,monthly_volume\nA-1,5\n")
+    result = run_cli("import", "in.csv", "-w", ws, cwd=ws.parent)
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (
+        2,
+        'in.csv:1:2: ambiguous-column "monthly_volume" is kept under '
+        "evidence.functional.monthly_volume or evidence.operational.monthly_volume: name the "
+        "column by its dotted path",
+    )
+    assert digest(ws) == before
+
+
+def test_a_misspelt_bare_metric_name_is_an_unknown_column_with_a_hint(ws: Path) -> None:
+    (ws.parent / "in.csv").write_text("id,monthly_volumes\nA-1,5\n")
+    result = run_cli("import", "in.csv", "-w", ws, cwd=ws.parent)
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (
+        2,
+        'in.csv:1:2: unknown-column "monthly_volumes" names no metric of this workspace or its '
+        'criteria (did you mean "monthly_volume"?); name the column by its dotted path '
+        "(evidence.operational.NAME) or give --section",
+    )

@@ -56,22 +56,28 @@ def is_metric(path: Sequence[str]) -> bool:
     )
 
 
-def known_metrics(items: Iterable[Mapping[str, object]], sources: Iterable[str]) -> set[str]:
-    """Metric names in use: under any item's evidence sections or scores, or read by a criterion."""
-    names: set[str] = set()
+def known_metrics(
+    items: Iterable[Mapping[str, object]], sources: Iterable[str]
+) -> dict[str, set[tuple[str, ...]]]:
+    """Metric names in use, each with where it lives (evidence.<kind>.<name> or scores.<name>):
+    under any item's evidence sections or scores, or read by a criterion."""
+    homes: dict[str, set[tuple[str, ...]]] = {}
     for data in items:
         evidence = data.get("evidence")
         sections = (
-            [evidence.get(kind) for kind in EVIDENCE_KINDS] if isinstance(evidence, dict) else []
+            [(("evidence", kind), evidence.get(kind)) for kind in EVIDENCE_KINDS]
+            if isinstance(evidence, dict)
+            else []
         )
-        for section in [*sections, data.get("scores")]:
+        for prefix, section in [*sections, (("scores",), data.get("scores"))]:
             if isinstance(section, dict):
-                names.update(str(key) for key in section)
+                for key in section:
+                    homes.setdefault(str(key), set()).add((*prefix, str(key)))
     for source in sources:
         path = tuple(source.split("."))
         if is_metric(path):
-            names.add(path[-1])
-    return names
+            homes.setdefault(path[-1], set()).add(path)
+    return homes
 
 
 def resolve_columns(
@@ -80,13 +86,18 @@ def resolve_columns(
     *,
     source: Format = PLAIN,
     section: str | None = None,
-    metrics: Collection[str] | None = None,
+    metrics: Mapping[str, Collection[tuple[str, ...]]] | None = None,
+    new_metrics: bool = False,
     findings: list[Finding],
 ) -> tuple[int | None, list[Column]]:
     """(index of the id column, the columns that set values), problems added to `findings`.
 
-    `metrics`: the metric names a metric column may name (None: any name).
+    `metrics`: the metric names in use, each with where it lives (see known_metrics). A bare
+    metric name (no dots, no `section`) goes where the workspace already keeps that metric. A
+    metric column must name one of them unless `new_metrics` (or `metrics` is None: any name).
     """
+    homes = metrics or {}
+    new_metrics = new_metrics or metrics is None
     if source.others_ignored:
         return _export_columns(header, csv_name, source, findings)
 
@@ -119,6 +130,22 @@ def resolve_columns(
             path: tuple[str, ...] = (key,)
         elif section and "." not in name:
             path = ("evidence", section, name)
+        elif "." not in name and not _item_key(name):
+            known = _known_spelling(name, homes)
+            places = sorted(homes[known]) if known is not None else []
+            if len(places) != 1:
+                where = " or ".join(".".join(p) for p in places)
+                problem(
+                    index + 1,
+                    "unknown-column" if not places else "ambiguous-column",
+                    f'"{name}" is kept under {where}: name the column by its dotted path'
+                    if places
+                    else f'"{name}" names no metric of this workspace or its criteria'
+                    f"{did_you_mean(name, homes) or ''}; name the column by its dotted path "
+                    "(evidence.operational.NAME) or give --section",
+                )
+                continue
+            path = places[0]
         else:
             path = _schema_case(tuple(name.split(".")))
         if any(not step.strip() or step != step.strip() for step in path):
@@ -128,10 +155,10 @@ def resolve_columns(
                 f'"{name}" is not a dotted path such as evidence.operational.monthly_volume',
             )
             continue
-        if metrics is not None and is_metric(path):
-            known = _known_spelling(path[-1], metrics)
+        if not new_metrics and is_metric(path):
+            known = _known_spelling(path[-1], homes)
             if known is None:
-                hint = did_you_mean(path[-1], metrics) or ""
+                hint = did_you_mean(path[-1], homes) or ""
                 problem(
                     index + 1,
                     "unknown-column",
@@ -178,6 +205,11 @@ def _export_columns(
             )
         )
     return id_index, columns
+
+
+def _item_key(name: str) -> bool:
+    """Whether a bare column name is a key of the item itself (a field, or an x- extension)."""
+    return name.startswith("x-") or name.casefold() in {f.casefold() for f in _SCHEMA[()]}
 
 
 def _schema_case(path: tuple[str, ...]) -> tuple[str, ...]:

@@ -99,20 +99,22 @@ def plan_import(
     pools: Mapping[str, str] | None = None,
     pool: str | None = None,
     files: Collection[str] = (),
-    metrics: Collection[str] | None = None,
+    metrics: Mapping[str, Collection[tuple[str, ...]]] | None = None,
+    new_metrics: bool = False,
 ) -> ImportPlan:
     """Plan an import of `table` (rows of cell texts, the header first) into the items `targets` names.
 
     Each row names an item in the id column; every other column is a dotted path into the
-    item (or, with `section`, a bare metric name under evidence.<section>); `source` says how an
+    item, or a bare metric name: under evidence.<section> with `section`, else where the
+    workspace keeps that metric (`metrics`, see import_columns.known_metrics); `source` says how an
     export names its columns instead. Empty cells leave values as they are; values equal to
     what is there already are no edit. `as_of` also sets evidence.as_of of every item a row
     gives a value for.
 
     A row whose id no target has creates an item when it gives a title, in the pool of its
     `pool` cell or else `pool`; `pools` maps each pool id to the file defining it, `files` lists
-    the workspace's backlog files (see `_place_new`). `metrics`: the metric names a column may name
-    (None: any). Every problem is a finding at its CSV cell (row 1 is the header, columns count
+    the workspace's backlog files (see `_place_new`). A metric column must name a metric in
+    `metrics` unless `new_metrics`. Every problem is a finding at its CSV cell (row 1 is the header, columns count
     from 1): unknown or repeated ids, paths into values that are not mappings, numbers that
     could be misread, unknown states and pools, and items the new values would make invalid.
     """
@@ -120,7 +122,13 @@ def plan_import(
     if not table:
         return plan
     id_index, columns = resolve_columns(
-        table[0], csv_name, source=source, section=section, metrics=metrics, findings=plan.findings
+        table[0],
+        csv_name,
+        source=source,
+        section=section,
+        metrics=metrics,
+        new_metrics=new_metrics,
+        findings=plan.findings,
     )
     if id_index is None:
         return plan

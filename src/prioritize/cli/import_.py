@@ -106,7 +106,7 @@ def import_(
         _read_csv(csv_file), _targets(ws), csv_name=str(csv_file),
         section=section.value if section else None, as_of=as_of.date() if as_of else None,
         source=FORMATS[source.value], pools=_pools(ws), pool=pool, files=set(ws.files),
-        metrics=None if new_metrics else known_metrics(ws.raw_items, sources),
+        metrics=known_metrics(ws.raw_items, sources), new_metrics=new_metrics,
     )  # fmt: skip
     changes = _prepare(ws, plan, criteria)
     if dry_run:
