@@ -378,6 +378,26 @@ def test_criteria_governance_from_git(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_set_nobody_agreed_draws_only_the_not_agreed_warning(tmp_path: Path) -> None:
+    # A date without anyone who agreed is no agreement: governance has nothing to guard, however
+    # the file changes; criteria-not-agreed says what is missing.
+    repo = tmp_path / "repo"
+    ws = write_files(repo, {
+        **WARNINGS_ONLY,
+        "criteria/default.yaml": WARNINGS_ONLY["criteria/default.yaml"].replace(
+            "name: Not agreed", "name: Not agreed\n        agreed_by: []\n        agreed_on: 2000-01-01"
+        ),
+    })  # fmt: skip
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "Criteria")
+    with (ws / "criteria" / "default.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("# an edit\n")
+    codes = [f["code"] for f in json.loads(check(ws, "--format", "json").stdout)]
+    assert codes == ["criteria-not-agreed"]
+
+
 def test_output_option_writes_the_findings_to_a_file(tmp_path: Path) -> None:
     ws = write_files(tmp_path / "ws", ONE_ERROR)
     out = tmp_path / "findings.json"
