@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -208,6 +208,28 @@ def _first_difference(old: str, new: str) -> EditError:
     )
 
 
+class _Loaded(NamedTuple):
+    """A text loaded for editing, with what is needed to dump it again in the same layout."""
+
+    yaml: YAML
+    layout: Layout
+    head: str
+    body: str
+    tail: str
+    data: Any
+
+
+def _round_trip_checked(text: str) -> _Loaded:
+    """`text` loaded for editing; raises EditError where it does not come back byte for byte."""
+    layout = detect_layout(text)
+    head, body, tail = _split(text.replace("\r\n", "\n"))
+    yaml = _yaml(layout)
+    untouched = _dump(yaml, _load(yaml, body), layout, head, tail)
+    if untouched != text:
+        raise _first_difference(text, untouched)
+    return _Loaded(yaml, layout, head, body, tail, _load(yaml, body))
+
+
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     """`text` with each edit applied and every other byte as it was.
 
@@ -217,13 +239,7 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     Numbers and dates are written as their Value.text. Raises EditError, writing nothing,
     where the untouched text does not round-trip or a path runs into something not a mapping.
     """
-    layout = detect_layout(text)
-    head, body, tail = _split(text.replace("\r\n", "\n"))
-    yaml = _yaml(layout)
-    untouched = _dump(yaml, _load(yaml, body), layout, head, tail)
-    if untouched != text:
-        raise _first_difference(text, untouched)
-    data = _load(yaml, body)
+    yaml, layout, head, _, tail, data = _round_trip_checked(text)
     for edit in edits:
         _set(data, edit.path, _node_value(yaml, edit.value), edit.item)
     result = _dump(yaml, data, layout, head, tail)
@@ -391,13 +407,7 @@ def append_items(text: str, items: Sequence[NewItem]) -> str:
     comments and blank lines that followed the last item follow the new one. Raises EditError,
     writing nothing, where the text does not round-trip or holds no list of items.
     """
-    layout = detect_layout(text)
-    head, body, tail = _split(text.replace("\r\n", "\n"))
-    yaml = _yaml(layout)
-    untouched = _dump(yaml, _load(yaml, body), layout, head, tail)
-    if untouched != text:
-        raise _first_difference(text, untouched)
-    data = _load(yaml, body)
+    yaml, layout, head, body, tail, data = _round_trip_checked(text)
     if data is None:
         data = CommentedMap()
     if not isinstance(data, CommentedMap) or "id" in data:
