@@ -10,17 +10,17 @@ from prioritize.cli.common import guarded
 from prioritize.cli.options import (
     CriteriaOption,
     FormatOption,
-    OutputFormat,
     OutputOption,
     WorkspaceOption,
 )
+from prioritize.render.choices import Format
 
 
 @guarded
 def votes(
     workspace: WorkspaceOption = None,
     criteria: CriteriaOption = None,
-    format: FormatOption = OutputFormat.table,
+    format: FormatOption = Format.table,
     output: OutputOption = None,
     threshold: Annotated[
         float,
@@ -35,7 +35,7 @@ def votes(
     from prioritize import workspace as ws_module
     from prioritize.analysis.votes import own_scores, vote_summary
     from prioritize.cli.common import emit, err, open_workspace, stdout_is_terminal
-    from prioritize.render.votes import OWN, render_votes
+    from prioritize.render.votes import OWN, VOTES_RENDERERS, VotesView
 
     ws = open_workspace(workspace)
     loaded = ws_module.load_criteria(ws.root, criteria, ws.settings)
@@ -48,7 +48,5 @@ def votes(
         )
     summary = vote_summary(ws.votes, loaded.criteria, [i.id for i in ws.items], threshold=threshold)
     summary = summary.assign(**{OWN: own_scores(ws.items_frame(loaded.criteria.criteria), summary)})
-    emit(
-        render_votes(summary, format.value, threshold=threshold, color=stdout_is_terminal(output)),
-        output,
-    )
+    view = VotesView(summary, threshold=threshold, color=stdout_is_terminal(output))
+    emit(VOTES_RENDERERS[format](view), output)
