@@ -21,9 +21,9 @@ from pydantic import (
 )
 
 from prioritize.errors import did_you_mean
+from prioritize.vocabulary import Risk
 
 Status = Literal["idea", "proposed", "ready", "in-progress", "done", "dropped"]
-Risk = Literal["low", "medium", "high"]
 Facing = Literal["internal", "public"]
 Beneficiary = Literal["constituents", "agencies", "staff", "organization"]
 PoolKind = Literal["cost-driver", "mission-inhibitor", "opportunity"]

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from prioritize.cli.common import guarded
 from prioritize.cli.options import CriteriaOption, OutputOption, WorkspaceOption
-
-
-class CheckFormat(StrEnum):
-    text = "text"
-    github = "github"
-    json = "json"
+from prioritize.render.choices import CheckFormat
 
 
 @guarded
@@ -40,18 +34,14 @@ def check(
 
     from prioritize.check_run import repository_prefix, run_checks
     from prioritize.cli.common import emit, err, plural
-    from prioritize.render import findings as render
+    from prioritize.render.findings import FINDINGS_RENDERERS, FindingsView, summary
 
     result = run_checks(
         workspace, criteria, cwd=Path.cwd(), max_age_days=max_age, today=date.today()
     )
-    if format == CheckFormat.github:
-        emit(render.to_github(result.findings, repository_prefix(result.root)), output)
-    elif format == CheckFormat.json:
-        emit(render.to_json(result.findings), output)
-    else:
-        emit(render.to_text(result.findings), output)
-    err(render.summary(result.findings, result.files))
+    view = FindingsView(result.findings, repository_prefix(result.root))
+    emit(FINDINGS_RENDERERS[format](view), output)
+    err(summary(result.findings, result.files))
     if result.ideas_waiting:
         err(f"{plural(result.ideas_waiting, 'idea')} waiting for evidence (never a finding)")
     if result.errors or (strict and result.findings):

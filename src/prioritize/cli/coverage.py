@@ -10,17 +10,17 @@ from prioritize.cli.common import guarded
 from prioritize.cli.options import (
     CriteriaOption,
     FormatOption,
-    OutputFormat,
     OutputOption,
     WorkspaceOption,
 )
+from prioritize.render.choices import Format
 
 
 @guarded
 def coverage(
     workspace: WorkspaceOption = None,
     criteria: CriteriaOption = None,
-    format: FormatOption = OutputFormat.table,
+    format: FormatOption = Format.table,
     output: OutputOption = None,
     top: Annotated[
         int, typer.Option("--top", "-n", min=1, help="How many ranked items count as the top.")
@@ -29,7 +29,7 @@ def coverage(
     """Personas the top N of the ranked backlog serves, and the best item for each it leaves out."""
     from prioritize.analysis.coverage import coverage_rows, persona_rows
     from prioritize.cli.common import emit, load_scored, stdout_is_terminal, warn_unscored
-    from prioritize.render.coverage import render_coverage
+    from prioritize.render.coverage import COVERAGE_RENDERERS, CoverageView
     from prioritize.render.rank import criteria_caption
 
     scored = load_scored(workspace, criteria)
@@ -37,12 +37,11 @@ def coverage(
     rows = coverage_rows(scored.scoring.frame, persona_rows(scored.workspace.items), top)
     caption = criteria_caption(scored.criteria.criteria, scored.criteria.name)
     ranked = len(scored.scoring.ranked)
-    text = render_coverage(
+    view = CoverageView(
         rows,
-        format.value,
         top=top,
         ranked=ranked,
         caption=caption,
         color=stdout_is_terminal(output),
     )
-    emit(text, output)
+    emit(COVERAGE_RENDERERS[format](view), output)

@@ -12,10 +12,10 @@ from prioritize.cli.common import guarded
 from prioritize.cli.options import (
     CriteriaOption,
     FormatOption,
-    OutputFormat,
     OutputOption,
     WorkspaceOption,
 )
+from prioritize.render.choices import Format
 
 if TYPE_CHECKING:
     from prioritize.criteria_sets import LoadedCriteria
@@ -31,7 +31,7 @@ def diff(
     ] = "HEAD",
     workspace: WorkspaceOption = None,
     criteria: CriteriaOption = None,
-    format: FormatOption = OutputFormat.table,
+    format: FormatOption = Format.table,
     output: OutputOption = None,
     all_rows: Annotated[
         bool, typer.Option("--all", "-a", help="Also list the items whose rank stayed the same.")
@@ -40,7 +40,7 @@ def diff(
     """Show how the ranking moved between a git revision (default HEAD) and the working tree."""
     from prioritize import diffing
     from prioritize.cli.common import emit, err, load_scored, stdout_is_terminal, warn_unscored
-    from prioritize.render.diff import render_diff
+    from prioritize.render.diff import DIFF_RENDERERS, NOTES_WRITTEN, DiffView
     from prioritize.render.rank import criteria_caption
 
     new = load_scored(workspace, criteria)
@@ -52,15 +52,15 @@ def diff(
     notes = (
         [f"criteria changed since {git.revision.label}: {'; '.join(changes)}"] if changes else []
     )
-    if format != OutputFormat.markdown:
+    if format not in NOTES_WRITTEN:
         for note in notes:
             err(note)
     caption = criteria_caption(new.criteria.criteria, new.criteria.name)
-    text = render_diff(
-        diffing.moved(rows, include_same=all_rows), diffing.change_counts(rows), git.revision.label, format.value,
+    view = DiffView(
+        diffing.moved(rows, include_same=all_rows), diffing.change_counts(rows), git.revision.label,
         caption=caption, notes=notes, color=stdout_is_terminal(output),
     )  # fmt: skip
-    emit(text, output)
+    emit(DIFF_RENDERERS[format](view), output)
 
 
 def _git_source(root: Path, rev: str) -> GitSource:

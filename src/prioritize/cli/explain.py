@@ -10,10 +10,10 @@ from prioritize.cli.common import guarded
 from prioritize.cli.options import (
     CriteriaOption,
     FormatOption,
-    OutputFormat,
     OutputOption,
     WorkspaceOption,
 )
+from prioritize.render.choices import Format
 
 
 @guarded
@@ -25,13 +25,18 @@ def explain(
     ] = None,
     workspace: WorkspaceOption = None,
     criteria: CriteriaOption = None,
-    format: FormatOption = OutputFormat.table,
+    format: FormatOption = Format.table,
     output: OutputOption = None,
 ) -> None:
     """Why an item scores what it does: per criterion raw, normalized, weight and contribution; what would lift it."""
     from prioritize.analysis.explain import check_item_id, compare_items, explain_item
     from prioritize.cli.common import emit, load_scored, stdout_is_terminal
-    from prioritize.render.explain import render_comparison, render_explanation
+    from prioritize.render.explain import (
+        COMPARE_RENDERERS,
+        EXPLAIN_RENDERERS,
+        CompareView,
+        ExplainView,
+    )
 
     scored = load_scored(workspace, criteria)
     statuses = {i.id: i.status for i in scored.workspace.items}
@@ -45,12 +50,8 @@ def explain(
     )
     first = explain_item(scored.scoring, item, statuses=statuses)
     if vs is None:
-        emit(render_explanation(first, format.value, unit=unit, color=color), output)
+        emit(EXPLAIN_RENDERERS[format](ExplainView(first, unit, color)), output)
         return
     second = explain_item(scored.scoring, vs, statuses=statuses)
-    emit(
-        render_comparison(
-            compare_items(first, second, formula), format.value, unit=unit, color=color
-        ),
-        output,
-    )
+    comparison = compare_items(first, second, formula)
+    emit(COMPARE_RENDERERS[format](CompareView(comparison, unit, color)), output)

@@ -9,19 +9,7 @@ from typing import Annotated
 
 import typer
 
-
-class OutputFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    markdown = "markdown"
-
-
-class RiskLevel(StrEnum):
-    low = "low"
-    medium = "medium"
-    high = "high"
-
+from prioritize.render.choices import Format
 
 WorkspaceOption = Annotated[
     Path | None,
@@ -40,7 +28,7 @@ CriteriaOption = Annotated[
         help="Criteria set: a file path, a name in criteria/, or a preset (default, rice, wsjf, ice).",
     ),
 ]
-FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutputOption = Annotated[
     Path | None,
     typer.Option(

@@ -10,10 +10,10 @@ from prioritize.cli.common import guarded
 from prioritize.cli.options import (
     CriteriaOption,
     FormatOption,
-    OutputFormat,
     OutputOption,
     WorkspaceOption,
 )
+from prioritize.render.choices import Format
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 def outcomes(
     workspace: WorkspaceOption = None,
     criteria: CriteriaOption = None,
-    format: FormatOption = OutputFormat.table,
+    format: FormatOption = Format.table,
     output: OutputOption = None,
     summary: Annotated[
         bool, typer.Option("--summary", help="Only the summary per pool and overall.")
@@ -36,7 +36,7 @@ def outcomes(
     from prioritize.analysis.outcomes import outcome_rows, outcome_summary
     from prioritize.cli.common import emit, load_scored, stdout_is_terminal, warn_unscored
     from prioritize.pipeline import predicted
-    from prioritize.render.outcomes import render_outcomes
+    from prioritize.render.outcomes import OUTCOMES_RENDERERS, OutcomesView
     from prioritize.render.rank import criteria_caption
 
     scored = load_scored(workspace, criteria)
@@ -46,15 +46,14 @@ def outcomes(
     rows = outcome_rows(ws.pools, ws.items, prediction.frame)
     _warn_unpredicted(ws, prediction, rows)
     caption = criteria_caption(loaded.criteria, loaded.name)
-    text = render_outcomes(
+    view = OutcomesView(
         rows,
         outcome_summary(rows),
-        format.value,
         caption=caption,
         color=stdout_is_terminal(output),
         summary_only=summary,
     )
-    emit(text, output)
+    emit(OUTCOMES_RENDERERS[format](view), output)
 
 
 def _warn_unpredicted(ws: Workspace, prediction: Scoring, rows: pd.DataFrame) -> None:

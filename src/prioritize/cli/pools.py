@@ -10,17 +10,17 @@ from prioritize.cli.common import guarded
 from prioritize.cli.options import (
     CriteriaOption,
     FormatOption,
-    OutputFormat,
     OutputOption,
     WorkspaceOption,
 )
+from prioritize.render.choices import Format
 
 
 @guarded
 def pools(
     workspace: WorkspaceOption = None,
     criteria: CriteriaOption = None,
-    format: FormatOption = OutputFormat.table,
+    format: FormatOption = Format.table,
     output: OutputOption = None,
     kpis: Annotated[
         bool, typer.Option("--kpis", help="One row per KPI instead of one per pool.")
@@ -29,7 +29,7 @@ def pools(
     """Value pools: open items, value, effort, the top item, and how far each KPI has come."""
     from prioritize.analysis.pools import kpi_rows, pool_rows
     from prioritize.cli.common import emit, load_scored, stdout_is_terminal, warn_unscored
-    from prioritize.render.pools import render_pools
+    from prioritize.render.pools import POOLS_RENDERERS, PoolsView
     from prioritize.render.rank import criteria_caption
 
     scored = load_scored(workspace, criteria)
@@ -37,13 +37,12 @@ def pools(
     kpi_frame = kpi_rows(scored.workspace.pools)
     pool_frame = pool_rows(scored.workspace.pools, scored.scoring.frame, kpi_frame)
     caption = criteria_caption(scored.criteria.criteria, scored.criteria.name)
-    text = render_pools(
+    view = PoolsView(
         pool_frame,
         kpi_frame,
-        format.value,
         unit=scored.workspace.settings.unit,
         caption=caption,
         color=stdout_is_terminal(output),
         by_kpi=kpis,
     )
-    emit(text, output)
+    emit(POOLS_RENDERERS[format](view), output)

@@ -10,18 +10,18 @@ from prioritize.cli.common import guarded
 from prioritize.cli.options import (
     CriteriaOption,
     FormatOption,
-    OutputFormat,
     OutputOption,
-    RiskLevel,
     WorkspaceOption,
 )
+from prioritize.render.choices import Format
+from prioritize.vocabulary import Risk
 
 
 @guarded
 def rank(
     workspace: WorkspaceOption = None,
     criteria: CriteriaOption = None,
-    format: FormatOption = OutputFormat.table,
+    format: FormatOption = Format.table,
     output: OutputOption = None,
     top: Annotated[
         int | None, typer.Option("--top", "-n", min=1, help="Show only the first N ranked items.")
@@ -30,7 +30,7 @@ def rank(
         str | None, typer.Option("--pool", help="Only items of this value pool.")
     ] = None,
     risk: Annotated[
-        RiskLevel | None, typer.Option("--risk", help="Only items of this risk level.")
+        Risk | None, typer.Option("--risk", help="Only items of this risk level.")
     ] = None,
     include_unscored: Annotated[
         bool, typer.Option("--include-unscored", help="Append unscored items with an empty rank.")
@@ -44,7 +44,7 @@ def rank(
         stdout_is_terminal,
         warn_unscored,
     )
-    from prioritize.render.rank import render_ranking
+    from prioritize.render.rank import RANK_RENDERERS, RankView
     from prioritize.scoring import ID, UNSCORED, ranking_rows
 
     scored = load_scored(workspace, criteria)
@@ -53,14 +53,12 @@ def rank(
         scored.scoring,
         top=top,
         pool=check_pool(scored.workspace, pool),
-        risk=risk.value if risk else None,
+        risk=risk,
         include_unscored=include_unscored,
     )
     loaded, unit = scored.criteria, scored.workspace.settings.unit
     unscored = scored.scoring.unscored
     reasons = dict(zip(unscored[ID], unscored[UNSCORED], strict=True))
     color = stdout_is_terminal(output)
-    text = render_ranking(
-        rows, loaded.criteria, loaded.name, unit, format.value, color=color, reasons=reasons
-    )
-    emit(text, output)
+    view = RankView(rows, loaded.criteria, loaded.name, unit, color=color, reasons=reasons)
+    emit(RANK_RENDERERS[format](view), output)

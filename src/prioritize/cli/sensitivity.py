@@ -11,10 +11,10 @@ from prioritize.cli.common import guarded
 from prioritize.cli.options import (
     CriteriaOption,
     FormatOption,
-    OutputFormat,
     OutputOption,
     WorkspaceOption,
 )
+from prioritize.render.choices import Format
 
 # Kept in step with prioritize.analysis.sensitivity (not imported here: --help stays fast).
 DEFAULT_RUNS, DEFAULT_SPREAD, DEFAULT_SEED, DEFAULT_TOP = 1000, 0.3, 0, 10
@@ -24,7 +24,7 @@ DEFAULT_RUNS, DEFAULT_SPREAD, DEFAULT_SEED, DEFAULT_TOP = 1000, 0.3, 0, 10
 def sensitivity(
     workspace: WorkspaceOption = None,
     criteria: CriteriaOption = None,
-    format: FormatOption = OutputFormat.table,
+    format: FormatOption = Format.table,
     output: OutputOption = None,
     runs: Annotated[
         int, typer.Option("--runs", min=1, max=1_000_000, help="How many random re-rankings.")
@@ -49,7 +49,7 @@ def sensitivity(
     """How robust the ranking is: re-rank with random weights, and how far one weight must move to change first place."""
     from prioritize.analysis.sensitivity import sensitivity as analyse
     from prioritize.cli.common import emit, load_scored, stdout_is_terminal, warn_unscored
-    from prioritize.render.sensitivity import render_sensitivity, run_progress
+    from prioritize.render.sensitivity import SENSITIVITY_RENDERERS, SensitivityView, run_progress
 
     scored = load_scored(workspace, criteria)
     warn_unscored(scored)
@@ -62,4 +62,5 @@ def sensitivity(
             top=top,
             on_progress=on_progress,
         )
-    emit(render_sensitivity(result, format.value, color=stdout_is_terminal(output)), output)
+    view = SensitivityView(result, color=stdout_is_terminal(output))
+    emit(SENSITIVITY_RENDERERS[format](view), output)

@@ -12,12 +12,12 @@ from prioritize.cli.options import (
     CriteriaOption,
     Order,
     OrderOption,
-    OutputFormat,
     OutputOption,
     StartOption,
     TeamsOption,
     WorkspaceOption,
 )
+from prioritize.render.choices import Format
 
 
 @guarded
@@ -25,13 +25,13 @@ def ttv(
     workspace: WorkspaceOption = None,
     criteria: CriteriaOption = None,
     format: Annotated[
-        OutputFormat,
+        Format,
         typer.Option(
             "--format",
             "-f",
             help="Output format; csv holds the schedule only, json and markdown everything.",
         ),
-    ] = OutputFormat.table,
+    ] = Format.table,
     output: OutputOption = None,
     order: OrderOption = Order.score,
     low_risk_first: Annotated[
@@ -54,7 +54,7 @@ def ttv(
 
     from prioritize import scheduling
     from prioritize.cli.common import emit, err, load_scored, stdout_is_terminal, warn_unscored
-    from prioritize.render.ttv import render_ttv
+    from prioritize.render.ttv import TTV_RENDERERS, TtvView
 
     scored = load_scored(workspace, criteria)
     settings = scored.workspace.settings
@@ -67,4 +67,5 @@ def ttv(
     for problem in candidates.left_out:
         err(f"{scored.workspace.locate(problem.ref)}: warning: {problem.message}")
     report = scheduling.time_to_value(candidates, order.value, plan, low_risk_first=low_risk_first)
-    emit(render_ttv(report, format.value, settings.unit, color=stdout_is_terminal(output)), output)
+    view = TtvView(report, settings.unit, color=stdout_is_terminal(output))
+    emit(TTV_RENDERERS[format](view), output)

@@ -10,17 +10,17 @@ from prioritize.cli.common import guarded
 from prioritize.cli.options import (
     CriteriaOption,
     FormatOption,
-    OutputFormat,
     OutputOption,
     WorkspaceOption,
 )
+from prioritize.render.choices import Format
 
 
 @guarded
 def votes(
     workspace: WorkspaceOption = None,
     criteria: CriteriaOption = None,
-    format: FormatOption = OutputFormat.table,
+    format: FormatOption = Format.table,
     output: OutputOption = None,
     threshold: Annotated[
         float,
@@ -36,7 +36,7 @@ def votes(
     from prioritize.analysis.votes import own_scores, vote_summary
     from prioritize.cli.common import emit, err, load_scored, stdout_is_terminal
     from prioritize.pipeline import items_frame
-    from prioritize.render.votes import OWN, render_votes
+    from prioritize.render.votes import OWN, VOTES_RENDERERS, VotesView
 
     scored = load_scored(workspace, criteria)
     ws, loaded = scored.workspace, scored.criteria
@@ -48,7 +48,5 @@ def votes(
     summary = summary.assign(
         **{OWN: own_scores(items_frame(ws, loaded.criteria.criteria), summary)}
     )
-    emit(
-        render_votes(summary, format.value, threshold=threshold, color=stdout_is_terminal(output)),
-        output,
-    )
+    view = VotesView(summary, threshold=threshold, color=stdout_is_terminal(output))
+    emit(VOTES_RENDERERS[format](view), output)

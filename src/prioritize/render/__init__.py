@@ -1,1 +1,1 @@
-"""Output: one module per format behind one registry (see `formats.py`)."""
+"""Output: one module per report, each mapping every format (`choices.py`) to its renderer."""

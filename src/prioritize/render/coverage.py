@@ -6,6 +6,9 @@ Every format has the same rows and columns (see analysis.coverage); the table fo
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
 import pandas as pd
 from rich.console import RenderableType
 from rich.table import Table
@@ -20,7 +23,8 @@ from prioritize.analysis.coverage import (
     SUGGESTION_RANK,
     VALUE_IN_TOP_PCT,
 )
-from prioritize.render.formats import Format, plain, to_csv, to_json, to_markdown
+from prioritize.render.choices import Format
+from prioritize.render.formats import plain, to_csv, to_json, to_markdown
 from prioritize.render.table import number, render_to_text
 
 FLAG_STYLE = "bold red"
@@ -70,18 +74,41 @@ def coverage_table(rows: pd.DataFrame, top: int, ranked: int) -> RenderableType:
     return table
 
 
-def render_coverage(
-    rows: pd.DataFrame, fmt: str, *, top: int, ranked: int, caption: str, color: bool
-) -> str:
-    """The `coverage` report in one format; `ranked` is how many items the backlog ranks."""
-    if fmt == Format.csv:
-        return to_csv(rows)
-    if fmt == Format.json:
-        return to_json(rows)
-    if fmt == Format.markdown:
-        return to_markdown(rows) + f"\n{caption}\n"
-    table = coverage_table(rows, top, ranked)
-    return render_to_text([table, Text(left_out_line(rows, top)), Text(caption)], color=color)
+@dataclass(frozen=True)
+class CoverageView:
+    """What `coverage` shows; `ranked` is how many items the backlog ranks."""
+
+    rows: pd.DataFrame
+    top: int
+    ranked: int
+    caption: str
+    color: bool
 
 
-__all__ = ["render_coverage"]
+def _csv(view: CoverageView) -> str:
+    return to_csv(view.rows)
+
+
+def _json(view: CoverageView) -> str:
+    return to_json(view.rows)
+
+
+def _markdown(view: CoverageView) -> str:
+    return to_markdown(view.rows) + f"\n{view.caption}\n"
+
+
+def _table(view: CoverageView) -> str:
+    table = coverage_table(view.rows, view.top, view.ranked)
+    left_out = Text(left_out_line(view.rows, view.top))
+    return render_to_text([table, left_out, Text(view.caption)], color=view.color)
+
+
+COVERAGE_RENDERERS: Mapping[Format, Callable[[CoverageView], str]] = {
+    Format.table: _table,
+    Format.csv: _csv,
+    Format.json: _json,
+    Format.markdown: _markdown,
+}
+
+
+__all__ = ["COVERAGE_RENDERERS", "CoverageView"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 from rich.console import RenderableType
@@ -20,7 +21,8 @@ from prioritize.diffing import (
     REMOVED,
     UP,
 )
-from prioritize.render.formats import Format, round_for_reading, to_csv, to_json, to_markdown
+from prioritize.render.choices import Format
+from prioritize.render.formats import round_for_reading, to_csv, to_json, to_markdown
 from prioritize.render.table import number, render_to_text
 from prioritize.scoring import ID, TITLE
 
@@ -69,45 +71,63 @@ def diff_table(frame: pd.DataFrame, caption: str) -> RenderableType:
     return table
 
 
-def render_diff(
-    frame: pd.DataFrame,
-    counts: Mapping[str, int],
-    since: str,
-    fmt: str,
-    *,
-    caption: str = "",
-    notes: Sequence[str] = (),
-    color: bool = False,
-) -> str:
-    """The diff rows (diffing.DIFF_COLUMNS) in one format.
+@dataclass(frozen=True)
+class DiffView:
+    """What `diff` shows: the diff rows (diffing.DIFF_COLUMNS), their counts per change, the revision.
 
     CSV and JSON are the rows alone, at full precision. Markdown opens with a bold one-line
     summary, then `notes` (criteria changes) as a quote, then the table, the caption and a hidden
     marker line. The table has the summary on the line above it. `notes` are only written into
-    Markdown: for the other formats the caller puts them on standard error.
+    the formats of NOTES_WRITTEN: for the others the caller puts them on standard error.
     """
-    if fmt == Format.csv:
-        return to_csv(frame)
-    if fmt == Format.json:
-        return to_json(frame)
-    if fmt == Format.markdown:
-        head, _, tail = summary_line(counts, since).partition(": ")
-        parts = [f"**{head}:** {tail}", ""]
-        for note in notes:
-            parts += [f"> :warning: {note[0].upper()}{note[1:]}", ""]
-        body = (
-            to_markdown(frame, numeric=[OLD_RANK, NEW_RANK, OLD_SCORE, NEW_SCORE])
-            if len(frame)
-            else "No item changed place.\n"
-        )
-        parts.append(body.rstrip("\n"))
-        if caption:
-            parts += ["", caption]
-        return "\n".join([*parts, "", COMMENT_MARKER]) + "\n"
-    if not len(frame):
-        return render_to_text(
-            [Text(f"{summary_line(counts, since)}\nNo item changed place.")], color=color
-        )
-    return render_to_text(
-        [Text(summary_line(counts, since), style="bold"), diff_table(frame, caption)], color=color
+
+    frame: pd.DataFrame
+    counts: Mapping[str, int]
+    since: str
+    caption: str = ""
+    notes: Sequence[str] = ()
+    color: bool = False
+
+
+def _csv(view: DiffView) -> str:
+    return to_csv(view.frame)
+
+
+def _json(view: DiffView) -> str:
+    return to_json(view.frame)
+
+
+def _markdown(view: DiffView) -> str:
+    head, _, tail = summary_line(view.counts, view.since).partition(": ")
+    parts = [f"**{head}:** {tail}", ""]
+    for note in view.notes:
+        parts += [f"> :warning: {note[0].upper()}{note[1:]}", ""]
+    body = (
+        to_markdown(view.frame, numeric=[OLD_RANK, NEW_RANK, OLD_SCORE, NEW_SCORE])
+        if len(view.frame)
+        else "No item changed place.\n"
     )
+    parts.append(body.rstrip("\n"))
+    if view.caption:
+        parts += ["", view.caption]
+    return "\n".join([*parts, "", COMMENT_MARKER]) + "\n"
+
+
+def _table(view: DiffView) -> str:
+    summary = summary_line(view.counts, view.since)
+    if not len(view.frame):
+        return render_to_text([Text(f"{summary}\nNo item changed place.")], color=view.color)
+    return render_to_text(
+        [Text(summary, style="bold"), diff_table(view.frame, view.caption)], color=view.color
+    )
+
+
+DIFF_RENDERERS: Mapping[Format, Callable[[DiffView], str]] = {
+    Format.table: _table,
+    Format.csv: _csv,
+    Format.json: _json,
+    Format.markdown: _markdown,
+}
+
+# The formats that carry the notes (criteria changes) in the output itself.
+NOTES_WRITTEN: frozenset[Format] = frozenset({Format.markdown})

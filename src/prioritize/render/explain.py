@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from rich.console import RenderableType
@@ -32,8 +34,8 @@ from prioritize.analysis.explain import (
     Comparison,
     Explanation,
 )  # fmt: skip
+from prioritize.render.choices import Format
 from prioritize.render.formats import (
-    Format,
     plain,
     records,
     round_for_reading,
@@ -72,7 +74,7 @@ def _needed_text(needed: Any, now: Any) -> str:
     return text
 
 
-def _needed(row: dict[str, Any], above: bool) -> str:
+def _needed(row: Mapping[Hashable, Any], above: bool) -> str:
     """The per-criterion cell: the raw value that alone would close the gap."""
     if not above or row[CLOSES_GAP] is None:
         return ""
@@ -234,6 +236,24 @@ def compare_table(c: Comparison) -> Table:
     return table
 
 
+@dataclass(frozen=True)
+class ExplainView:
+    """What `explain ID` shows: one item explained, the unit effort is counted in, colour or not."""
+
+    explanation: Explanation
+    unit: str
+    color: bool
+
+
+@dataclass(frozen=True)
+class CompareView:
+    """What `explain ID --vs ID2` shows: two items side by side, the effort unit, colour or not."""
+
+    comparison: Comparison
+    unit: str
+    color: bool
+
+
 # --- machine formats --------------------------------------------------------------------------
 
 
@@ -266,19 +286,22 @@ def explanation_dict(e: Explanation) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _explain_csv(e: Explanation) -> str:
+def _explain_csv(view: ExplainView) -> str:
+    e = view.explanation
     frame = e.criteria.assign(id=e.id, rank=e.rank, value=e.value, score=e.score)
     return to_csv(frame[EXPLAIN_CSV_COLUMNS])
 
 
-def _compare_csv(c: Comparison) -> str:
+def _compare_csv(view: CompareView) -> str:
+    c = view.comparison
     frame = c.criteria.assign(
         id_a=c.a.id, id_b=c.b.id, separates=c.criteria[CRITERION] == c.separated_by
     )
     return to_csv(frame[["id_a", "id_b", *c.criteria.columns, "separates"]])
 
 
-def _markdown(e: Explanation, unit: str) -> str:
+def _explain_markdown(view: ExplainView) -> str:
+    e, unit = view.explanation, view.unit
     frame = e.criteria.assign(
         **{"to move up": [_needed(r, e.move_up is not None) for r in e.criteria.to_dict("records")]}
     )
@@ -297,53 +320,66 @@ def _markdown(e: Explanation, unit: str) -> str:
     return title + table + "\n" + "".join(f"- {line}\n" for line in lines)
 
 
-def render_explanation(e: Explanation, fmt: str, *, unit: str, color: bool) -> str:
-    """One item explained in one format (CSV: one row per criterion)."""
-    if fmt == Format.csv:
-        return _explain_csv(e)
-    if fmt == Format.json:
-        return to_json(explanation_dict(e))
-    if fmt == Format.markdown:
-        return _markdown(e, unit)
+def _explain_json(view: ExplainView) -> str:
+    return to_json(explanation_dict(view.explanation))
+
+
+def _explain_table(view: ExplainView) -> str:
+    e, unit = view.explanation, view.unit
     parts: list[RenderableType] = [_heading(e)]
     if len(e.criteria):
         parts.append(explain_table(e))
     parts += [Text(line) for line in score_lines(e, unit)]
     if (line := move_up_line(e)) is not None:
         parts.append(Text(line, style="bold"))
-    return render_to_text(parts, color=color)
+    return render_to_text(parts, color=view.color)
 
 
-def render_comparison(c: Comparison, fmt: str, *, unit: str, color: bool) -> str:
-    """Two items side by side in one format (CSV: one row per criterion)."""
-    if fmt == Format.csv:
-        return _compare_csv(c)
-    if fmt == Format.json:
-        rows = records(c.criteria.rename(columns={CRITERION: "id"}))
-        return to_json(
-            {
-                "a": explanation_dict(c.a),
-                "b": explanation_dict(c.b),
-                "criteria": rows,
-                "separated_by": c.separated_by,
-            }
-        )
-    lines = separation_lines(c, unit)
-    if fmt == Format.markdown:
-        numeric = [col for col in c.criteria.columns if col != CRITERION]
-        table = (
-            to_markdown(c.criteria, numeric=numeric, formatters={A_RAW: _raw, B_RAW: _raw})
-            if len(c.criteria)
-            else ""
-        )
-        return (
-            f"### {c.a.id} vs {c.b.id}\n\n"
-            + table
-            + "\n"
-            + "".join(f"- {line}\n" for line in lines)
-        )
+EXPLAIN_RENDERERS: Mapping[Format, Callable[[ExplainView], str]] = {
+    Format.table: _explain_table,
+    Format.csv: _explain_csv,
+    Format.json: _explain_json,
+    Format.markdown: _explain_markdown,
+}
+
+
+def _compare_json(view: CompareView) -> str:
+    c = view.comparison
+    rows = records(c.criteria.rename(columns={CRITERION: "id"}))
+    return to_json(
+        {
+            "a": explanation_dict(c.a),
+            "b": explanation_dict(c.b),
+            "criteria": rows,
+            "separated_by": c.separated_by,
+        }
+    )
+
+
+def _compare_markdown(view: CompareView) -> str:
+    c = view.comparison
+    lines = separation_lines(c, view.unit)
+    numeric = [col for col in c.criteria.columns if col != CRITERION]
+    table = (
+        to_markdown(c.criteria, numeric=numeric, formatters={A_RAW: _raw, B_RAW: _raw})
+        if len(c.criteria)
+        else ""
+    )
+    return f"### {c.a.id} vs {c.b.id}\n\n" + table + "\n" + "".join(f"- {line}\n" for line in lines)
+
+
+def _compare_table(view: CompareView) -> str:
+    c = view.comparison
     parts: list[RenderableType] = [Text(f"{c.a.id} vs {c.b.id}", style="bold")]
     if len(c.criteria):
         parts.append(compare_table(c))
-    parts += [Text(line) for line in lines]
-    return render_to_text(parts, color=color)
+    parts += [Text(line) for line in separation_lines(c, view.unit)]
+    return render_to_text(parts, color=view.color)
+
+
+COMPARE_RENDERERS: Mapping[Format, Callable[[CompareView], str]] = {
+    Format.table: _compare_table,
+    Format.csv: _compare_csv,
+    Format.json: _compare_json,
+    Format.markdown: _compare_markdown,
+}

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from enum import StrEnum
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from prioritize.errors import Finding
-
-
-class FindingFormat(StrEnum):
-    text = "text"
-    github = "github"
-    json = "json"
+from prioritize.render.choices import CheckFormat
 
 
 def summary(findings: Sequence[Finding], files: int) -> str:
@@ -68,3 +63,18 @@ def to_github(findings: Sequence[Finding], path_prefix: str = "") -> str:
 
 def to_json(findings: Sequence[Finding]) -> str:
     return json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False) + "\n"
+
+
+@dataclass(frozen=True)
+class FindingsView:
+    """What `check` writes: its findings, and the workspace's path inside its git repository."""
+
+    findings: Sequence[Finding]
+    path_prefix: str = ""
+
+
+FINDINGS_RENDERERS: Mapping[CheckFormat, Callable[[FindingsView], str]] = {
+    CheckFormat.text: lambda view: to_text(view.findings),
+    CheckFormat.github: lambda view: to_github(view.findings, view.path_prefix),
+    CheckFormat.json: lambda view: to_json(view.findings),
+}

@@ -1,4 +1,4 @@
-"""The output formats and the writers of the machine formats (CSV, JSON, Markdown) for frames.
+"""The writers of the machine formats (CSV, JSON, Markdown) for frames, and the cell helpers they share.
 
 CSV and JSON carry full precision; Markdown rounds for reading like the table does.
 """
@@ -11,19 +11,9 @@ import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 import pandas as pd
-
-
-class Format(StrEnum):
-    """The `--format` choices of every tabular command."""
-
-    table = "table"
-    csv = "csv"
-    json = "json"
-    markdown = "markdown"
 
 
 def plain(value: Any) -> Any:

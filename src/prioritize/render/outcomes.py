@@ -7,6 +7,8 @@ summary with `summary_only`); JSON is `{"outcomes": [...], "summary": [...]}`. W
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -31,8 +33,8 @@ from prioritize.analysis.outcomes import (
     PREDICTED_VALUE,
     TARGET,
 )
+from prioritize.render.choices import Format
 from prioritize.render.formats import (
-    Format,
     plain,
     records,
     round_for_reading,
@@ -135,32 +137,47 @@ def summary_table(summary: pd.DataFrame) -> RenderableType:
     return table
 
 
-def render_outcomes(
-    rows: pd.DataFrame,
-    summary: pd.DataFrame,
-    fmt: str,
-    *,
-    caption: str,
-    color: bool,
-    summary_only: bool = False,
-) -> str:
-    """The `outcomes` report in one format (see analysis.outcomes for the columns)."""
-    if fmt == Format.csv:
-        return to_csv(summary if summary_only else rows)
-    if fmt == Format.json:
-        return to_json(
-            summary if summary_only else {"outcomes": records(rows), "summary": records(summary)}
-        )
-    if fmt == Format.markdown:
-        summary_md = to_markdown(summary)
-        return (
-            summary_md if summary_only else to_markdown(rows) + "\n" + summary_md + f"\n{caption}\n"
-        )
-    tables = (
-        [summary_table(summary)] if summary_only else [outcomes_table(rows), summary_table(summary)]
-    )
-    renderables: list[RenderableType] = [*tables, Text(lesson(summary)), Text(caption)]
-    return render_to_text(renderables, color=color)
+@dataclass(frozen=True)
+class OutcomesView:
+    """What `outcomes` shows (see analysis.outcomes for the columns); `summary_only`: the summary alone."""
+
+    rows: pd.DataFrame
+    summary: pd.DataFrame
+    caption: str
+    color: bool
+    summary_only: bool = False
 
 
-__all__ = ["render_outcomes", "signed_pct"]
+def _csv(view: OutcomesView) -> str:
+    return to_csv(view.summary if view.summary_only else view.rows)
+
+
+def _json(view: OutcomesView) -> str:
+    if view.summary_only:
+        return to_json(view.summary)
+    return to_json({"outcomes": records(view.rows), "summary": records(view.summary)})
+
+
+def _markdown(view: OutcomesView) -> str:
+    summary_md = to_markdown(view.summary)
+    if view.summary_only:
+        return summary_md
+    return to_markdown(view.rows) + "\n" + summary_md + f"\n{view.caption}\n"
+
+
+def _table(view: OutcomesView) -> str:
+    summary = summary_table(view.summary)
+    tables = [summary] if view.summary_only else [outcomes_table(view.rows), summary]
+    renderables: list[RenderableType] = [*tables, Text(lesson(view.summary)), Text(view.caption)]
+    return render_to_text(renderables, color=view.color)
+
+
+OUTCOMES_RENDERERS: Mapping[Format, Callable[[OutcomesView], str]] = {
+    Format.table: _table,
+    Format.csv: _csv,
+    Format.json: _json,
+    Format.markdown: _markdown,
+}
+
+
+__all__ = ["OUTCOMES_RENDERERS", "OutcomesView", "signed_pct"]

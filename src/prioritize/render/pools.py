@@ -8,6 +8,8 @@ With `by_kpi`, every format shows one row per KPI instead.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -33,7 +35,8 @@ from prioritize.analysis.pools import (
     TOTAL_VALUE,
     UNIT,
 )
-from prioritize.render.formats import Format, plain, records, to_csv, to_json, to_markdown
+from prioritize.render.choices import Format
+from prioritize.render.formats import plain, records, to_csv, to_json, to_markdown
 from prioritize.render.table import number, render_to_text
 from prioritize.scoring import EFFORT, ID, POOL
 
@@ -142,35 +145,52 @@ def pools_json(pools: pd.DataFrame, kpis: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def render_pools(
-    pools: pd.DataFrame,
-    kpis: pd.DataFrame,
-    fmt: str,
-    *,
-    unit: str,
-    caption: str,
-    color: bool,
-    by_kpi: bool = False,
-) -> str:
-    """The `pools` report in one format (see analysis.pools for the columns)."""
-    if fmt == Format.csv:
-        return to_csv(kpis if by_kpi else pools)
-    if fmt == Format.json:
-        return to_json(kpis if by_kpi else pools_json(pools, kpis))
-    if fmt == Format.markdown:
-        kpi_md = to_markdown(kpis, formatters={PROGRESS: percent})
-        if by_kpi:
-            return kpi_md
-        return (
-            to_markdown(pools, formatters={KPI_PROGRESS_MEAN: percent})
-            + "\n"
-            + kpi_md
-            + f"\n{caption}\n"
-        )
-    renderables = (
-        [kpis_table(kpis)] if by_kpi else [pools_table(pools, unit, caption), kpis_table(kpis)]
+@dataclass(frozen=True)
+class PoolsView:
+    """What `pools` shows (see analysis.pools for the columns); `by_kpi`: one row per KPI only."""
+
+    pools: pd.DataFrame
+    kpis: pd.DataFrame
+    unit: str
+    caption: str
+    color: bool
+    by_kpi: bool = False
+
+
+def _csv(view: PoolsView) -> str:
+    return to_csv(view.kpis if view.by_kpi else view.pools)
+
+
+def _json(view: PoolsView) -> str:
+    return to_json(view.kpis if view.by_kpi else pools_json(view.pools, view.kpis))
+
+
+def _markdown(view: PoolsView) -> str:
+    kpi_md = to_markdown(view.kpis, formatters={PROGRESS: percent})
+    if view.by_kpi:
+        return kpi_md
+    return (
+        to_markdown(view.pools, formatters={KPI_PROGRESS_MEAN: percent})
+        + "\n"
+        + kpi_md
+        + f"\n{view.caption}\n"
     )
-    return render_to_text(renderables, color=color)
 
 
-__all__ = ["percent", "progress_bar", "render_pools"]
+def _table(view: PoolsView) -> str:
+    kpis = kpis_table(view.kpis)
+    renderables = (
+        [kpis] if view.by_kpi else [pools_table(view.pools, view.unit, view.caption), kpis]
+    )
+    return render_to_text(renderables, color=view.color)
+
+
+POOLS_RENDERERS: Mapping[Format, Callable[[PoolsView], str]] = {
+    Format.table: _table,
+    Format.csv: _csv,
+    Format.json: _json,
+    Format.markdown: _markdown,
+}
+
+
+__all__ = ["POOLS_RENDERERS", "PoolsView", "percent", "progress_bar"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 import pandas as pd
 from rich.console import RenderableType
@@ -10,7 +11,8 @@ from rich.table import Table
 from rich.text import Text
 
 from prioritize.models import CriteriaSet
-from prioritize.render.formats import Format, to_csv, to_json, to_markdown
+from prioritize.render.choices import Format
+from prioritize.render.formats import to_csv, to_json, to_markdown
 from prioritize.render.table import number, render_to_text, risk_text
 from prioritize.scoring import (
     EFFORT,
@@ -41,8 +43,8 @@ def criteria_caption(criteria: CriteriaSet, name: str) -> str:
 
 def top_contributions(row: pd.Series, criteria: CriteriaSet, limit: int = TOP_CONTRIBUTIONS) -> str:
     """The criteria adding most to the item's value (weighted) or its formula inputs (formula)."""
-    pairs = [(c.id, row.get(contribution_column(c.id))) for c in criteria.criteria]
-    pairs = [(cid, float(v)) for cid, v in pairs if v is not None and pd.notna(v)]
+    cells = [(c.id, row.get(contribution_column(c.id))) for c in criteria.criteria]
+    pairs = [(cid, float(v)) for cid, v in cells if v is not None and pd.notna(v)]
     if criteria.method == "formula":
         return ", ".join(f"{cid} {v:g}" for cid, v in pairs)
     pairs.sort(key=lambda p: (-p[1], p[0]))
@@ -95,25 +97,41 @@ def rank_table(
     return table
 
 
-def render_ranking(
-    frame: pd.DataFrame,
-    criteria: CriteriaSet,
-    name: str,
-    unit: str,
-    fmt: str,
-    *,
-    color: bool,
-    reasons: Mapping[str, str] | None = None,
-) -> str:
-    """The rows of `rank` in one format (see scoring.ranking_rows for the columns).
+@dataclass(frozen=True)
+class RankView:
+    """What `rank` shows: the rows (see scoring.ranking_rows for the columns) and their criteria.
 
     `reasons` says per unscored item id why it is unscored, for the table.
     """
-    if fmt == Format.csv:
-        return to_csv(frame)
-    if fmt == Format.json:
-        return to_json(frame)
-    if fmt == Format.markdown:
-        caption = criteria_caption(criteria, name)
-        return to_markdown(frame) + f"\n{caption}\n"
-    return render_to_text([rank_table(frame, criteria, name, unit, reasons)], color=color)
+
+    frame: pd.DataFrame
+    criteria: CriteriaSet
+    name: str
+    unit: str
+    color: bool
+    reasons: Mapping[str, str] = field(default_factory=dict)
+
+
+def _csv(view: RankView) -> str:
+    return to_csv(view.frame)
+
+
+def _json(view: RankView) -> str:
+    return to_json(view.frame)
+
+
+def _markdown(view: RankView) -> str:
+    return to_markdown(view.frame) + f"\n{criteria_caption(view.criteria, view.name)}\n"
+
+
+def _table(view: RankView) -> str:
+    table = rank_table(view.frame, view.criteria, view.name, view.unit, view.reasons)
+    return render_to_text([table], color=view.color)
+
+
+RANK_RENDERERS: Mapping[Format, Callable[[RankView], str]] = {
+    Format.table: _table,
+    Format.csv: _csv,
+    Format.json: _json,
+    Format.markdown: _markdown,
+}

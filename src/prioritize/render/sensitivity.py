@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console, RenderableType
@@ -27,8 +28,8 @@ from prioritize.analysis.sensitivity import (
     WEIGHTS,
     Sensitivity,
 )  # fmt: skip
+from prioritize.render.choices import Format
 from prioritize.render.formats import (
-    Format,
     plain,
     records,
     round_for_reading,
@@ -76,7 +77,7 @@ def summary_lines(s: Sensitivity) -> list[str]:
     return lines
 
 
-def _move(row: dict[str, Any], weighted: bool) -> str:
+def _move(row: Mapping[Hashable, Any], weighted: bool) -> str:
     if plain(row[FACTOR]) is None:
         return NONE_WITHIN
     text = f"x{round_for_reading(row[FACTOR])}"
@@ -133,26 +134,53 @@ def criteria_table(s: Sensitivity) -> Table:
     return table
 
 
-def render_sensitivity(s: Sensitivity, fmt: str, *, color: bool) -> str:
-    """CSV: the item rows (ITEM_COLUMNS). JSON: everything. Table and Markdown: both tables and the verdict."""
-    items = s.items[ITEM_COLUMNS]
-    criteria = s.criteria[CRITERIA_COLUMNS]
-    if fmt == Format.csv:
-        return to_csv(items)
-    if fmt == Format.json:
-        return to_json({
-            "runs": s.runs, "spread": s.spread, "seed": s.seed, "top": s.top, "perturbed": s.perturbed,
-            "stable": s.stable, "verdict": s.verdict, "first": s.first, "first_share": s.first_share,
-            "items": records(items), "criteria": records(criteria),
-        })  # fmt: skip
+@dataclass(frozen=True)
+class SensitivityView:
+    """What `sensitivity` shows: the analysis, and whether the table has colour."""
+
+    sensitivity: Sensitivity
+    color: bool
+
+
+def _csv(view: SensitivityView) -> str:
+    """The item rows (ITEM_COLUMNS)."""
+    return to_csv(view.sensitivity.items[ITEM_COLUMNS])
+
+
+def _json(view: SensitivityView) -> str:
+    """Everything."""
+    s = view.sensitivity
+    return to_json({
+        "runs": s.runs, "spread": s.spread, "seed": s.seed, "top": s.top, "perturbed": s.perturbed,
+        "stable": s.stable, "verdict": s.verdict, "first": s.first, "first_share": s.first_share,
+        "items": records(s.items[ITEM_COLUMNS]), "criteria": records(s.criteria[CRITERIA_COLUMNS]),
+    })  # fmt: skip
+
+
+def _markdown(view: SensitivityView) -> str:
+    """Both tables and the verdict."""
+    s = view.sensitivity
+    items, criteria = s.items[ITEM_COLUMNS], s.criteria[CRITERIA_COLUMNS]
     weighted = s.perturbed == WEIGHTS
-    if fmt == Format.markdown:
-        moves = criteria.assign(change=[_move(r, weighted) for r in criteria.to_dict("records")])
-        moves = moves[[CRITERION, WEIGHT, "change"] if weighted else [CRITERION, "change"]]
-        return (
-            to_markdown(items, numeric=ITEM_COLUMNS[1:]) + f"\n{moves_title(s)}:\n\n" + to_markdown(moves, numeric=[WEIGHT])
-            + "\n" + "".join(f"- {line}\n" for line in [what_varied(s) + ".", *summary_lines(s)])
-        )  # fmt: skip
+    moves = criteria.assign(change=[_move(r, weighted) for r in criteria.to_dict("records")])
+    moves = moves[[CRITERION, WEIGHT, "change"] if weighted else [CRITERION, "change"]]
+    return (
+        to_markdown(items, numeric=ITEM_COLUMNS[1:]) + f"\n{moves_title(s)}:\n\n" + to_markdown(moves, numeric=[WEIGHT])
+        + "\n" + "".join(f"- {line}\n" for line in [what_varied(s) + ".", *summary_lines(s)])
+    )  # fmt: skip
+
+
+def _table(view: SensitivityView) -> str:
+    """Both tables and the verdict."""
+    s = view.sensitivity
     parts: list[RenderableType] = [items_table(s), criteria_table(s)]
     parts += [Text(line, style="bold" if i == 0 else "") for i, line in enumerate(summary_lines(s))]
-    return render_to_text(parts, color=color)
+    return render_to_text(parts, color=view.color)
+
+
+SENSITIVITY_RENDERERS: Mapping[Format, Callable[[SensitivityView], str]] = {
+    Format.table: _table,
+    Format.csv: _csv,
+    Format.json: _json,
+    Format.markdown: _markdown,
+}

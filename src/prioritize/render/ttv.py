@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -12,8 +13,8 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from prioritize.render.choices import Format
 from prioritize.render.formats import (
-    Format,
     fixed,
     plain,
     records,
@@ -106,8 +107,7 @@ def schedule_table(report: TimeToValue, unit: str) -> Table:
     table.add_column("Finish", no_wrap=True)
     table.add_column("Value", justify="right")
     table.add_column("Cum.\nvalue", justify="right")
-    for row in frame.itertuples(index=False):
-        cells = row._asdict()
+    for cells in frame.to_dict(orient="records"):
         table.add_row(
             str(cells[ORDER]),
             cells[ID],
@@ -261,6 +261,15 @@ def ttv_renderables(report: TimeToValue, unit: str) -> list[RenderableType]:
     ]
 
 
+@dataclass(frozen=True)
+class TtvView:
+    """What `ttv` shows: the report, the unit effort is counted in, and whether the table has colour."""
+
+    report: TimeToValue
+    unit: str
+    color: bool
+
+
 # --- machine formats --------------------------------------------------------------------------
 
 
@@ -275,7 +284,8 @@ def ttv_document(report: TimeToValue) -> dict[str, Any]:
     }
 
 
-def _markdown(report: TimeToValue, unit: str) -> str:
+def _markdown(view: TtvView) -> str:
+    report, unit = view.report, view.unit
     weeks: dict[str, Callable[[Any], str]] = {c: _weeks for c in (START_WEEK, FINISH_WEEK)}
     schedule = to_markdown(
         report.schedule,
@@ -330,12 +340,22 @@ def _markdown(report: TimeToValue, unit: str) -> str:
     )  # fmt: skip
 
 
-def render_ttv(report: TimeToValue, fmt: str, unit: str, *, color: bool) -> str:
-    """The `ttv` report in one format; CSV holds the schedule only."""
-    if fmt == Format.csv:
-        return to_csv(report.schedule)
-    if fmt == Format.json:
-        return to_json(ttv_document(report))
-    if fmt == Format.markdown:
-        return _markdown(report, unit)
-    return render_to_text(ttv_renderables(report, unit), color=color)
+def _csv(view: TtvView) -> str:
+    """The schedule only."""
+    return to_csv(view.report.schedule)
+
+
+def _json(view: TtvView) -> str:
+    return to_json(ttv_document(view.report))
+
+
+def _table(view: TtvView) -> str:
+    return render_to_text(ttv_renderables(view.report, view.unit), color=view.color)
+
+
+TTV_RENDERERS: Mapping[Format, Callable[[TtvView], str]] = {
+    Format.table: _table,
+    Format.csv: _csv,
+    Format.json: _json,
+    Format.markdown: _markdown,
+}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -9,8 +11,8 @@ from rich.table import Table
 from rich.text import Text
 
 from prioritize.analysis.votes import BALLOT_PREFIX, DISCUSS, FLAG, VOTE_COLUMNS
+from prioritize.render.choices import Format
 from prioritize.render.formats import (
-    Format,
     records,
     round_for_reading,
     to_csv,
@@ -61,39 +63,63 @@ def votes_table(frame: pd.DataFrame, threshold: float, stakeholders: int) -> Tab
     return table
 
 
-def render_votes(frame: pd.DataFrame, fmt: str, *, threshold: float, color: bool) -> str:
-    """The rows of `votes` (analysis.votes.vote_summary, plus an `own` column) in one format.
+@dataclass(frozen=True)
+class VotesView:
+    """What `votes` shows: the rows of analysis.votes.vote_summary plus an `own` column.
 
     CSV carries exactly VOTE_COLUMNS; JSON adds `ballots` ({stakeholder: vote}); the table and
     Markdown add the item's own score and a column per stakeholder.
     """
-    ballots = _stakeholders(frame)
-    if fmt == Format.csv:
-        return to_csv(frame[VOTE_COLUMNS])
-    if fmt == Format.json:
-        rows = records(frame[VOTE_COLUMNS])
-        for row, said in zip(rows, records(frame[ballots]), strict=True):
-            row["ballots"] = {
-                k.removeprefix(BALLOT_PREFIX): v for k, v in said.items() if v is not None
-            }
-        return to_json(rows)
-    if fmt == Format.markdown:
-        shown = frame[
-            [
-                VOTE_COLUMNS[0],
-                VOTE_COLUMNS[1],
-                *([OWN] if OWN in frame else []),
-                *ballots,
-                *VOTE_COLUMNS[2:],
-            ]
+
+    frame: pd.DataFrame
+    threshold: float
+    color: bool
+
+
+def _csv(view: VotesView) -> str:
+    return to_csv(view.frame[VOTE_COLUMNS])
+
+
+def _json(view: VotesView) -> str:
+    frame = view.frame
+    rows = records(frame[VOTE_COLUMNS])
+    for row, said in zip(rows, records(frame[_stakeholders(frame)]), strict=True):
+        row["ballots"] = {
+            k.removeprefix(BALLOT_PREFIX): v for k, v in said.items() if v is not None
+        }
+    return to_json(rows)
+
+
+def _markdown(view: VotesView) -> str:
+    frame, ballots = view.frame, _stakeholders(view.frame)
+    shown = frame[
+        [
+            VOTE_COLUMNS[0],
+            VOTE_COLUMNS[1],
+            *([OWN] if OWN in frame else []),
+            *ballots,
+            *VOTE_COLUMNS[2:],
         ]
-        shown = shown.rename(columns={c: c.removeprefix(BALLOT_PREFIX) for c in ballots})
-        return (
-            to_markdown(
-                shown, numeric=[c for c in shown.columns if c not in ("id", "criterion", "flag")]
-            )
-            + "\n"
-            + _caption(frame, threshold)
-            + "\n"
+    ]
+    shown = shown.rename(columns={c: c.removeprefix(BALLOT_PREFIX) for c in ballots})
+    return (
+        to_markdown(
+            shown, numeric=[c for c in shown.columns if c not in ("id", "criterion", "flag")]
         )
-    return render_to_text([votes_table(frame, threshold, len(ballots))], color=color)
+        + "\n"
+        + _caption(frame, view.threshold)
+        + "\n"
+    )
+
+
+def _table(view: VotesView) -> str:
+    table = votes_table(view.frame, view.threshold, len(_stakeholders(view.frame)))
+    return render_to_text([table], color=view.color)
+
+
+VOTES_RENDERERS: Mapping[Format, Callable[[VotesView], str]] = {
+    Format.table: _table,
+    Format.csv: _csv,
+    Format.json: _json,
+    Format.markdown: _markdown,
+}
