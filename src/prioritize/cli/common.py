@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -21,11 +21,15 @@ if TYPE_CHECKING:  # the heavy modules load inside the functions: --help stays f
 P = ParamSpec("P")
 DEBUG = {"on": False}  # set by the global --debug option
 R = TypeVar("R")
+F = TypeVar("F")
+V = TypeVar("V")
 
 
 def err(line: str) -> None:
-    """One line to standard error."""
-    sys.stderr.write(line.rstrip("\n") + "\n")
+    """One line to standard error, inert: no control character raw, never a workflow command."""
+    from prioritize.render.inert import log_line
+
+    sys.stderr.write(log_line(line.rstrip("\n")) + "\n")
 
 
 def report_findings(findings: list[Finding]) -> None:
@@ -160,6 +164,16 @@ def emit(text: str, output: Path | None) -> None:
         except OSError as exc:
             raise PrioritizeError(message=f"cannot write {output}: {exc.strerror}") from None
         err(f"wrote {output}")
+
+
+def render(
+    renderers: Mapping[F, Callable[[V], str]], fmt: F, view: V, *, raw_csv: bool = False
+) -> str:
+    """The view in one format; CSV text cells safe for a spreadsheet unless `raw_csv`."""
+    from prioritize.render.formats import csv_cells
+
+    with csv_cells(raw=raw_csv):
+        return renderers[fmt](view)
 
 
 def stdout_is_terminal(output: Path | None) -> bool:

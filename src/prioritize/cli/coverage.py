@@ -11,6 +11,7 @@ from prioritize.cli.options import (
     CriteriaOption,
     FormatOption,
     OutputOption,
+    RawCsvOption,
     WorkspaceOption,
 )
 from prioritize.render.choices import Format
@@ -22,13 +23,14 @@ def coverage(
     criteria: CriteriaOption = None,
     format: FormatOption = Format.table,
     output: OutputOption = None,
+    raw_csv: RawCsvOption = False,
     top: Annotated[
         int, typer.Option("--top", "-n", min=1, help="How many ranked items count as the top.")
     ] = 10,
 ) -> None:
     """Personas the top N of the ranked backlog serves, and the best item for each it leaves out."""
     from prioritize.analysis.coverage import coverage_rows, persona_rows
-    from prioritize.cli.common import emit, load_scored, stdout_is_terminal, warn_unscored
+    from prioritize.cli.common import emit, load_scored, render, stdout_is_terminal, warn_unscored
     from prioritize.render.coverage import COVERAGE_RENDERERS, CoverageView
     from prioritize.render.rank import criteria_caption
 
@@ -44,4 +46,4 @@ def coverage(
         caption=caption,
         color=stdout_is_terminal(output),
     )
-    emit(COVERAGE_RENDERERS[format](view), output)
+    emit(render(COVERAGE_RENDERERS, format, raw_csv=raw_csv, view=view), output)

@@ -13,6 +13,7 @@ from prioritize.cli.options import (
     CriteriaOption,
     FormatOption,
     OutputOption,
+    RawCsvOption,
     WorkspaceOption,
 )
 from prioritize.render.choices import Format
@@ -33,13 +34,21 @@ def diff(
     criteria: CriteriaOption = None,
     format: FormatOption = Format.table,
     output: OutputOption = None,
+    raw_csv: RawCsvOption = False,
     all_rows: Annotated[
         bool, typer.Option("--all", "-a", help="Also list the items whose rank stayed the same.")
     ] = False,
 ) -> None:
     """Show how the ranking moved between a git revision (default HEAD) and the working tree."""
     from prioritize import diffing
-    from prioritize.cli.common import emit, err, load_scored, stdout_is_terminal, warn_unscored
+    from prioritize.cli.common import (
+        emit,
+        err,
+        load_scored,
+        render,
+        stdout_is_terminal,
+        warn_unscored,
+    )
     from prioritize.render.diff import DIFF_RENDERERS, NOTES_WRITTEN, DiffView
     from prioritize.render.rank import criteria_caption
 
@@ -60,7 +69,7 @@ def diff(
         diffing.moved(rows, include_same=all_rows), diffing.change_counts(rows), git.revision.label,
         caption=caption, notes=notes, color=stdout_is_terminal(output),
     )  # fmt: skip
-    emit(DIFF_RENDERERS[format](view), output)
+    emit(render(DIFF_RENDERERS, format, raw_csv=raw_csv, view=view), output)
 
 
 def _git_source(root: Path, rev: str) -> GitSource:

@@ -11,6 +11,7 @@ from prioritize.cli.options import (
     CriteriaOption,
     FormatOption,
     OutputOption,
+    RawCsvOption,
     WorkspaceOption,
 )
 from prioritize.render.choices import Format
@@ -27,10 +28,11 @@ def explain(
     criteria: CriteriaOption = None,
     format: FormatOption = Format.table,
     output: OutputOption = None,
+    raw_csv: RawCsvOption = False,
 ) -> None:
     """Why an item scores what it does: per criterion raw, normalized, weight and contribution; what would lift it."""
     from prioritize.analysis.explain import check_item_id, compare_items, explain_item
-    from prioritize.cli.common import emit, load_scored, stdout_is_terminal
+    from prioritize.cli.common import emit, load_scored, render, stdout_is_terminal
     from prioritize.render.explain import (
         COMPARE_RENDERERS,
         EXPLAIN_RENDERERS,
@@ -50,8 +52,18 @@ def explain(
     )
     first = explain_item(scored.scoring, item, statuses=statuses)
     if vs is None:
-        emit(EXPLAIN_RENDERERS[format](ExplainView(first, unit, color)), output)
+        emit(
+            render(
+                EXPLAIN_RENDERERS, format, raw_csv=raw_csv, view=ExplainView(first, unit, color)
+            ),
+            output,
+        )
         return
     second = explain_item(scored.scoring, vs, statuses=statuses)
     comparison = compare_items(first, second, formula)
-    emit(COMPARE_RENDERERS[format](CompareView(comparison, unit, color)), output)
+    emit(
+        render(
+            COMPARE_RENDERERS, format, raw_csv=raw_csv, view=CompareView(comparison, unit, color)
+        ),
+        output,
+    )

@@ -29,6 +29,14 @@ CriteriaOption = Annotated[
     ),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+RawCsvOption = Annotated[
+    bool,
+    typer.Option(
+        "--raw-csv",
+        help="CSV text exactly as in the files, for pipelines: no ' before a leading = + - @ "
+        "(which a spreadsheet would run as a formula).",
+    ),
+]
 OutputOption = Annotated[
     Path | None,
     typer.Option(

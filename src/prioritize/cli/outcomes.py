@@ -11,6 +11,7 @@ from prioritize.cli.options import (
     CriteriaOption,
     FormatOption,
     OutputOption,
+    RawCsvOption,
     WorkspaceOption,
 )
 from prioritize.render.choices import Format
@@ -28,13 +29,14 @@ def outcomes(
     criteria: CriteriaOption = None,
     format: FormatOption = Format.table,
     output: OutputOption = None,
+    raw_csv: RawCsvOption = False,
     summary: Annotated[
         bool, typer.Option("--summary", help="Only the summary per pool and overall.")
     ] = False,
 ) -> None:
     """Delivered items: predicted value, rank and effort against actual effort and KPI movement."""
     from prioritize.analysis.outcomes import outcome_rows, outcome_summary
-    from prioritize.cli.common import emit, load_scored, stdout_is_terminal, warn_unscored
+    from prioritize.cli.common import emit, load_scored, render, stdout_is_terminal, warn_unscored
     from prioritize.pipeline import predicted
     from prioritize.render.outcomes import OUTCOMES_RENDERERS, OutcomesView
     from prioritize.render.rank import criteria_caption
@@ -53,7 +55,7 @@ def outcomes(
         color=stdout_is_terminal(output),
         summary_only=summary,
     )
-    emit(OUTCOMES_RENDERERS[format](view), output)
+    emit(render(OUTCOMES_RENDERERS, format, raw_csv=raw_csv, view=view), output)
 
 
 def _warn_unpredicted(ws: Workspace, prediction: Scoring, rows: pd.DataFrame) -> None:

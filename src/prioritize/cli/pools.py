@@ -11,6 +11,7 @@ from prioritize.cli.options import (
     CriteriaOption,
     FormatOption,
     OutputOption,
+    RawCsvOption,
     WorkspaceOption,
 )
 from prioritize.render.choices import Format
@@ -22,13 +23,14 @@ def pools(
     criteria: CriteriaOption = None,
     format: FormatOption = Format.table,
     output: OutputOption = None,
+    raw_csv: RawCsvOption = False,
     kpis: Annotated[
         bool, typer.Option("--kpis", help="One row per KPI instead of one per pool.")
     ] = False,
 ) -> None:
     """Value pools: open items, value, effort, the top item, and how far each KPI has come."""
     from prioritize.analysis.pools import kpi_rows, pool_rows
-    from prioritize.cli.common import emit, load_scored, stdout_is_terminal, warn_unscored
+    from prioritize.cli.common import emit, load_scored, render, stdout_is_terminal, warn_unscored
     from prioritize.render.pools import POOLS_RENDERERS, PoolsView
     from prioritize.render.rank import criteria_caption
 
@@ -45,4 +47,4 @@ def pools(
         color=stdout_is_terminal(output),
         by_kpi=kpis,
     )
-    emit(POOLS_RENDERERS[format](view), output)
+    emit(render(POOLS_RENDERERS, format, raw_csv=raw_csv, view=view), output)

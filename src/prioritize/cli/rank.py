@@ -11,6 +11,7 @@ from prioritize.cli.options import (
     CriteriaOption,
     FormatOption,
     OutputOption,
+    RawCsvOption,
     WorkspaceOption,
 )
 from prioritize.render.choices import Format
@@ -23,6 +24,7 @@ def rank(
     criteria: CriteriaOption = None,
     format: FormatOption = Format.table,
     output: OutputOption = None,
+    raw_csv: RawCsvOption = False,
     top: Annotated[
         int | None, typer.Option("--top", "-n", min=1, help="Show only the first N ranked items.")
     ] = None,
@@ -41,6 +43,7 @@ def rank(
         check_pool,
         emit,
         load_scored,
+        render,
         stdout_is_terminal,
         warn_unscored,
     )
@@ -61,4 +64,4 @@ def rank(
     reasons = dict(zip(unscored[ID], unscored[UNSCORED], strict=True))
     color = stdout_is_terminal(output)
     view = RankView(rows, loaded.criteria, loaded.name, unit, color=color, reasons=reasons)
-    emit(RANK_RENDERERS[format](view), output)
+    emit(render(RANK_RENDERERS, format, raw_csv=raw_csv, view=view), output)

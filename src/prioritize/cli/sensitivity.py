@@ -12,6 +12,7 @@ from prioritize.cli.options import (
     CriteriaOption,
     FormatOption,
     OutputOption,
+    RawCsvOption,
     WorkspaceOption,
 )
 from prioritize.render.choices import Format
@@ -26,6 +27,7 @@ def sensitivity(
     criteria: CriteriaOption = None,
     format: FormatOption = Format.table,
     output: OutputOption = None,
+    raw_csv: RawCsvOption = False,
     runs: Annotated[
         int, typer.Option("--runs", min=1, max=1_000_000, help="How many random re-rankings.")
     ] = DEFAULT_RUNS,
@@ -48,7 +50,7 @@ def sensitivity(
 ) -> None:
     """How robust the ranking is: re-rank with random weights, and how far one weight must move to change first place."""
     from prioritize.analysis.sensitivity import sensitivity as analyse
-    from prioritize.cli.common import emit, load_scored, stdout_is_terminal, warn_unscored
+    from prioritize.cli.common import emit, load_scored, render, stdout_is_terminal, warn_unscored
     from prioritize.render.sensitivity import SENSITIVITY_RENDERERS, SensitivityView, run_progress
 
     scored = load_scored(workspace, criteria)
@@ -63,4 +65,4 @@ def sensitivity(
             on_progress=on_progress,
         )
     view = SensitivityView(result, color=stdout_is_terminal(output))
-    emit(SENSITIVITY_RENDERERS[format](view), output)
+    emit(render(SENSITIVITY_RENDERERS, format, raw_csv=raw_csv, view=view), output)

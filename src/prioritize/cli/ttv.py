@@ -13,6 +13,7 @@ from prioritize.cli.options import (
     Order,
     OrderOption,
     OutputOption,
+    RawCsvOption,
     StartOption,
     TeamsOption,
     WorkspaceOption,
@@ -33,6 +34,7 @@ def ttv(
         ),
     ] = Format.table,
     output: OutputOption = None,
+    raw_csv: RawCsvOption = False,
     order: OrderOption = Order.score,
     low_risk_first: Annotated[
         bool,
@@ -53,7 +55,14 @@ def ttv(
     from datetime import date
 
     from prioritize import scheduling
-    from prioritize.cli.common import emit, err, load_scored, stdout_is_terminal, warn_unscored
+    from prioritize.cli.common import (
+        emit,
+        err,
+        load_scored,
+        render,
+        stdout_is_terminal,
+        warn_unscored,
+    )
     from prioritize.render.ttv import TTV_RENDERERS, TtvView
 
     scored = load_scored(workspace, criteria)
@@ -68,4 +77,4 @@ def ttv(
         err(f"{scored.workspace.locate(problem.ref)}: warning: {problem.message}")
     report = scheduling.time_to_value(candidates, order.value, plan, low_risk_first=low_risk_first)
     view = TtvView(report, settings.unit, color=stdout_is_terminal(output))
-    emit(TTV_RENDERERS[format](view), output)
+    emit(render(TTV_RENDERERS, format, raw_csv=raw_csv, view=view), output)

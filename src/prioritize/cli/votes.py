@@ -11,6 +11,7 @@ from prioritize.cli.options import (
     CriteriaOption,
     FormatOption,
     OutputOption,
+    RawCsvOption,
     WorkspaceOption,
 )
 from prioritize.render.choices import Format
@@ -22,6 +23,7 @@ def votes(
     criteria: CriteriaOption = None,
     format: FormatOption = Format.table,
     output: OutputOption = None,
+    raw_csv: RawCsvOption = False,
     threshold: Annotated[
         float,
         typer.Option(
@@ -34,7 +36,7 @@ def votes(
     """Stakeholders' votes combined per item and criterion (the median is used), and where they disagree."""
     from prioritize import workspace as ws_module
     from prioritize.analysis.votes import own_scores, vote_summary
-    from prioritize.cli.common import emit, err, load_scored, stdout_is_terminal
+    from prioritize.cli.common import emit, err, load_scored, render, stdout_is_terminal
     from prioritize.pipeline import items_frame
     from prioritize.render.votes import OWN, VOTES_RENDERERS, VotesView
 
@@ -49,4 +51,4 @@ def votes(
         **{OWN: own_scores(items_frame(ws, loaded.criteria.criteria), summary)}
     )
     view = VotesView(summary, threshold=threshold, color=stdout_is_terminal(output))
-    emit(VOTES_RENDERERS[format](view), output)
+    emit(render(VOTES_RENDERERS, format, raw_csv=raw_csv, view=view), output)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from prioritize.errors import Finding
 from prioritize.render.choices import CheckFormat
+from prioritize.render.inert import log_line
 
 
 def summary(findings: Sequence[Finding], files: int) -> str:
@@ -22,21 +23,10 @@ def summary(findings: Sequence[Finding], files: int) -> str:
 
 
 def to_text(findings: Sequence[Finding]) -> str:
-    """One `path:line:col: CODE message` line per finding; a line break in a message is escaped."""
-    return "".join(f"{_one_line(str(f))}\n" for f in findings)
-
-
-# Every character str.splitlines() breaks a line at, with how the text output shows it.
-_LINE_BREAKS = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\v"): "\\v", ord("\f"): "\\f"} | {
-    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-    for code in (0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)
-}
-
-
-def _one_line(text: str) -> str:
-    # A message quoting the file (a key holding a line break) must not split into a second,
-    # fake finding line: line-oriented tools read one finding per line.
-    return text.translate(_LINE_BREAKS)
+    """One `path:line:col: CODE message` line per finding: line breaks and every other control
+    character escaped, so a message quoting the file can neither split into a second, fake
+    finding line nor act on the terminal, and no line is a workflow command."""
+    return "".join(f"{log_line(str(f))}\n" for f in findings)
 
 
 def _escape_data(text: str) -> str:

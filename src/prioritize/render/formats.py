@@ -9,11 +9,15 @@ import csv
 import io
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
 import pandas as pd
+
+from prioritize.render.inert import csv_text, markdown_cell
 
 
 def plain(value: Any) -> Any:
@@ -42,7 +46,22 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _csv_cell(value: Any) -> str:
+# Whether CSV text cells go out exactly as read (`--raw-csv`, for pipelines), or made safe to
+# open in a spreadsheet (the default). Set for one rendering by `csv_cells`.
+_RAW_CSV: ContextVar[bool] = ContextVar("raw_csv", default=False)
+
+
+@contextmanager
+def csv_cells(*, raw: bool) -> Iterator[None]:
+    """Within the block, CSV text cells are written `raw` (as read) or safe for a spreadsheet."""
+    token = _RAW_CSV.set(raw)
+    try:
+        yield
+    finally:
+        _RAW_CSV.reset(token)
+
+
+def _csv_cell(value: Any, text: Callable[[str], str]) -> str:
     value = plain(value)
     if value is None:
         return ""
@@ -51,17 +70,25 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    return str(value)
+        return text(";".join(str(v) for v in value))
+    return text(str(value)) if isinstance(value, str) else str(value)
 
 
 def to_csv(frame: pd.DataFrame) -> str:
-    """CSV with a header row; numbers at full precision (whole numbers without a decimal point)."""
+    """CSV with a header row; numbers at full precision (whole numbers without a decimal point).
+
+    Text cells are safe to open in a spreadsheet (inert.csv_text) unless `csv_cells(raw=True)`.
+    """
+    text: Callable[[str], str] = str if _RAW_CSV.get() else csv_text
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    # The csv module quotes a field holding "\n" but not one holding a lone "\r" (it is not in
+    # the line terminator); such a row is written fully quoted so that readers keep it whole.
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(frame.columns)
     for row in frame.itertuples(index=False):
-        writer.writerow([_csv_cell(v) for v in row])
+        cells = [_csv_cell(v, text) for v in row]
+        (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
     return out.getvalue()
 
 
@@ -96,10 +123,6 @@ def fixed(value: Any, digits: int = 1, suffix: str = "") -> str:
     return "" if value is None else f"{value:.{digits}f}{suffix}"
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
 def to_markdown(
     frame: pd.DataFrame,
     *,
@@ -110,9 +133,9 @@ def to_markdown(
     formatters = formatters or {}
     columns = list(frame.columns)
     numeric_set = set(numeric) or {c for c in columns if pd.api.types.is_numeric_dtype(frame[c])}
-    lines = ["| " + " | ".join(_md_escape(str(c)) for c in columns) + " |"]
+    lines = ["| " + " | ".join(markdown_cell(str(c)) for c in columns) + " |"]
     lines.append("| " + " | ".join("---:" if c in numeric_set else "---" for c in columns) + " |")
     for row in frame.itertuples(index=False):
         cells = [formatters.get(c, round_for_reading)(v) for c, v in zip(columns, row, strict=True)]
-        lines.append("| " + " | ".join(_md_escape(c) for c in cells) + " |")
+        lines.append("| " + " | ".join(markdown_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"

@@ -6,10 +6,12 @@ import io
 import os
 from typing import Any
 
-from rich.console import Console, RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.segment import Segment
 from rich.text import Text
 
 from prioritize.render.formats import round_for_reading
+from prioritize.render.inert import printable
 
 RISK_STYLES = {"low": "green", "medium": "yellow", "high": "red"}
 
@@ -28,8 +30,24 @@ def render_to_text(
         soft_wrap=False,
     )
     for renderable in renderables:
-        console.print(renderable)
+        console.print(_Inert(renderable))
     return buffer.getvalue()
+
+
+class _Inert:
+    """A renderable whose text cannot act on the terminal: Rich lays it out and styles it, and
+    each segment's text (data from files) has its control characters escaped on the way out.
+    Rich's own colours are styles, not text, so they pass as they are."""
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for segment in console.render(self.renderable, options):
+            if segment.control:
+                yield segment
+            else:
+                yield Segment(printable(segment.text), segment.style)
 
 
 def _width() -> int:
