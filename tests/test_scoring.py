@@ -383,7 +383,7 @@ def test_missing_required_criterion_makes_the_item_unscored_naming_criterion_and
     assert "completion" in reason
     assert "evidence.functional.completion_rate" in reason
     assert "other" not in reason
-    assert [c.id for c in result.missing["B"]] == ["completion"]
+    assert [c.id for c in result.why["B"].missing] == ["completion"]
     assert result.problems == ()  # unscored is not an error
     b = rows_by_id(result)["B"]
     assert pd.isna(b[RANK]) and pd.isna(b[VALUE]) and pd.isna(b[SCORE])

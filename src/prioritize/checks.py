@@ -146,7 +146,8 @@ def scoring_problems(scoring: Scoring) -> Iterator[Problem]:
     yield from scoring.problems
     for item_id in scoring.unscored_work[ID]:
         item_id = str(item_id)
-        for criterion in scoring.missing.get(item_id, []):
+        why = scoring.why[item_id]
+        for criterion in why.missing:
             named = f" ({criterion.name})" if criterion.name else ""
             yield Problem(
                 "unscored",
@@ -154,7 +155,7 @@ def scoring_problems(scoring: Scoring) -> Iterator[Problem]:
                 Ref("item", item_id, tuple(criterion.source_path.split("."))),
                 f"{item_id} is unscored: it has no {criterion.id}{named}; add {criterion.source_path}",
             )
-        causes = scoring.causes.get(item_id, frozenset())
+        causes = why.causes
         if NO_EFFORT in causes:
             yield Problem(
                 "unscored",

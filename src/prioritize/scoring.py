@@ -23,7 +23,7 @@ RANK, ID, TITLE, POOL, STATUS, RISK, FACING, EFFORT = (
     "rank", "id", "title", "pool", "status", "risk", "facing", "effort"
 )  # fmt: skip
 VALUE, SCORE, RISK_FACTOR, UNSCORED = "value", "score", "risk_factor", "unscored"
-# Why an item is unscored, besides the required criteria it lacks (Scoring.missing).
+# Why an item is unscored, besides the required criteria it lacks (Unscored.missing).
 NO_EFFORT = "no effort"
 UNUSABLE_VALUE = "a value that cannot be scored"
 DIVIDES_BY_ZERO = "the formula divides by zero"
@@ -52,6 +52,20 @@ def contribution_column(criterion_id: str) -> str:
 
 
 @dataclass(frozen=True)
+class Unscored:
+    """Why one item is unscored: the required criteria it lacks (in the set's order) and the
+    other causes (NO_EFFORT, UNUSABLE_VALUE, DIVIDES_BY_ZERO, NOT_FINITE)."""
+
+    missing: tuple[Criterion, ...] = ()
+    causes: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        """The reason in words, as the UNSCORED column and the warnings give it."""
+        lacks = [f"no {c.id} (at {c.source_path})" for c in self.missing]
+        return "; ".join([*lacks, *self.causes])
+
+
+@dataclass(frozen=True)
 class CompiledCriteria:
     """A criteria set ready to score: the set and, for a formula set, its compiled formula."""
 
@@ -77,15 +91,13 @@ class Scoring:
     `frame` holds the open items: ranked ones first in rank order (rank 1, 2, ...), then the
     unscored ones in file order with an empty rank and their reasons in UNSCORED.
     `problems` are values that make the workspace unusable (outside `allowed`, not a number, ...).
-    `missing` names, per unscored item, the required criteria it lacks; `causes` the other
-    reasons (NO_EFFORT, UNUSABLE_VALUE, DIVIDES_BY_ZERO, NOT_FINITE).
+    `why` says, per unscored item id, why (Unscored); UNSCORED holds the same in words.
     """
 
     frame: pd.DataFrame
     compiled: CompiledCriteria
     problems: tuple[Problem, ...] = ()
-    missing: dict[str, list[Criterion]] = field(default_factory=dict)
-    causes: dict[str, frozenset[str]] = field(default_factory=dict)
+    why: dict[str, Unscored] = field(default_factory=dict)
 
     @property
     def criteria(self) -> CriteriaSet:
@@ -219,13 +231,12 @@ def score(
     count = len(frame)
     is_formula = criteria.method == "formula"
 
-    reasons: list[list[str]] = [[] for _ in range(count)]
-    causes: list[set[str]] = [set() for _ in range(count)]
-    missing: dict[str, list[Criterion]] = {}
+    lacks: list[list[Criterion]] = [[] for _ in range(count)]
+    causes: list[list[str]] = [[] for _ in range(count)]
 
     def unscore(i: SupportsIndex, cause: str) -> None:
-        reasons[i].append(cause)
-        causes[i].add(cause)
+        if cause not in causes[i]:
+            causes[i].append(cause)
 
     problems: list[Problem] = []
     bad = np.zeros(count, dtype=bool)
@@ -237,8 +248,7 @@ def score(
         inputs[criterion.id] = x
         if criterion.required:
             for i in np.flatnonzero(np.isnan(x)):
-                reasons[i].append(f"no {criterion.id} (at {criterion.source_path})")
-                missing.setdefault(ids[i], []).append(criterion)
+                lacks[i].append(criterion)
 
     effort = pd.to_numeric(frame[EFFORT], errors="coerce").to_numpy(dtype=float)
     needs_effort = criteria.per_effort or (formula is not None and "effort" in formula.names)
@@ -247,7 +257,7 @@ def score(
             unscore(i, NO_EFFORT)
     for i in np.flatnonzero(bad):
         unscore(i, UNUSABLE_VALUE)
-    scored = np.array([not r for r in reasons], dtype=bool)
+    scored = np.array([not (m or c) for m, c in zip(lacks, causes, strict=True)], dtype=bool)
 
     normalized = {
         c.id: _normalize(c, inputs[c.id], scored, formula=is_formula) for c in criteria.criteria
@@ -295,9 +305,13 @@ def score(
         out[contribution_column(criterion.id)] = np.where(
             scored, columns[contribution_column(criterion.id)], np.nan
         )
-    out[UNSCORED] = ["; ".join(r) if r else None for r in reasons]
-    by_id = {ids[i]: frozenset(c) for i, c in enumerate(causes) if c}
-    return Scoring(_rank(out, scored), compiled, tuple(problems), missing, by_id)
+    why = {
+        ids[i]: Unscored(tuple(lacks[i]), tuple(causes[i]))
+        for i in range(count)
+        if lacks[i] or causes[i]
+    }
+    out[UNSCORED] = [str(why[i]) if i in why else None for i in ids]
+    return Scoring(_rank(out, scored), compiled, tuple(problems), why)
 
 
 def _rank(frame: pd.DataFrame, scored: np.ndarray) -> pd.DataFrame:
