@@ -258,15 +258,17 @@ def _unified_diff(changes: list[Change]) -> str:
 def write_all(changes: list[Change]) -> None:
     """Replace every changed file, all or nothing.
 
-    Each file is replaced atomically (yamlio.atomic_write: temporary file in the same folder,
-    fsync, os.replace, permissions kept), one after the other. If replacing one fails, the files
+    Each file is replaced atomically (output.replace_file: temporary file in the same folder,
+    fsync, os.replace, permissions kept; a symbolic link is written through to its target and
+    stays a link), one after the other. A read-only file stops the import before anything is
+    written. If replacing one fails (or SIGTERM, SIGHUP or Ctrl-C arrives), the files
     already replaced get their old bytes back (new files are removed), so the workspace is as it
     was. A crash or power
     cut between two replaces cannot be undone that way: each file is then either wholly old or
     wholly new, never half-written, and running the same import again finishes the job (setting
     a value to what it already is changes nothing).
     """
-    from prioritize import yamlio
+    from prioritize import output
     from prioritize.errors import PrioritizeError
 
     for change in changes:  # someone else's edit since we read the file would be lost
@@ -280,10 +282,23 @@ def write_all(changes: list[Change]) -> None:
             raise PrioritizeError(
                 message=f"{change.rel} changed while importing; nothing was written; run the import again"
             )
+        if output.read_only(change.path):
+            raise output.ReadOnlyError(message=f"{change.rel} is read-only: {_READ_ONLY}")
+    with output.signals_raise():
+        _replace_all(changes)
+
+
+_READ_ONLY = "nothing was written (make it writable, then run the import again)"
+
+
+def _replace_all(changes: list[Change]) -> None:
+    from prioritize import output
+    from prioritize.errors import PrioritizeError
+
     done: list[Change] = []
     for change in changes:
         try:
-            yamlio.atomic_write(change.path, change.new)
+            output.replace_file(change.path, change.new, refusal=_READ_ONLY, shown=change.rel)
         except BaseException as exc:  # an interrupt too: put back what was written, then stop
             kept = _restore(done)
             if not isinstance(exc, OSError):
@@ -301,7 +316,7 @@ def write_all(changes: list[Change]) -> None:
 
 def _restore(done: list[Change]) -> list[str]:
     """Put back the old bytes of files already replaced; the names of those that could not be."""
-    from prioritize import yamlio
+    from prioritize import output
 
     failed: list[str] = []
     for change in reversed(done):
@@ -309,7 +324,7 @@ def _restore(done: list[Change]) -> list[str]:
             if change.created:
                 change.path.unlink()
                 continue
-            yamlio.atomic_write(change.path, change.old)
+            output.replace_file(change.path, change.old, refusal=_READ_ONLY, shown=change.rel)
         except OSError:
             failed.append(change.rel)
     return failed

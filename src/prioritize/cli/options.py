@@ -44,7 +44,10 @@ FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Outp
 OutputOption = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", help="Write to FILE instead of standard output.", dir_okay=False
+        "--output",
+        "-o",
+        help="Write to FILE instead of standard output (- is standard output).",
+        dir_okay=False,
     ),
 ]
 
