@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -99,26 +102,51 @@ def import_(
     from prioritize.import_sources import FORMATS
     from prioritize.importing import plan_import
 
-    ws = open_workspace(workspace)
-    loaded = choose_criteria(ws, criteria)
-    sources = [c.source_path for c in loaded.criteria.criteria]
-    plan = plan_import(
-        _read_csv(csv_file), _targets(ws), csv_name=str(csv_file),
-        section=section.value if section else None, as_of=as_of.date() if as_of else None,
-        source=FORMATS[source.value], pools=_pools(ws), pool=pool, files=set(ws.files),
-        metrics=known_metrics(ws.raw_items, sources), new_metrics=new_metrics,
-    )  # fmt: skip
-    changes = _prepare(ws, plan, criteria)
-    if dry_run:
-        emit(_unified_diff(changes), None)
-        err(f"{_summary(plan, changes, dry_run=True)} (dry run: nothing written)")
-        return
-    write_all(changes)
+    with _workspace_locked(workspace, f"prioritize import {csv_file}", dry_run=dry_run) as root:
+        ws = open_workspace(root)
+        loaded = choose_criteria(ws, criteria)
+        sources = [c.source_path for c in loaded.criteria.criteria]
+        plan = plan_import(
+            _read_csv(csv_file), _targets(ws), csv_name=str(csv_file),
+            section=section.value if section else None, as_of=as_of.date() if as_of else None,
+            source=FORMATS[source.value], pools=_pools(ws), pool=pool, files=set(ws.files),
+            metrics=known_metrics(ws.raw_items, sources), new_metrics=new_metrics,
+        )  # fmt: skip
+        changes = _prepare(ws, plan, criteria)
+        if dry_run:
+            emit(_unified_diff(changes), None)
+            err(f"{_summary(plan, changes, dry_run=True)} (dry run: nothing written)")
+            return
+        write_all(changes)
     err(
         _summary(plan, changes, dry_run=False)
         if changes
         else "nothing to import: the backlog already holds these values"
     )
+
+
+@contextmanager
+def _workspace_locked(given: Path | None, command: str, *, dry_run: bool) -> Iterator[Path]:
+    """The workspace folder, locked for the whole read-check-write when the run writes
+    (lock.workspace_lock: a second import waits, then exits 2 naming this one); temporary
+    files a killed run left under backlogs/ are removed once the lock is held."""
+    from prioritize import output
+    from prioritize.cli.common import err
+    from prioritize.lock import workspace_lock
+    from prioritize.workspace import BACKLOGS_DIR, workspace_root
+
+    root = workspace_root(given, Path.cwd())
+    if dry_run:
+        yield root
+        return
+
+    def waiting(holder: str) -> None:
+        err(f"waiting for {holder} to finish with this workspace")
+
+    with workspace_lock(root, command, on_wait=waiting):
+        for folder, _, _ in os.walk(root / BACKLOGS_DIR):
+            output.sweep_stale(Path(folder))
+        yield root
 
 
 def _summary(plan: ImportPlan, changes: list[Change], *, dry_run: bool) -> str:
