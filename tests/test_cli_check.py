@@ -97,7 +97,8 @@ def _param(case: Case) -> object:
 
 def copy_case(case: Case, tmp_path: Path) -> Path:
     ws = tmp_path / "ws"
-    shutil.copytree(case.path, ws, ignore=shutil.ignore_patterns(EXPECT))
+    # symlinks=True: a case's links stay links (outside-workspace links to /etc).
+    shutil.copytree(case.path, ws, ignore=shutil.ignore_patterns(EXPECT), symlinks=True)
     (ws / "backlogs").mkdir(exist_ok=True)  # git keeps no empty folders
     return ws
 
