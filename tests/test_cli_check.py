@@ -31,6 +31,7 @@ NOT_AS_A_CASE = {
     "unreadable": "needs a file the test user cannot read; the suite may run as root",
     "criteria-changed-after-agreement": "needs git history: test_criteria_governance_from_git below",
     "criteria-uncommitted": "needs a git working tree: test_criteria_governance_from_git below",
+    "criteria-history-shallow": "needs a shallow clone: tests/test_shallow_clone.py",
 }
 
 

@@ -116,7 +116,7 @@ def test_a_second_import_waits_a_bounded_time_then_names_the_holder(
     before = (ws / "backlogs/edited-0.yaml").read_bytes()
     csv = tmp_path / "volume.csv"
     csv.write_text("id,evidence.operational.monthly_volume\nE-0,5\n", encoding="utf-8")
-    fd = hold_lock(ws, "4242 2026-11-02T10:00:00+00:00 prioritize import other.csv\n")
+    fd = hold_lock(ws, "4242 prioritize import other.csv\n")
     try:
         started = time.monotonic()
         result = run_cli("import", csv, "-w", ws)
@@ -125,8 +125,8 @@ def test_a_second_import_waits_a_bounded_time_then_names_the_holder(
         os.close(fd)
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == (
-        "prioritize: the workspace is busy: prioritize import other.csv (pid 4242, since "
-        f"2026-11-02T10:00:00+00:00) holds {ws.resolve() / '.prioritize.lock'}; gave up after "
+        "prioritize: the workspace is busy: prioritize import other.csv (pid 4242) holds "
+        f"{ws.resolve() / '.prioritize.lock'}; gave up after "
         "waiting 0.3 s, nothing was written; run this again when it has finished"
     )
     assert waited >= 0.3
@@ -136,7 +136,7 @@ def test_a_second_import_waits_a_bounded_time_then_names_the_holder(
 def test_a_waiting_import_goes_ahead_once_the_holder_is_done(ws: Path, tmp_path: Path) -> None:
     csv = tmp_path / "volume.csv"
     csv.write_text("id,evidence.operational.monthly_volume\nE-0,5\n", encoding="utf-8")
-    fd = hold_lock(ws, f"{os.getpid()} 2026-11-02T10:00:00+00:00 prioritize import other.csv\n")
+    fd = hold_lock(ws, f"{os.getpid()} prioritize import other.csv\n")
     release = threading.Timer(0.5, os.close, args=(fd,))
     release.start()
     try:
@@ -153,7 +153,7 @@ def test_a_dry_run_takes_no_lock(ws: Path, tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr("prioritize.lock.WAIT_SECONDS", 0.1)
     csv = tmp_path / "volume.csv"
     csv.write_text("id,evidence.operational.monthly_volume\nE-0,5\n", encoding="utf-8")
-    fd = hold_lock(ws, "4242 2026-11-02T10:00:00+00:00 prioritize import other.csv\n")
+    fd = hold_lock(ws, "4242 prioritize import other.csv\n")
     try:
         result = run_cli("import", csv, "-w", ws, "--dry-run")
     finally:

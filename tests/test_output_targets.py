@@ -229,14 +229,14 @@ def test_a_stale_temporary_file_is_removed_by_the_next_run_and_never_read(ws: Pa
     stale = folder / f".work.yaml.{dead_pid()}.a1b2c3d4.tmp"
     # Holds an item that would be a duplicate id if discovery read it.
     stale.write_text(BACKLOG, encoding="utf-8")
-    legacy = folder / ".work.yaml.k3j_x9q0.tmp"  # the name an earlier version gave
+    legacy = folder / ".work.yaml.k3j_x9q0.tmp"  # the name an earlier version gave: no pid
     legacy.write_text(BACKLOG, encoding="utf-8")
-    old = time.time() - 3600
-    os.utime(legacy, (old, old))
     checked = run_cli("check", "-w", ws)
     assert "duplicate-id" not in checked.stdout
     assert checked.stderr.endswith(" in 1 file checked\n"), checked.stderr
 
+    # The import removes both: the pid names no process, and under the workspace lock no other
+    # writer can own a file without one.
     csv = write_csv(ws.parent, "id,evidence.operational.monthly_volume\nA-1,150\n")
     result = run_cli("import", csv, "-w", ws)
     assert result.exit_code == 0, result.stderr

@@ -274,6 +274,7 @@ FINDING_CODES: dict[str, str] = {
     "criteria-not-agreed": "(warning) the criteria set has no agreed_by",
     "criteria-changed-after-agreement": "(warning) the criteria file changed in git after its agreed_on date",
     "criteria-uncommitted": "(warning) the criteria file has uncommitted changes",
+    "criteria-history-shallow": "(warning) in a shallow git clone, whether the criteria file changed after its agreed_on date cannot be told; fetch the history",
     "out-of-range": "(warning) a value outside its criterion's fixed range, scored as clipped (80 where 0.80 is meant: a hint says so)",
     "unchecked-references": "(warning) a backlog file cannot be read, so references that may point into it were not checked; names how many",
     "stale-evidence": "(warning) evidence.as_of is older than --max-age days",

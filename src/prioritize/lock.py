@@ -15,7 +15,6 @@ import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from pathlib import Path
 
 from prioritize.errors import PrioritizeError
@@ -53,8 +52,7 @@ def workspace_lock(
     deadline = time.monotonic() + (WAIT_SECONDS if wait is None else wait)
     fd = _locked(path, deadline, on_wait)
     try:
-        stamp = datetime.now().astimezone().isoformat(timespec="seconds")
-        os.pwrite(fd, f"{os.getpid()} {stamp} {command}\n".encode("utf-8", "replace"), 0)
+        os.pwrite(fd, f"{os.getpid()} {command}\n".encode("utf-8", "replace"), 0)
         yield
     finally:
         # Removed while still held: a run that was waiting on this file then finds it gone
@@ -120,14 +118,13 @@ def _waited(start: float, deadline: float) -> float:
 
 
 def holder(fd: int) -> str:
-    """Who holds the lock, as its file says: "prioritize import x.csv (pid 123, since ...)"."""
+    """Who holds the lock, as its file says: "prioritize import x.csv (pid 123)"."""
     try:
         text = os.pread(fd, 1024, 0).decode("utf-8", "replace")
     except OSError:
         text = ""
-    pid, _, rest = text.strip().partition(" ")
-    stamp, _, command = rest.partition(" ")
+    pid, _, command = text.strip().partition(" ")
     command = "".join(ch if ch.isprintable() else "?" for ch in command)[:200]
     if not pid.isdigit() or not command:
         return "another prioritize run"
-    return f"{command} (pid {pid}, since {stamp})"
+    return f"{command} (pid {pid})"

@@ -8,7 +8,7 @@
 - A file without write permission for its owner is refused, never overwritten, even as root.
 - A temporary file is named `.NAME.PID.XXXXXXXX.tmp` (never `*.yaml`, so no workspace listing
   reads it) and is removed on every way out, SIGTERM and SIGHUP included; one left by a killed
-  run (its process gone) is removed by the next write beside it.
+  run (its process gone) is removed by the next write beside it, or by the next import.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import signal
 import stat
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
@@ -33,8 +32,6 @@ _DESCRIPTOR = re.compile(r"^/(?:dev/fd/(\d+)|dev/(stdin|stdout|stderr)|proc/self
 _STANDARD = {"stdin": 0, "stdout": 1, "stderr": 2}
 # The temporary files this module makes, and those earlier versions made (no pid).
 _TEMPORARY = re.compile(r"^\.(?P<name>.+?)\.(?:(?P<pid>\d+)\.)?[a-z0-9_]{8}\.tmp$")
-# A temporary file without a pid counts as stale once this old: a write takes far less.
-_LEGACY_STALE_SECONDS = 60.0
 _NOT_OVERWRITTEN = "not overwritten (make it writable or choose another --output)"
 
 
@@ -143,33 +140,28 @@ def atomic_write(path: Path, data: bytes) -> None:
             raise
 
 
-def sweep_stale(folder: Path, name: str | None = None) -> list[Path]:
+def sweep_stale(folder: Path, name: str | None = None, *, unnamed: bool = False) -> list[Path]:
     """Remove the temporary files a killed run left in `folder` (for the file `name`, or for
-    any file); those of a run still going are left alone. Returns what was removed."""
+    any file): those whose process is gone. Those of a run still going are left alone; so are
+    those earlier versions made, which name no process, unless `unnamed` (for a caller holding
+    the workspace lock, under which no other writer runs). Returns what was removed."""
     removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return removed
-    now = time.time()
     for entry in entries:
         match = _TEMPORARY.match(entry.name)
         if match is None or (name is not None and match["name"] != name):
             continue
-        try:
-            if not entry.is_file(follow_symlinks=False):
+        pid = match["pid"]
+        if (unnamed if pid is None else not _alive(int(pid))) and not entry.is_symlink():
+            try:
+                if entry.is_file(follow_symlinks=False):
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+            except OSError:
                 continue
-            pid = match["pid"]
-            stale = (
-                not _alive(int(pid))
-                if pid is not None
-                else now - entry.stat(follow_symlinks=False).st_mtime > _LEGACY_STALE_SECONDS
-            )
-            if stale:
-                os.unlink(entry.path)
-                removed.append(Path(entry.path))
-        except OSError:
-            continue
     return removed
 
 

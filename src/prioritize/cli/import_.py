@@ -145,7 +145,7 @@ def _workspace_locked(given: Path | None, command: str, *, dry_run: bool) -> Ite
 
     with workspace_lock(root, command, on_wait=waiting):
         for folder, _, _ in os.walk(root / BACKLOGS_DIR):
-            output.sweep_stale(Path(folder))
+            output.sweep_stale(Path(folder), unnamed=True)
         yield root
 
 
