@@ -252,9 +252,12 @@ def test_a_live_runs_temporary_file_is_left_alone(ws: Path, tmp_path: Path) -> N
 
 
 CHILD = """
-import os, sys, time
+import os, signal, sys, time
 from pathlib import Path
 from prioritize import output
+
+# As in a terminal: a run started in the background of a script inherits SIGINT ignored.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ready = Path(sys.argv[2])
 
@@ -285,7 +288,12 @@ def test_a_signal_while_writing_leaves_no_temporary_file(tmp_path: Path, signum:
         pytest.fail(child.communicate()[1].decode())
     assert leftovers(target.parent) != []  # the temporary file is there while writing
     child.send_signal(signum)
-    stderr = child.communicate(timeout=30)[1]
+    try:
+        stderr = child.communicate(timeout=30)[1]
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
+        pytest.fail(f"signal {signum} did not stop the writer")
     assert child.returncode != 0, stderr
     assert leftovers(target.parent) == []
     assert target.read_text(encoding="utf-8") == "old\n"
