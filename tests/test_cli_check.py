@@ -31,6 +31,7 @@ NOT_AS_A_CASE = {
     "unreadable": "needs a file the test user cannot read; the suite may run as root",
     "criteria-changed-after-agreement": "needs git history: test_criteria_governance_from_git below",
     "criteria-uncommitted": "needs a git working tree: test_criteria_governance_from_git below",
+    "criteria-history-shallow": "needs a shallow clone: tests/test_shallow_clone.py",
 }
 
 
@@ -97,7 +98,8 @@ def _param(case: Case) -> object:
 
 def copy_case(case: Case, tmp_path: Path) -> Path:
     ws = tmp_path / "ws"
-    shutil.copytree(case.path, ws, ignore=shutil.ignore_patterns(EXPECT))
+    # symlinks=True: a case's links stay links (outside-workspace links to /etc).
+    shutil.copytree(case.path, ws, ignore=shutil.ignore_patterns(EXPECT), symlinks=True)
     (ws / "backlogs").mkdir(exist_ok=True)  # git keeps no empty folders
     return ws
 

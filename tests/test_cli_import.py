@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli, write_files
-from prioritize import yamlio
+from prioritize import output, yamlio
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "import"
 UPDATE = os.environ.get("PRIORITIZE_UPDATE_GOLDEN") == "1"
@@ -192,7 +192,7 @@ def test_a_failure_writing_the_second_file_leaves_every_file_as_it_was(
 ) -> None:
     before = snapshot(ws)
     csv = write_csv(ws.parent, "id,evidence.operational.monthly_volume\nA-1,1\nB-2,2\nC-3,3\n")
-    monkeypatch.setattr(yamlio, "atomic_write", fail_on_call(2, yamlio.atomic_write))
+    monkeypatch.setattr(output, "atomic_write", fail_on_call(2, output.atomic_write))
     result = run_cli("import", csv, "-w", ws)
     assert result.exit_code == 2
     assert (

@@ -10,7 +10,7 @@ from prioritize import checks
 from prioritize import workspace as ws_module
 from prioritize.criteria_sets import CRITERIA_DIR, LoadedCriteria, load_criteria
 from prioritize.errors import Finding, PrioritizeError, Problem, sort_findings
-from prioritize.files import DiskSource
+from prioritize.files import DiskSource, is_yaml, read_source
 from prioritize.pipeline import Scored, score_workspace
 from prioritize.workspace import Workspace
 
@@ -84,8 +84,12 @@ def _at(loaded: LoadedCriteria, problem: Problem) -> Finding:
 def other_criteria_files(ws: Workspace, chosen: LoadedCriteria | None) -> list[Finding]:
     """Every criteria/ file must load, not only the chosen one: a broken set breaks someone's run."""
     findings: list[Finding] = []
-    for rel in DiskSource(ws.root).list_yaml(CRITERIA_DIR):
+    on_disk = DiskSource(ws.root)
+    for rel in on_disk.list_yaml(CRITERIA_DIR):
         if chosen is not None and chosen.source.path == rel:
+            continue
+        if not is_yaml(rel) or (ws.root / rel).is_dir():  # a folder that cannot be read
+            read_source(on_disk, rel, findings)
             continue
         try:
             load_criteria(ws.root, Path(rel).stem, files=DiskSource(ws.root))

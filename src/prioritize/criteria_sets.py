@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -19,6 +20,7 @@ from prioritize.files import (
 from prioritize.formula import FormulaError
 from prioritize.models import CriteriaSet, Settings, did_you_mean
 from prioritize.scoring import CompiledCriteria
+from prioritize.workspace import SETTINGS_FILE
 
 CRITERIA_DIR = "criteria"
 PRESETS = ("default", "rice", "wsjf", "ice")
@@ -62,8 +64,13 @@ def load_criteria(
     findings: list[Finding] = []
     path = _criteria_path(name, [cwd, root]) if files is None else None
     if path is not None:
+        if choice is None and root is not None:  # named by the settings: inside the workspace
+            _refuse_outside(path, name, root)
         source = read_source(
-            DiskSource(path.parent), path.name, findings, shown_as=_shown(path, root)
+            DiskSource(path.parent, contained=False),
+            path.name,
+            findings,
+            shown_as=_shown(path, root),
         )
         return _criteria_from(source, findings, path.stem, builtin=False)
     workspace_files = files or (DiskSource(root) if root is not None else None)
@@ -98,6 +105,31 @@ def _criteria_path(name: str, bases: list[Path | None]) -> Path | None:
         if path.is_file():
             return path
     return None
+
+
+def _refuse_outside(path: Path, name: str, root: Path) -> None:
+    """A criteria file the settings name must lie inside the workspace; one the user names on
+    the command line may lie anywhere. The file outside is never read, so nothing of it is quoted."""
+    real = os.path.realpath(path)
+    top = os.path.realpath(root)
+    if real == top or real.startswith(top.rstrip(os.sep) + os.sep):
+        return
+    settings = DiskSource(root).read_bytes(SETTINGS_FILE) or b""
+    try:
+        location = SourceFile(SETTINGS_FILE, yamlio.decode(settings)).locate(("criteria",))
+    except yamlio.YamlError:
+        location = Location(SETTINGS_FILE)
+    raise PrioritizeError(
+        [
+            Finding(
+                "outside-workspace",
+                "error",
+                location,
+                f'criteria "{name}" leads outside the workspace (to {real}): not read; keep '
+                "criteria sets in criteria/, or give a file outside with --criteria",
+            )
+        ]
+    )
 
 
 def _shown(path: Path, root: Path | None) -> str:

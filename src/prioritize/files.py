@@ -5,9 +5,12 @@ Every problem becomes a located finding worded for the person editing the file.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -60,26 +63,117 @@ class FileSource(Protocol):
         ...
 
 
+class OutsideWorkspace(Exception):
+    """A path that leads, through a symbolic link or `..`, outside the folder it is read from."""
+
+    def __init__(self, rel: str, target: str) -> None:
+        super().__init__(rel, target)
+        self.rel = rel
+        self.target = target
+
+
+class UnreadableFolder(OSError):
+    """A folder whose listing the system refuses (its own error, errno and words kept)."""
+
+
 @dataclass(frozen=True)
 class DiskSource:
-    """The workspace as it is in the working tree."""
+    """The workspace as it is in the working tree.
+
+    Only what lies inside `root` is read: a file or folder that leads outside it (a symbolic
+    link, a `..`) raises OutsideWorkspace on reading, unless `contained` is False (a file the
+    user named on the command line). Links within `root` are followed, each folder once.
+    """
 
     root: Path
+    contained: bool = True
+
+    @cached_property
+    def _real_root(self) -> str:
+        return os.path.realpath(self.root)
 
     def list_yaml(self, folder: str) -> list[str]:
-        base = self.root / folder
-        if not base.is_dir():
+        """Every YAML file below `folder`, and every folder below it that cannot be listed or
+        leads outside the workspace: reading one of those raises what is wrong with it."""
+        if not (self.root / folder).is_dir():
             return []
-        found = [
-            p.relative_to(self.root).as_posix()
-            for p in base.rglob("*")
-            if is_yaml(p.name) and p.is_file()
-        ]
+        found: list[str] = []
+        seen: set[str] = set()
+        pending = [folder]
+        while pending:
+            rel_dir = pending.pop()
+            real = os.path.realpath(self.root / rel_dir)
+            if self.contained and not _inside(real, self._real_root):
+                found.append(rel_dir)
+                continue
+            if real in seen:  # a link back to a folder already listed
+                continue
+            seen.add(real)
+            try:
+                with os.scandir(self.root / rel_dir) as listing:
+                    entries = list(listing)
+            except OSError:
+                found.append(rel_dir)
+                continue
+            for entry in entries:
+                rel = f"{rel_dir}/{entry.name}"
+                if _is_dir(entry):
+                    pending.append(rel)
+                elif is_yaml(entry.name) and (entry.is_symlink() or _is_file(entry)):
+                    found.append(rel)
         return sorted(found, key=lambda rel: rel.split("/"))
 
     def read_bytes(self, rel: str) -> bytes | None:
         path = self.root / rel
-        return path.read_bytes() if path.is_file() else None
+        if self.contained:
+            real = self._resolve(rel)
+            if not _inside(real, self._real_root):
+                raise OutsideWorkspace(rel, real)
+        try:
+            found = os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        if stat.S_ISDIR(found.st_mode):
+            try:
+                os.scandir(path).close()
+            except OSError as exc:
+                raise UnreadableFolder(exc.errno, exc.strerror, exc.filename) from None
+            return None  # readable after all (its files are listed on their own)
+        return path.read_bytes() if stat.S_ISREG(found.st_mode) else None
+
+    @cached_property
+    def _real_folders(self) -> dict[str, str]:
+        return {}
+
+    def _resolve(self, rel: str) -> str:
+        """The real path of `rel`: its folder's, resolved once per folder, and the file's own
+        link if it is one (os.path.realpath per file would cost an lstat per path step)."""
+        folder, _, name = rel.rpartition("/")
+        if name in ("", ".", ".."):
+            return os.path.realpath(self.root / rel)
+        real_folder = self._real_folders.get(folder)
+        if real_folder is None:
+            real_folder = self._real_folders[folder] = os.path.realpath(self.root / folder)
+        full = os.path.join(real_folder, name)
+        return os.path.realpath(full) if os.path.islink(full) else full
+
+
+def _inside(real: str, root: str) -> bool:
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # through links: a linked folder is listed like any other
+    except OSError:
+        return False
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 # --- one file -------------------------------------------------------------------------------
@@ -118,9 +212,23 @@ def read_source(
     name = shown_as or rel
     try:
         data = files.read_bytes(rel)
-    except OSError as exc:
+    except OutsideWorkspace as exc:
         findings.append(
-            Finding("unreadable", "error", Location(name), f"cannot read the file: {exc.strerror}")
+            Finding(
+                "outside-workspace",
+                "error",
+                Location(name),
+                f"{name} leads outside the workspace (to {exc.target}): not read; keep the "
+                "workspace's files inside it",
+            )
+        )
+        return None
+    except OSError as exc:
+        what = "folder" if isinstance(exc, UnreadableFolder) else "file"
+        findings.append(
+            Finding(
+                "unreadable", "error", Location(name), f"cannot read the {what}: {exc.strerror}"
+            )
         )
         return None
     if data is None:

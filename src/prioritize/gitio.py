@@ -109,6 +109,12 @@ def resolve(repo: Repository, name: str) -> Revision:
         repo.toplevel, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}"
     )
     if result.returncode != 0 or not name.strip():
+        if is_shallow(repo.toplevel):
+            raise PrioritizeError(
+                message=f'unknown revision "{name}": this repository is a shallow clone, so older '
+                "commits may not be here; fetch more history with git fetch --deepen=N (N more "
+                "commits) or all of it with git fetch --unshallow, then run this again"
+            )
         hint = (
             " (the repository has no commits yet)"
             if name.upper() == "HEAD" and not _has_commits(repo)
@@ -122,6 +128,24 @@ def resolve(repo: Repository, name: str) -> Revision:
         _git(repo.toplevel, "rev-parse", "--short", commit).stdout.decode().strip() or commit[:7]
     )
     return Revision(name, commit, short)
+
+
+def is_shallow(folder: Path) -> bool:
+    """Whether the repository holding `folder` is a shallow clone (its history cut short)."""
+    result = _git(folder, "rev-parse", "--is-shallow-repository")
+    return result.returncode == 0 and result.stdout.strip() == b"true"
+
+
+def _shallow_boundary(folder: Path) -> set[str]:
+    """The commits where a shallow clone's history is cut (git lists them in .git/shallow)."""
+    result = _git(folder, "rev-parse", "--git-path", "shallow")
+    if result.returncode != 0:
+        return set()
+    path = folder / result.stdout.decode("utf-8", "surrogateescape").strip()
+    try:
+        return set(path.read_text(encoding="ascii").split())
+    except (OSError, UnicodeDecodeError):
+        return set()
 
 
 def _has_commits(repo: Repository) -> bool:
@@ -249,6 +273,7 @@ def repo_path(repo: Repository, path: Path) -> str | None:
 
 CHANGED_AFTER_AGREEMENT = "criteria-changed-after-agreement"
 UNCOMMITTED = "criteria-uncommitted"
+HISTORY_SHALLOW = "criteria-history-shallow"
 
 
 def criteria_governance(
@@ -260,6 +285,9 @@ def criteria_governance(
       author's own time zone) later than `agreed_on`; names the commit's short hash, date and subject.
     - `criteria-uncommitted`: the working tree holds changes to the file that are not committed
       (or the file is not in git at all).
+    - `criteria-history-shallow`: in a shallow clone, the file's last commit as git shows it is
+      where the history is cut (git lists every file there as added), dated after `agreed_on`:
+      when the file really changed cannot be told, so no commit is blamed.
 
     Both are located at the `agreed_on` key of the file (its first line when there is none).
     Outside a git repository, for a file that does not exist, or where git is missing: no findings.
@@ -276,8 +304,20 @@ def criteria_governance(
     findings: list[Finding] = []
     last = _last_commit(path)
     if last is not None and agreed_on is not None:
-        commit, authored, subject = last
-        if authored.date() > agreed_on:
+        full, commit, authored, subject = last
+        if authored.date() > agreed_on and full in _shallow_boundary(path.parent):
+            findings.append(
+                Finding(
+                    HISTORY_SHALLOW,
+                    "warning",
+                    location,
+                    f"cannot tell whether {criteria_rel_path} changed after it was agreed on "
+                    f"{agreed_on.isoformat()}: this is a shallow clone and its history starts at "
+                    f"commit {commit} ({authored.date().isoformat()}), after that date; fetch the "
+                    "history (git fetch --unshallow, or fetch-depth: 0 in actions/checkout)",
+                )
+            )
+        elif authored.date() > agreed_on:
             findings.append(
                 Finding(
                     CHANGED_AFTER_AGREEMENT,
@@ -308,13 +348,14 @@ def criteria_governance(
     return findings
 
 
-def _last_commit(path: Path) -> tuple[str, datetime, str] | None:
-    result = _git(path.parent, "log", "-1", "--format=%h%x00%aI%x00%s", "--", path.name)
+def _last_commit(path: Path) -> tuple[str, str, datetime, str] | None:
+    """The full and short hash, author date and subject of the last commit touching `path`."""
+    result = _git(path.parent, "log", "-1", "--format=%H%x00%h%x00%aI%x00%s", "--", path.name)
     fields = result.stdout.decode("utf-8", "replace").rstrip("\n").split("\0")
-    if result.returncode != 0 or len(fields) != 3:
+    if result.returncode != 0 or len(fields) != 4:
         return None
-    short, authored, subject = fields
-    return short, datetime.fromisoformat(authored), subject
+    full, short, authored, subject = fields
+    return full, short, datetime.fromisoformat(authored), subject
 
 
 def _agreed_on_location(path: Path, rel: str) -> Location:
@@ -331,12 +372,14 @@ def _agreed_on_location(path: Path, rel: str) -> Location:
 
 __all__ = [
     "CHANGED_AFTER_AGREEMENT",
+    "HISTORY_SHALLOW",
     "UNCOMMITTED",
     "GitSource",
     "OneFile",
     "Repository",
     "Revision",
     "criteria_governance",
+    "is_shallow",
     "repo_path",
     "repository",
     "require_repository",

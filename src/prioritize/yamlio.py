@@ -1,10 +1,8 @@
-"""YAML in and out: the fast safe read, locating a problem in a file, the round-trip edit, atomic replace."""
+"""YAML in: the fast safe read and locating a problem in a file (writing lives in output.py)."""
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -428,29 +426,3 @@ def locate(index: Positions, path: Sequence[str | int], *, key: bool = False) ->
     if key and complete and key_mark is not None:
         return key_mark
     return value_mark
-
-
-# --- writing ----------------------------------------------------------------------------------
-
-
-def _default_mode() -> int:
-    # mkstemp creates 0600; a new file should get what open() would give it.
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` all at once, keeping its permissions; on failure it is untouched."""
-    mode = path.stat().st_mode & 0o7777 if path.exists() else _default_mode()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

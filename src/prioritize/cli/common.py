@@ -152,17 +152,19 @@ def check_pool(workspace: Workspace, pool: str | None) -> str | None:
 
 
 def emit(text: str, output: Path | None) -> None:
-    """Data to standard output, or to a file replaced all at once."""
-    if output is None:
+    """Data to standard output (no --output, or `-`), or to `output` without destroying it:
+    a regular file is replaced all at once, a device, FIFO or /dev/fd/N written in place, a
+    symbolic link written through; a read-only file is refused (output.write_output)."""
+    if output is None or str(output) == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        from prioritize.yamlio import atomic_write
+        from prioritize.output import write_output
 
         try:
-            atomic_write(output, text.encode("utf-8"))
+            write_output(output, text.encode("utf-8"))
         except OSError as exc:
-            raise PrioritizeError(message=f"cannot write {output}: {exc.strerror}") from None
+            raise PrioritizeError(message=f"cannot write {output}: {exc.strerror or exc}") from None
         err(f"wrote {output}")
 
 
@@ -177,4 +179,4 @@ def render(
 
 
 def stdout_is_terminal(output: Path | None) -> bool:
-    return output is None and sys.stdout.isatty()
+    return (output is None or str(output) == "-") and sys.stdout.isatty()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -99,26 +102,51 @@ def import_(
     from prioritize.import_sources import FORMATS
     from prioritize.importing import plan_import
 
-    ws = open_workspace(workspace)
-    loaded = choose_criteria(ws, criteria)
-    sources = [c.source_path for c in loaded.criteria.criteria]
-    plan = plan_import(
-        _read_csv(csv_file), _targets(ws), csv_name=str(csv_file),
-        section=section.value if section else None, as_of=as_of.date() if as_of else None,
-        source=FORMATS[source.value], pools=_pools(ws), pool=pool, files=set(ws.files),
-        metrics=known_metrics(ws.raw_items, sources), new_metrics=new_metrics,
-    )  # fmt: skip
-    changes = _prepare(ws, plan, criteria)
-    if dry_run:
-        emit(_unified_diff(changes), None)
-        err(f"{_summary(plan, changes, dry_run=True)} (dry run: nothing written)")
-        return
-    write_all(changes)
+    with _workspace_locked(workspace, f"prioritize import {csv_file}", dry_run=dry_run) as root:
+        ws = open_workspace(root)
+        loaded = choose_criteria(ws, criteria)
+        sources = [c.source_path for c in loaded.criteria.criteria]
+        plan = plan_import(
+            _read_csv(csv_file), _targets(ws), csv_name=str(csv_file),
+            section=section.value if section else None, as_of=as_of.date() if as_of else None,
+            source=FORMATS[source.value], pools=_pools(ws), pool=pool, files=set(ws.files),
+            metrics=known_metrics(ws.raw_items, sources), new_metrics=new_metrics,
+        )  # fmt: skip
+        changes = _prepare(ws, plan, criteria)
+        if dry_run:
+            emit(_unified_diff(changes), None)
+            err(f"{_summary(plan, changes, dry_run=True)} (dry run: nothing written)")
+            return
+        write_all(changes)
     err(
         _summary(plan, changes, dry_run=False)
         if changes
         else "nothing to import: the backlog already holds these values"
     )
+
+
+@contextmanager
+def _workspace_locked(given: Path | None, command: str, *, dry_run: bool) -> Iterator[Path]:
+    """The workspace folder, locked for the whole read-check-write when the run writes
+    (lock.workspace_lock: a second import waits, then exits 2 naming this one); temporary
+    files a killed run left under backlogs/ are removed once the lock is held."""
+    from prioritize import output
+    from prioritize.cli.common import err
+    from prioritize.lock import workspace_lock
+    from prioritize.workspace import BACKLOGS_DIR, workspace_root
+
+    root = workspace_root(given, Path.cwd())
+    if dry_run:
+        yield root
+        return
+
+    def waiting(holder: str) -> None:
+        err(f"waiting for {holder} to finish with this workspace")
+
+    with workspace_lock(root, command, on_wait=waiting):
+        for folder, _, _ in os.walk(root / BACKLOGS_DIR):
+            output.sweep_stale(Path(folder), unnamed=True)
+        yield root
 
 
 def _summary(plan: ImportPlan, changes: list[Change], *, dry_run: bool) -> str:
@@ -258,15 +286,17 @@ def _unified_diff(changes: list[Change]) -> str:
 def write_all(changes: list[Change]) -> None:
     """Replace every changed file, all or nothing.
 
-    Each file is replaced atomically (yamlio.atomic_write: temporary file in the same folder,
-    fsync, os.replace, permissions kept), one after the other. If replacing one fails, the files
+    Each file is replaced atomically (output.replace_file: temporary file in the same folder,
+    fsync, os.replace, permissions kept; a symbolic link is written through to its target and
+    stays a link), one after the other. A read-only file stops the import before anything is
+    written. If replacing one fails (or SIGTERM, SIGHUP or Ctrl-C arrives), the files
     already replaced get their old bytes back (new files are removed), so the workspace is as it
     was. A crash or power
     cut between two replaces cannot be undone that way: each file is then either wholly old or
     wholly new, never half-written, and running the same import again finishes the job (setting
     a value to what it already is changes nothing).
     """
-    from prioritize import yamlio
+    from prioritize import output
     from prioritize.errors import PrioritizeError
 
     for change in changes:  # someone else's edit since we read the file would be lost
@@ -280,10 +310,23 @@ def write_all(changes: list[Change]) -> None:
             raise PrioritizeError(
                 message=f"{change.rel} changed while importing; nothing was written; run the import again"
             )
+        if output.read_only(change.path):
+            raise output.ReadOnlyError(message=f"{change.rel} is read-only: {_READ_ONLY}")
+    with output.signals_raise():
+        _replace_all(changes)
+
+
+_READ_ONLY = "nothing was written (make it writable, then run the import again)"
+
+
+def _replace_all(changes: list[Change]) -> None:
+    from prioritize import output
+    from prioritize.errors import PrioritizeError
+
     done: list[Change] = []
     for change in changes:
         try:
-            yamlio.atomic_write(change.path, change.new)
+            output.replace_file(change.path, change.new, refusal=_READ_ONLY, shown=change.rel)
         except BaseException as exc:  # an interrupt too: put back what was written, then stop
             kept = _restore(done)
             if not isinstance(exc, OSError):
@@ -301,7 +344,7 @@ def write_all(changes: list[Change]) -> None:
 
 def _restore(done: list[Change]) -> list[str]:
     """Put back the old bytes of files already replaced; the names of those that could not be."""
-    from prioritize import yamlio
+    from prioritize import output
 
     failed: list[str] = []
     for change in reversed(done):
@@ -309,7 +352,7 @@ def _restore(done: list[Change]) -> list[str]:
             if change.created:
                 change.path.unlink()
                 continue
-            yamlio.atomic_write(change.path, change.old)
+            output.replace_file(change.path, change.old, refusal=_READ_ONLY, shown=change.rel)
         except OSError:
             failed.append(change.rel)
     return failed

@@ -40,7 +40,10 @@ RawCsvOption = Annotated[
 OutputOption = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", help="Write to FILE instead of standard output.", dir_okay=False
+        "--output",
+        "-o",
+        help="Write to FILE instead of standard output (- is standard output).",
+        dir_okay=False,
     ),
 ]
 
