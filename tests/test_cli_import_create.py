@@ -141,7 +141,7 @@ def test_new_items_go_where_their_pool_keeps_items_and_nothing_else_changes(ws: 
 def test_dry_run_shows_new_files_against_dev_null(ws: Path) -> None:
     before = hashes(ws)
     csv = write_csv(ws.parent, "id,title,pool,status\nFEE-1,Pay a fine online,fees,ready\n")
-    result = run_cli("import", csv, "-w", ws, "-n")
+    result = run_cli("import", csv, "-w", ws, "--dry-run")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
         "--- /dev/null\n"

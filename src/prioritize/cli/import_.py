@@ -93,7 +93,7 @@ def import_(
     criteria: CriteriaOption = None,
     dry_run: Annotated[
         bool,
-        typer.Option("--dry-run", "-n", help="Print the changes as a unified diff; write nothing."),
+        typer.Option("--dry-run", help="Print the changes as a unified diff; write nothing."),
     ] = False,
 ) -> None:
     """Merge a CSV export into the backlog files, keeping comments and layout; create new items."""

@@ -45,7 +45,7 @@ def sensitivity(
     ] = DEFAULT_SEED,
     top: Annotated[
         int,
-        typer.Option("--top", "-k", min=1, help="K: report how often each item is in the top K."),
+        typer.Option("--top", "-n", min=1, metavar="N", help="K: report how often each item is in the top K."),
     ] = DEFAULT_TOP,
 ) -> None:
     """How robust the ranking is: re-rank with random weights, and how far one weight must move to change first place."""
