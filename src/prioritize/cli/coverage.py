@@ -25,7 +25,10 @@ def coverage(
     output: OutputOption = None,
     raw_csv: RawCsvOption = False,
     top: Annotated[
-        int, typer.Option("--top", "-n", min=1, metavar="N", help="How many ranked items count as the top.")
+        int,
+        typer.Option(
+            "--top", "-n", min=1, metavar="N", help="How many ranked items count as the top."
+        ),
     ] = 10,
 ) -> None:
     """Personas the top N of the ranked backlog serves, and the best item for each it leaves out."""

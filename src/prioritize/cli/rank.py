@@ -26,7 +26,8 @@ def rank(
     output: OutputOption = None,
     raw_csv: RawCsvOption = False,
     top: Annotated[
-        int | None, typer.Option("--top", "-n", min=1, metavar="N", help="Show only the first N ranked items.")
+        int | None,
+        typer.Option("--top", "-n", min=1, metavar="N", help="Show only the first N ranked items."),
     ] = None,
     pool: Annotated[
         str | None, typer.Option("--pool", help="Only items of this value pool.")

@@ -51,7 +51,11 @@ def report(
     top: Annotated[
         int,
         typer.Option(
-            "--top", "-n", min=1, metavar="N", help="How many ranked items count as the top for coverage."
+            "--top",
+            "-n",
+            min=1,
+            metavar="N",
+            help="How many ranked items count as the top for coverage.",
         ),
     ] = 10,
 ) -> None:

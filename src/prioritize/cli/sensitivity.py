@@ -45,7 +45,9 @@ def sensitivity(
     ] = DEFAULT_SEED,
     top: Annotated[
         int,
-        typer.Option("--top", "-n", min=1, metavar="N", help="K: report how often each item is in the top K."),
+        typer.Option(
+            "--top", "-n", min=1, metavar="N", help="Report how often each item is in the top N."
+        ),
     ] = DEFAULT_TOP,
 ) -> None:
     """How robust the ranking is: re-rank with random weights, and how far one weight must move to change first place."""
