@@ -18,6 +18,7 @@ from prioritize.criteria_sets import LoadedCriteria
 from prioritize.errors import Finding, PrioritizeError
 from prioritize.models import Criterion
 from prioritize.scoring import (
+    DEPENDS_ON,
     EFFORT,
     FACING,
     ID,
@@ -99,6 +100,7 @@ def items_frame(ws: Workspace, criteria: list[Criterion]) -> pd.DataFrame:
         RISK: text([i.risk for i in items]),
         FACING: text([i.facing for i in items]),
         EFFORT: pd.Series([i.effort for i in items], dtype=float),
+        DEPENDS_ON: text([tuple(i.depends_on) for i in items]),
     }
     for criterion in criteria:
         columns[raw_column(criterion.id)] = pd.Series(

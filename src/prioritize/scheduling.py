@@ -19,12 +19,23 @@ import pandas as pd
 
 from prioritize.errors import PrioritizeError, Problem, Ref
 from prioritize.models import IDEA, Item, Settings
-from prioritize.scoring import EFFORT, FACING, ID, POOL, RANK, RISK, STATUS, TITLE, VALUE
+from prioritize.scoring import (
+    DEPENDS_ON,
+    EFFORT,
+    FACING,
+    ID,
+    POOL,
+    RANK,
+    RISK,
+    STATUS,
+    TITLE,
+    VALUE,
+)  # fmt: skip
 
 ORDERS: tuple[str, ...] = ("score", "listed", "value", "cd3")
 ORDER, TEAM, START_WEEK, FINISH_WEEK = "order", "team", "start_week", "finish_week"
 START_DATE, FINISH_DATE, CUMULATIVE_VALUE_PCT = "start_date", "finish_date", "cumulative_value_pct"
-LISTED, DEPENDS_ON = "listed", "depends_on"
+LISTED = "listed"
 SCHEDULE_COLUMNS = [
     ORDER, ID, TITLE, POOL, TEAM, START_WEEK, FINISH_WEEK, START_DATE, FINISH_DATE, VALUE, CUMULATIVE_VALUE_PCT,
 ]  # fmt: skip

@@ -8,6 +8,7 @@ value found at the criterion's source (None where absent).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, SupportsIndex
 
@@ -19,6 +20,7 @@ from prioritize.formula import Formula, compile_formula, evaluate
 from prioritize.models import CLOSED_STATUSES, IDEA, CriteriaSet, Criterion
 from prioritize.values import describe, is_number, same_value
 
+DEPENDS_ON = "depends_on"  # the ids an item depends on (items frame: all; rank rows: open ones)
 RANK, ID, TITLE, POOL, STATUS, RISK, FACING, EFFORT = (
     "rank", "id", "title", "pool", "status", "risk", "facing", "effort"
 )  # fmt: skip
@@ -324,6 +326,43 @@ def _rank(frame: pd.DataFrame, scored: np.ndarray) -> pd.DataFrame:
     return combined[[RANK, *[c for c in combined.columns if c != RANK]]]
 
 
+ORDERS = ("score", "deliverable")
+
+
+def deliverable_order(ids: Sequence[str], waits_for: Mapping[str, Sequence[str]]) -> list[str]:
+    """`ids` (in score order) reordered so that no item comes before what it waits for.
+
+    Each item comes as early as its rank allows: the open dependencies it waits for come just
+    before it, themselves in this order. Dependencies outside `ids` are passed over. Iterative,
+    so no file can drive it into deep recursion; a cycle (refused when the workspace loads)
+    cannot loop it.
+    """
+    position = {item_id: k for k, item_id in enumerate(ids)}
+    listed: set[str] = set()
+    order: list[str] = []
+    for root in ids:
+        if root in listed:
+            continue
+        stack, on_stack = [root], {root}
+        while stack:
+            top = stack[-1]
+            pending = [
+                d
+                for d in waits_for.get(top, ())
+                if d in position and d not in listed and d not in on_stack
+            ]
+            if pending:
+                nxt = min(pending, key=position.__getitem__)
+                stack.append(nxt)
+                on_stack.add(nxt)
+            else:
+                stack.pop()
+                on_stack.discard(top)
+                listed.add(top)
+                order.append(top)
+    return order
+
+
 def ranking_rows(
     scoring: Scoring,
     *,
@@ -331,13 +370,38 @@ def ranking_rows(
     pool: str | None = None,
     risk: str | None = None,
     include_unscored: bool = False,
+    order: str = "score",
 ) -> pd.DataFrame:
-    """The published rows of `rank`: RANK_COLUMNS then c.<id> per criterion, filtered.
+    """The published rows of `rank`: RANK_COLUMNS, DEPENDS_ON (the open items each waits for),
+    then c.<id> per criterion, filtered.
 
-    Ranks stay those of the whole backlog; `top` keeps the first N rows left after the filters.
+    Ranks stay those of the whole backlog. `order` "deliverable" lists the ranked items so
+    that none comes before an open item it depends on (see deliverable_order); unscored items
+    follow either way. `top` keeps the first N ranked rows left after the filters.
     """
-    columns = RANK_COLUMNS + [contribution_column(c.id) for c in scoring.criteria.criteria]
-    frame = scoring.frame if include_unscored else scoring.ranked
+    if order not in ORDERS:
+        raise ValueError(f"order is one of {ORDERS}")
+    columns = [
+        *RANK_COLUMNS,
+        DEPENDS_ON,
+        *(contribution_column(c.id) for c in scoring.criteria.criteria),
+    ]
+    open_ids = set(scoring.frame[ID])
+    waits = [
+        [d for d in deps if d in open_ids] if isinstance(deps, list | tuple) else []
+        for deps in scoring.frame.get(DEPENDS_ON, pd.Series([()] * len(scoring.frame)))
+    ]
+    frame = scoring.frame.assign(
+        **{DEPENDS_ON: pd.Series(waits, index=scoring.frame.index, dtype=object)}
+    )
+    if order == "deliverable":
+        ranked = frame[frame[RANK].notna()]
+        by_id = dict(zip(ranked[ID], ranked[DEPENDS_ON], strict=True))
+        sequence = deliverable_order(list(ranked[ID]), by_id)
+        ranked = ranked.set_index(ID, drop=False).loc[sequence].reset_index(drop=True)
+        frame = pd.concat([ranked, frame[frame[RANK].isna()]], ignore_index=True)
+    if not include_unscored:
+        frame = frame[frame[RANK].notna()]
     keep = np.ones(len(frame), dtype=bool)
     if pool is not None:
         keep &= (frame[POOL] == pool).to_numpy()

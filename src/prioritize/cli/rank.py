@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -38,6 +38,14 @@ def rank(
     include_unscored: Annotated[
         bool, typer.Option("--include-unscored", help="Append unscored items with an empty rank.")
     ] = False,
+    order: Annotated[
+        Literal["score", "deliverable"],
+        typer.Option(
+            "--order",
+            help="score: highest score first; deliverable: the same, but never before an open "
+            "item it depends on (the order the teams can work in).",
+        ),
+    ] = "score",
 ) -> None:
     """Rank the backlog by the agreed criteria: highest score first."""
     from prioritize.cli.common import (
@@ -59,6 +67,7 @@ def rank(
         pool=check_pool(scored.workspace, pool),
         risk=risk,
         include_unscored=include_unscored,
+        order=order,
     )
     loaded, unit = scored.criteria, scored.workspace.settings.unit
     unscored = scored.scoring.unscored
