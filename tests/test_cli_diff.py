@@ -232,10 +232,13 @@ def test_items_unscored_or_closed_on_one_side_count_as_new_or_removed(ws: Path, 
 def test_a_weight_change_is_named(ws: Path, repo: Path) -> None:
     commit_all(repo)
     write(ws, {"criteria/default.yaml": CRITERIA.format(weight=3)})
-    for fmt in ("table", "csv", "json"):
+    for fmt in ("csv", "json"):
         result = run_cli("diff", "-w", ws, "-f", fmt)
         assert result.exit_code == 0, result.stderr
         assert f"criteria changed since {head(repo)}: weight of volume 1 -> 3" in result.stderr
+    table = run_cli("diff", "-w", ws)  # the table carries it: part of what a person reads
+    assert f"Criteria changed since {head(repo)}: weight of volume 1 -> 3" in table.stdout
+    assert "criteria changed" not in table.stderr
     markdown = run_cli("diff", "-w", ws, "-f", "markdown")
     assert (
         f"> :warning: Criteria changed since {head(repo)}: weight of volume 1 -> 3"
@@ -396,3 +399,40 @@ criteria:
         "criterion old removed",
     ]
     assert criteria_changes(criteria(BASE), criteria(BASE)) == []
+
+
+def test_two_revisions_compare_with_each_other_and_never_read_the_working_tree(
+    ws: Path, repo: Path
+) -> None:
+    # Three commits: A 90 B 50 E 30 C 10 F 5; then C 95, D 70, E gone; then B 99.
+    first = head(repo)
+    second = commit_all(repo, "C rises, D new, E gone")
+    write(ws, {"backlogs/B.yaml": item("B", 99)})
+    third = commit_all(repo, "B rises")
+    # The working tree is broken: a diff of two revisions must not read it.
+    write(ws, {"backlogs/B.yaml": "id: [unclosed\n"})
+    expected_1_2 = [("C", "up", 4, 1), ("A", "down", 1, 2), ("D", "new", None, 3),
+                    ("B", "down", 2, 4), ("F", "same", 5, 5), ("E", "removed", 3, None)]  # fmt: skip
+    for args in ((first, second), (f"{first}..{second}",)):
+        result = run_cli("diff", *args, "-w", ws, "-f", "json", "--all")
+        assert result.exit_code == 0, result.stderr
+        rows = [
+            (r["id"], r["change"], r["old_rank"], r["new_rank"]) for r in json.loads(result.stdout)
+        ]
+        assert sorted(rows, key=str) == sorted(expected_1_2, key=str)
+    # HEAD~1..HEAD: only B moved, from 4 to 1; A, C and D each went down one place.
+    result = run_cli("diff", "HEAD~1..HEAD", "-w", ws, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert [(r["id"], r["old_rank"], r["new_rank"]) for r in json.loads(result.stdout)] == [
+        ("B", 4, 1), ("C", 1, 2), ("A", 2, 3), ("D", 3, 4),
+    ]  # fmt: skip
+    table = run_cli("diff", first, third, "-w", ws)
+    assert f"Ranking changes since {first} (to {third}):" in table.stdout
+    # One revision still means the working tree, which is broken here: refused, located.
+    broken = run_cli("diff", "HEAD", "-w", ws)
+    assert broken.exit_code == 2
+    assert broken.stderr.startswith("backlogs/B.yaml:2:1: syntax ")
+    too_many = run_cli("diff", first, second, third, "-w", ws)
+    assert (too_many.exit_code, too_many.stderr.strip()) == (
+        2, "prioritize: diff takes at most two revisions: REV, A B or A..B",
+    )  # fmt: skip

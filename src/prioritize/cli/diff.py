@@ -23,13 +23,19 @@ if TYPE_CHECKING:
     from prioritize.errors import PrioritizeError
     from prioritize.gitio import GitSource, Revision
     from prioritize.pipeline import Scored
+    from prioritize.workspace import Workspace
 
 
 @guarded
 def diff(
-    rev: Annotated[
-        str, typer.Argument(help="The git revision to compare with: a commit, branch or tag.")
-    ] = "HEAD",
+    revisions: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[REV | A B | A..B]",
+            help="REV (default HEAD) against the working tree, or revision A against revision B "
+            "(a commit, branch or tag each); two revisions never read the working tree.",
+        ),
+    ] = None,
     workspace: WorkspaceOption = None,
     criteria: CriteriaOption = None,
     format: FormatOption = Format.table,
@@ -39,7 +45,8 @@ def diff(
         bool, typer.Option("--all", "-a", help="Also list the items whose rank stayed the same.")
     ] = False,
 ) -> None:
-    """Show how the ranking moved between a git revision (default HEAD) and the working tree."""
+    """Show how the ranking moved between a git revision (default HEAD) and the working tree,
+    or between two revisions."""
     from prioritize import diffing
     from prioritize.cli.common import (
         emit,
@@ -51,25 +58,89 @@ def diff(
     )
     from prioritize.render.diff import DIFF_RENDERERS, NOTES_WRITTEN, DiffView
     from prioritize.render.rank import criteria_caption
+    from prioritize.workspace import workspace_root
 
-    new = load_scored(workspace, criteria)
-    warn_unscored(new)
-    git = _git_source(new.workspace.root, rev)
-    old = _scored_at(git, new)
+    old_name, new_name = _revision_names(revisions or [])
+    if new_name is None:  # a revision against the working tree
+        new = load_scored(workspace, criteria)
+        warn_unscored(new)
+        git = _git_source(new.workspace.root, old_name)
+        old, since = _scored_at(git, new), git.revision.label
+    else:  # two revisions, each scored by the set chosen as it was there
+        root = workspace_root(workspace, Path.cwd())
+        (old, old_label), (new, new_label) = (
+            _scored_at_revision(root, name, criteria) for name in (old_name, new_name)
+        )
+        since = f"{old_label} (to {new_label})"
     rows = diffing.ranking_diff(old.scoring, new.scoring)
     changes = diffing.criteria_changes(old.criteria.criteria, new.criteria.criteria)
-    notes = (
-        [f"criteria changed since {git.revision.label}: {'; '.join(changes)}"] if changes else []
-    )
+    notes = [f"criteria changed since {since}: {'; '.join(changes)}"] if changes else []
     if format not in NOTES_WRITTEN:
         for note in notes:
             err(note)
     caption = criteria_caption(new.criteria.criteria, new.criteria.name)
     view = DiffView(
-        diffing.moved(rows, include_same=all_rows), diffing.change_counts(rows), git.revision.label,
+        diffing.moved(rows, include_same=all_rows), diffing.change_counts(rows), since,
         caption=caption, notes=notes, color=stdout_is_terminal(output),
     )  # fmt: skip
     emit(render(DIFF_RENDERERS, format, raw_csv=raw_csv, view=view), output)
+
+
+def _revision_names(given: list[str]) -> tuple[str, str | None]:
+    """(the old revision, the new one or None for the working tree) from `diff`'s arguments."""
+    from prioritize.errors import PrioritizeError
+
+    if len(given) > 2:
+        raise PrioritizeError(message="diff takes at most two revisions: REV, A B or A..B")
+    if len(given) == 2:
+        return given[0], given[1]
+    if len(given) == 1 and ".." in given[0] and "..." not in given[0]:
+        old, _, new = given[0].partition("..")
+        return old or "HEAD", new or "HEAD"  # git's A.. and ..B
+    return (given[0] if given else "HEAD"), None
+
+
+def _scored_at_revision(root: Path, revision: str, criteria: str | None) -> tuple[Scored, str]:
+    """The workspace as it was at `revision`, scored by the set chosen as it was there, with
+    the revision's label; problems there are refused, located REV:path."""
+    from prioritize import workspace as ws_module
+    from prioritize.errors import PrioritizeError
+    from prioritize.pipeline import score_workspace
+
+    git = _git_source(root, revision)
+    try:
+        ws = ws_module.load(root, files=git)
+        ws.raise_for_errors()
+        scored = score_workspace(ws, _criteria_chosen_at(git, root, criteria, ws))
+        scored.raise_for_refusals()
+    except PrioritizeError as exc:
+        raise _at_revision(exc, git.revision) from None
+    return scored, git.revision.label
+
+
+def _criteria_chosen_at(
+    git: GitSource, root: Path, choice: str | None, ws: Workspace
+) -> LoadedCriteria:
+    """The set `--criteria` names (else the workspace's own), as it was at the revision.
+
+    A set named by file path is that file at the revision where it lies in the repository,
+    else (it has no past) the file as it is.
+    """
+    from prioritize import gitio
+    from prioritize.criteria_sets import CRITERIA_DIR, load_criteria
+    from prioritize.errors import PrioritizeError
+
+    if choice is None or (Path(choice).name == choice and not choice.endswith((".yaml", ".yml"))):
+        return load_criteria(root, choice, ws.settings, files=git)
+    path = Path(choice) if Path(choice).is_absolute() else Path.cwd() / choice
+    in_repo = gitio.repo_path(git.repo, path)
+    if in_repo is None:
+        return load_criteria(root, choice, ws.settings, cwd=Path.cwd())
+    data = git.show(in_repo)
+    if data is None:
+        raise PrioritizeError(message=f"criteria file {choice} did not exist yet")
+    name = Path(choice).stem
+    return load_criteria(root, name, files=gitio.OneFile(f"{CRITERIA_DIR}/{name}.yaml", data))
 
 
 def _git_source(root: Path, rev: str) -> GitSource:

@@ -77,8 +77,8 @@ class DiffView:
 
     CSV and JSON are the rows alone, at full precision. Markdown opens with a bold one-line
     summary, then `notes` (criteria changes) as a quote, then the table, the caption and a hidden
-    marker line. The table has the summary on the line above it. `notes` are only written into
-    the formats of NOTES_WRITTEN: for the others the caller puts them on standard error.
+    marker line. The table has the summary and the notes on the lines above it. `notes` are only
+    written into the formats of NOTES_WRITTEN: for the others the caller puts them on stderr.
     """
 
     frame: pd.DataFrame
@@ -115,10 +115,14 @@ def _markdown(view: DiffView) -> str:
 
 def _table(view: DiffView) -> str:
     summary = summary_line(view.counts, view.since)
+    notes = [Text(f"{note[0].upper()}{note[1:]}", style="yellow") for note in view.notes]
     if not len(view.frame):
-        return render_to_text([Text(f"{summary}\nNo item changed place.")], color=view.color)
+        return render_to_text(
+            [Text(f"{summary}\nNo item changed place."), *notes], color=view.color
+        )
     return render_to_text(
-        [Text(summary, style="bold"), diff_table(view.frame, view.caption)], color=view.color
+        [Text(summary, style="bold"), *notes, diff_table(view.frame, view.caption)],
+        color=view.color,
     )
 
 
@@ -130,4 +134,4 @@ DIFF_RENDERERS: Mapping[Format, Callable[[DiffView], str]] = {
 }
 
 # The formats that carry the notes (criteria changes) in the output itself.
-NOTES_WRITTEN: frozenset[Format] = frozenset({Format.markdown})
+NOTES_WRITTEN: frozenset[Format] = frozenset({Format.markdown, Format.table})
