@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO_ROOT
 from prioritize import scoring as scoring_module
@@ -208,3 +210,51 @@ def test_progress_is_reported_and_1000_runs_over_1000_items_take_seconds() -> No
     )
     assert time.perf_counter() - start < 10
     assert seen[-1] == (1000, 1000) and len(result.items) == 1000
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.sampled_from([1.0, 2.0, 5.0])
+        ),
+        min_size=2,
+        max_size=8,
+    ),
+    st.tuples(*[st.sampled_from([0.5, 1.0, 2.0, 3.0])] * 3),
+)
+@settings(max_examples=60, deadline=None)
+def test_solved_weight_moves_agree_with_a_search(
+    rows: list[tuple[float, float, float, float]], weights: tuple[float, float, float]
+) -> None:
+    # The weighted sets' crossing is solved, not searched: a fine search over the same factors
+    # (the grid and bisection formula sets use) must find the same first change.
+    from prioritize.analysis.sensitivity import (
+        MAX_FACTOR,
+        MIN_FACTOR,
+        _first_change,
+        _first_change_weighted,
+        _leaders,
+        _Scorer,
+    )
+
+    criteria = unit_criteria("x", "y", "z", weights=weights, per_effort=True)
+    scoring = scored(
+        [
+            {ID: f"I{k}", "raw.x": x, "raw.y": y, "raw.z": z, "effort": e}
+            for k, (x, y, z, e) in enumerate(rows)
+        ],
+        criteria,
+    )
+    scorer = _Scorer(scoring)
+    leader = int(_leaders(scorer, scorer.ones(1))[0])
+    for j in range(3):
+        for limit in (MAX_FACTOR, MIN_FACTOR):
+            solved = _first_change_weighted(scorer, j, leader, limit)
+            grid = np.geomspace(1.0, limit, 401)[1:]
+            searched = _first_change(scorer, j, grid, leader)
+            if searched is None:
+                assert solved is None
+            else:
+                assert solved is not None
+                assert solved[0] == pytest.approx(searched[0], rel=1e-9)
+                assert solved[1] == searched[1]

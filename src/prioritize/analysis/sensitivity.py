@@ -199,6 +199,38 @@ def _first_change(
     return move, int(_leaders(scorer, _moved(scorer, j, np.array([move]), leader))[0])
 
 
+def _first_change_weighted(
+    scorer: _Scorer, j: int, leader: int, limit: float
+) -> tuple[float, int] | None:
+    """`_first_change` for a weighted set, solved instead of searched.
+
+    With weight j times f, every item's score is (a_i + f b_i) times one positive number
+    shared by all items (100 / the sum of the weights), so the first place changes where the
+    straight line of another item first crosses the leader's: f_i = (a_L - a_i) / (b_i - b_L).
+    The crossing is then confirmed with the scorer itself, stepping past a tie the leader
+    wins by id, so the factor is the first at which the scores really put another item first.
+    """
+    scale = scorer.factor / scorer.effort if scorer.criteria.per_effort else scorer.factor
+    b = scorer.terms[:, j] * scale
+    a = scorer.terms.sum(axis=1) * scale - b
+    with np.errstate(all="ignore"):
+        crossing = (a[leader] - a) / (b - b[leader])
+    up = limit > 1
+    valid = np.isfinite(crossing) & ((crossing > 1) if up else (crossing < 1))
+    valid &= (crossing <= limit) if up else (crossing >= limit)
+    valid[leader] = False
+    if not valid.any():
+        return None
+    factor = float(crossing[valid].min() if up else crossing[valid].max())
+    toward = math.inf if up else 0.0
+    for _ in range(64):  # a few ulps at most: past a tie the leader wins by id, or rounding
+        first = int(_leaders(scorer, _moved(scorer, j, np.array([factor]), leader))[0])
+        if first != leader:
+            return factor, first
+        factor = float(np.nextafter(factor, toward))
+    return _first_change(scorer, j, np.array([factor * (1.001 if up else 0.999)]), leader)
+
+
 def weight_moves(scoring: Scoring) -> pd.DataFrame:
     """Per criterion (CRITERIA_COLUMNS, set order): the factor between 0.1x and 10x closest to 1
     (by ratio) that, applied to its weight alone, changes the first place, and the item first then.
@@ -213,11 +245,16 @@ def weight_moves(scoring: Scoring) -> pd.DataFrame:
     up = np.geomspace(1.0, MAX_FACTOR, _GRID_POINTS + 1)[1:]
     down = np.geomspace(1.0, MIN_FACTOR, _GRID_POINTS + 1)[1:]
     for j, c in enumerate(criteria):
-        found = (
-            []
-            if scorer.count < 2
-            else [m for grid in (up, down) if (m := _first_change(scorer, j, grid, leader))]
-        )
+        if scorer.count < 2:
+            found = []
+        elif weighted:
+            found = [
+                m
+                for limit in (MAX_FACTOR, MIN_FACTOR)
+                if (m := _first_change_weighted(scorer, j, leader, limit))
+            ]
+        else:
+            found = [m for grid in (up, down) if (m := _first_change(scorer, j, grid, leader))]
         best = min(found, key=lambda m: (abs(math.log(m[0])), m[0])) if found else None
         rows.append({
             CRITERION: c.id,
