@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO_ROOT, run_cli, write_files
-from prioritize.analysis.explain import CANNOT_CLOSE
+from prioritize.analysis.explain import OUT_OF_REACH
 
 # sum(w) = 4; per effort. A: n = (0.5, 0.8) value 57.5, effort 2: 28.75. B: n = (0.8, 0.5) value 72.5: 36.25.
 # A's gap 7.5 of score is 15 of value: a must reach n 0.7 (a = 7); b cannot (n 1.4).
@@ -54,7 +54,7 @@ def test_table_shows_criteria_score_and_the_move_up(ws: Path) -> None:
     assert "Score 28.75 = value 57.50 / effort 2 points" in r.stdout
     assert "it needs 7.50 more score, to reach B (rank 1, score 36.25)" in r.stdout
     assert "Fastest: a at 7 or more (now 5)" in r.stdout
-    assert CANNOT_CLOSE in r.stdout
+    assert OUT_OF_REACH in r.stdout
 
 
 def test_json_has_the_contract_keys(ws: Path) -> None:
