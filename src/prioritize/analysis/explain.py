@@ -207,7 +207,9 @@ def explain_item(
     if rank is not None and rank > 1:
         above = scoring.ranked.iloc[rank - 2]
         gap = float(above[SCORE]) - float(row[SCORE])
-        found = lift(criteria, formula, row, scoring.ranked, float(above[SCORE]), strictly=gap <= 0)
+        # Ties rank by id: an item whose id sorts after the one above must score more than it.
+        strictly = str(row[ID]) > str(above[ID])
+        found = lift(criteria, formula, row, scoring.ranked, float(above[SCORE]), strictly=strictly)
         move_up = _move_up(str(above[ID]), float(above[SCORE]), gap, found)
     is_formula = criteria.method == "formula" and formula is not None
     return Explanation(

@@ -64,6 +64,11 @@ def _n(value: Any, digits: int = 2) -> str:
     return round_for_reading(value, digits)
 
 
+def _signed(value: float) -> str:
+    """A change of score: "+8.75", "-0.52", "0"."""
+    return ("+" if value > 0 else "") + _n(value)
+
+
 def _raw(value: Any) -> str:
     """A raw value as written: numbers to four significant digits, large ones whole with separators."""
     value = plain(value)
@@ -180,7 +185,9 @@ def _factor_text(c: Comparison, f: Factor, unit: str) -> str:
             )
             what += f" ({_n(h_c, 1)} vs {_n(lo_c, 1)} points of value)"
     swapped = (lo.score or 0.0) + f.effect
-    return f"{what}; with {h.id}'s {f.name}, {lo.id} would score {_n(swapped)} ({f.effect:+,.2f})"
+    return (
+        f"{what}; with {h.id}'s {f.name}, {lo.id} would score {_n(swapped)} ({_signed(f.effect)})"
+    )
 
 
 def _decomposition(c: Comparison, unit: str) -> str:
@@ -345,7 +352,7 @@ def parts_table(c: Comparison, unit: str) -> Table:
         change = (
             ""
             if effect is None or effect != effect
-            else f"{_n((_score_of(c, lower) or 0.0) + effect)} ({effect:+,.2f})"
+            else f"{_n((_score_of(c, lower) or 0.0) + effect)} ({_signed(effect)})"
         )
         table.add_row(
             label,
