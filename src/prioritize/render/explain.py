@@ -518,8 +518,10 @@ def _compare_markdown(view: CompareView) -> str:
         else ""
     )
     if len(c.parts):
-        named = c.parts.rename(columns={A_PART: c.a.id, B_PART: c.b.id})
-        table += "\n" + to_markdown(named, numeric=[c.a.id, c.b.id, EFFECT])
+        lower = c.b.id if c.higher == c.a.id else c.a.id
+        change = f"{lower} score change with {c.higher}'s"
+        named = c.parts.rename(columns={A_PART: c.a.id, B_PART: c.b.id, EFFECT: change})
+        table += "\n" + to_markdown(named, numeric=[c.a.id, c.b.id, change])
     return f"### {c.a.id} vs {c.b.id}\n\n" + table + "\n" + "".join(f"- {line}\n" for line in lines)
 
 
