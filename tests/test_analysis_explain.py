@@ -347,6 +347,28 @@ def test_the_needed_value_really_lifts_the_item() -> None:
     assert checked > 5
 
 
+def test_effort_and_risk_moves_really_lift_the_item() -> None:
+    """Write each effort or risk move into the item and rescore: it reaches the score above."""
+    ws = ws_module.load(REPO_ROOT)
+    loaded = load_criteria(REPO_ROOT, None, ws.settings)
+    frame = apply_votes(items_frame(ws, loaded.criteria.criteria), ws.votes, loaded.criteria)
+    scoring = score(frame, loaded.criteria)
+    kinds = set()
+    for item_id in scoring.ranked[ID].iloc[1:]:
+        e = explain_item(scoring, item_id)
+        assert e.move_up is not None and e.move_up.levers  # per effort: effort always can
+        for move in e.move_up.levers:
+            if move.kind == "criterion":
+                continue
+            column = "effort" if move.kind == "effort" else "risk"
+            changed = frame.assign(**{column: frame[column].astype(object)})
+            changed.loc[changed[ID] == item_id, column] = move.to
+            new = score(changed, loaded.criteria).frame.set_index(ID)
+            assert new.loc[item_id, "score"] >= e.move_up.above_score - 1e-9
+            kinds.add(move.kind)
+    assert kinds == {"effort", "risk"}
+
+
 # --- formula sets ----------------------------------------------------------------------------
 
 RICE_PATH = REPO_ROOT / "src" / "prioritize" / "presets" / "rice.yaml"

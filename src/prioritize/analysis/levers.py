@@ -154,7 +154,6 @@ class Lift:
     singles: tuple[Move, ...]
     criteria: Mapping[str, Move | None]
     pair: tuple[Move, Move] | None = None
-    pair_searched: bool = False
 
 
 @dataclass(frozen=True)
@@ -420,7 +419,7 @@ def lift(
     by_criterion = {c.id: moves.get(c.id) for c in criteria.criteria}
     if closing:
         return Lift(closing, by_criterion)
-    return Lift((), by_criterion, _smallest_pair(levers, model, threshold), pair_searched=True)
+    return Lift((), by_criterion, _smallest_pair(levers, model, threshold))
 
 
 def _smallest_pair(
