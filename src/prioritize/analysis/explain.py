@@ -1,21 +1,32 @@
 """Why an item scores what it does: its criteria, what would lift it one place, two items compared.
 
 Pure: a Scoring in, plain results holding frames out (docs/reference.md 4 and 5, `explain`).
+What would lift an item is searched in `analysis.levers`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from prioritize.analysis.levers import (
+    EFFORT_LEVER,
+    RISK_LEVER,
+    LeverKind,
+    Lift,
+    Move,
+    lift,
+    tidy,
+    zero_if_missing,
+)  # fmt: skip
 from prioritize.errors import PrioritizeError
 from prioritize.formula import Formula, evaluate, substitute
-from prioritize.models import CriteriaSet, Criterion, did_you_mean
+from prioritize.models import CriteriaSet, did_you_mean
 from prioritize.scoring import (
     EFFORT,
     ID,
@@ -34,7 +45,6 @@ from prioritize.scoring import (
     normalized_column,
     raw_column,
 )  # fmt: skip
-from prioritize.values import is_number, same_value
 
 # Columns of the per-criterion frame.
 CRITERION, NAME, DATA, SOURCE, RAW, INPUT, NORMALIZED = (
@@ -68,14 +78,19 @@ CRITERIA_COLUMNS = [
     DIRECTION,
 ]
 
-CANNOT_CLOSE = "cannot close the gap by this criterion alone"
-_EPS = 1e-9
+OUT_OF_REACH = "out of reach by this criterion"
 
 
 @dataclass(frozen=True)
 class MoveUp:
     """What it takes to move up one place: the score gap to the item ranked just above, and the
-    criterion that closes it with the smallest change (None when no single criterion can)."""
+    levers that would close it (analysis.levers says which moves are in reach and how they compare).
+
+    `levers`: every lever (criterion, effort, risk) that alone closes the gap, smallest move first.
+    `pair`: where none does, the smallest pair of levers that does together (None if no pair does).
+    `criterion`, `needed_raw`, `current_raw`: the criterion that alone closes it with the smallest
+    move, its raw value needed and now (None when no criterion can).
+    """
 
     above: str
     above_score: float
@@ -83,6 +98,8 @@ class MoveUp:
     criterion: str | None
     needed_raw: Any
     current_raw: Any
+    levers: tuple[Move, ...] = ()
+    pair: tuple[Move, Move] | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +128,7 @@ class Explanation:
     move_up: MoveUp | None
     formula: str | None = None
     substituted: str | None = None
+    uses_effort: bool = False  # the score reads effort (per_effort, or a formula naming it)
 
 
 def check_item_id(item_id: str, known: Sequence[str]) -> None:
@@ -121,203 +139,11 @@ def check_item_id(item_id: str, known: Sequence[str]) -> None:
         )
 
 
-# --- one criterion: from a raw value to the number the score uses, and back ------------------
-
-
-def _bounds(criterion: Criterion, ranked: pd.DataFrame) -> tuple[float, float] | None:
-    """The range that normalizes the criterion (auto: over the ranked items), None where none applies."""
-    rng = criterion.scale.range
-    if isinstance(rng, tuple):
-        return float(rng[0]), float(rng[1])
-    x = pd.to_numeric(ranked[input_column(criterion.id)], errors="coerce").dropna()
-    return (float(x.min()), float(x.max())) if len(x) else (0.0, 0.0)
-
-
-def _uses_range(criterion: Criterion, formula_set: bool) -> bool:
-    return not formula_set or criterion.scale.range is not None
-
-
-def _term(
-    criterion: Criterion, raw: Any, bounds: tuple[float, float] | None, formula_set: bool
-) -> float:
-    """The number a raw value becomes in the score: n for weighted sets, the formula's name otherwise."""
-    scale = criterion.scale
-    x = (
-        float(next(v for k, v in scale.map.items() if same_value(k, raw)))
-        if scale.map is not None
-        else float(raw)
-    )
-    if scale.transform == "log":
-        x = math.log1p(x)
-    if not _uses_range(criterion, formula_set):
-        return x
-    assert bounds is not None
-    lo, hi = bounds
-    n = 1.0 if lo == hi else min(max((x - lo) / (hi - lo), 0.0), 1.0)
-    return 1.0 - n if criterion.direction == "lower" else n
-
-
-def _raw_for(
-    criterion: Criterion, term: float, bounds: tuple[float, float] | None, formula_set: bool
-) -> float:
-    """The raw value whose term is `term`, on a continuous scale (inverse of `_term`)."""
-    if _uses_range(criterion, formula_set):
-        assert bounds is not None
-        lo, hi = bounds
-        n = 1.0 - term if criterion.direction == "lower" else term
-        x = lo if lo == hi else lo + n * (hi - lo)
-    else:
-        x = term
-    return math.expm1(x) if criterion.scale.transform == "log" else x
-
-
-def _candidates(criterion: Criterion) -> list[Any] | None:
-    """The raw values a criterion accepts, where it names them (allowed or map); None for any number."""
-    if criterion.scale.map is not None:
-        keys = list(criterion.scale.map)
-        if criterion.allowed is not None:
-            keys = [k for k in keys if any(same_value(k, a) for a in criterion.allowed)]
-        return keys
-    if criterion.allowed is not None:
-        return [a for a in criterion.allowed if is_number(a)]
-    return None
-
-
-def _tidy(value: float) -> float | int:
-    """Whole numbers as ints (a needed value of 4.0 reads as 4)."""
-    return int(value) if float(value).is_integer() and abs(value) < 1e15 else float(value)
-
-
-# --- what would close the gap ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Need:
-    raw: Any
-    change: float  # how far the criterion must move (n for weighted sets, relative for formulas)
-
-
-def _need_weighted(
-    criterion: Criterion, n_now: float, n_needed: float, bounds: tuple[float, float] | None
-) -> _Need | None:
-    if n_needed > 1.0 + _EPS:
-        return None
-    candidates = _candidates(criterion)
-    if candidates is None:
-        return _Need(
-            _tidy(_raw_for(criterion, min(n_needed, 1.0), bounds, False)), n_needed - n_now
-        )
-    reach = [
-        (t, c) for c in candidates if (t := _term(criterion, c, bounds, False)) >= n_needed - _EPS
-    ]
-    if not reach:
-        return None
-    return _Need(min(reach, key=lambda p: p[0])[1], n_needed - n_now)
-
-
-def _solve(
-    f: Callable[[float], float], target: float, now: float, low: float, high: float
-) -> float | None:
-    """The value nearest `now` within [low, high] where f reaches `target` (probing outwards, then bisecting)."""
-    base = abs(now) if now != 0 else 1.0
-    best: float | None = None
-    for sign in (1.0, -1.0):
-        previous = now
-        for k in range(-20, 61):
-            probe = min(max(now + sign * base * 2.0**k, low), high)
-            if f(probe) >= target:
-                lo, hi = previous, probe
-                for _ in range(200):
-                    mid = (lo + hi) / 2
-                    if mid in (lo, hi):
-                        break
-                    lo, hi = (lo, mid) if f(mid) >= target else (mid, hi)
-                if best is None or abs(hi - now) < abs(best - now):
-                    best = hi
-                break
-            if probe in (low, high):
-                break
-            previous = probe
-    return best
-
-
-def _need_formula(
-    criterion: Criterion,
-    now: float,
-    f: Callable[[float], float],
-    target: float,
-    bounds: tuple[float, float] | None,
-) -> _Need | None:
-    base = abs(now) if now != 0 else 1.0
-    candidates = _candidates(criterion)
-    if candidates is not None:
-        reach = [
-            (abs(t - now), c)
-            for c in candidates
-            if f(t := _term(criterion, c, bounds, True)) >= target
-        ]
-        if not reach:
-            return None
-        distance, raw = min(reach, key=lambda p: p[0])
-        return _Need(raw, distance / base)
-    if _uses_range(criterion, True):
-        low, high = 0.0, 1.0
-    elif criterion.scale.transform == "log" or now >= 0:
-        low, high = 0.0, math.inf
-    else:
-        low, high = -math.inf, 0.0
-    term = _solve(f, target, now, low, high)
-    if term is None:
-        return None
-    return _Need(_tidy(_raw_for(criterion, term, bounds, True)), abs(term - now) / base)
-
-
-def _needs(
-    scoring: Scoring, row: pd.Series, above_score: float, formula: Formula | None
-) -> dict[str, _Need | None]:
-    """Per criterion, the raw value that alone would lift the item's score to `above_score`."""
-    criteria = scoring.criteria
-    ranked = scoring.ranked
-    factor = float(row[RISK_FACTOR])
-    if factor <= 0:
-        return {c.id: None for c in criteria.criteria}
-    needs: dict[str, _Need | None] = {}
-    if criteria.method == "weighted":
-        per_value = factor / float(row[EFFORT]) if criteria.per_effort else factor
-        value_gap = (above_score - float(row[SCORE])) / per_value
-        total = sum(c.weight for c in criteria.criteria)
-        for c in criteria.criteria:
-            n_now = _zero_if_missing(row[normalized_column(c.id)])
-            n_needed = n_now + value_gap * total / (100.0 * c.weight)
-            needs[c.id] = _need_weighted(c, n_now, n_needed, _bounds(c, ranked))
-        return needs
-    assert formula is not None
-    names = {c.id: _zero_if_missing(row[contribution_column(c.id)]) for c in criteria.criteria}
-    names["effort"] = float(row[EFFORT]) if pd.notna(row[EFFORT]) else math.nan
-    target = above_score / factor
-    for c in criteria.criteria:
-
-        def f(term: float, cid: str = c.id) -> float:
-            result = evaluate(
-                formula, {k: np.array([term if k == cid else v]) for k, v in names.items()}
-            )
-            value = float(result.values[0])
-            return value if math.isfinite(value) and not result.divided_by_zero[0] else -math.inf
-
-        bounds = _bounds(c, ranked) if c.scale.range is not None else None
-        needs[c.id] = _need_formula(c, names[c.id], f, target, bounds)
-    return needs
-
-
-def _zero_if_missing(value: Any) -> float:
-    return 0.0 if value is None or pd.isna(value) else float(value)
-
-
 # --- explain ---------------------------------------------------------------------------------
 
 
 def _criteria_frame(
-    criteria: CriteriaSet, row: pd.Series, needs: Mapping[str, _Need | None] | None
+    criteria: CriteriaSet, row: pd.Series, moves: Mapping[str, Move | None] | None
 ) -> pd.DataFrame:
     weighted = criteria.method == "weighted"
     scored = pd.notna(row[RANK])
@@ -328,7 +154,7 @@ def _criteria_frame(
         normalized = row[normalized_column(c.id)]
         if pd.isna(normalized):
             normalized = 0.0 if (raw is None and not c.required) else None
-        need = needs.get(c.id) if needs is not None else None
+        move = moves.get(c.id) if moves is not None else None
         rows.append({
             CRITERION: c.id,
             NAME: c.label,
@@ -339,8 +165,8 @@ def _criteria_frame(
             NORMALIZED: None if normalized is None else float(normalized),
             WEIGHT: float(c.weight) if weighted else None,
             CONTRIBUTION: float(row[contribution_column(c.id)]) if weighted and scored else None,
-            NEEDED_RAW: need.raw if need is not None else None,
-            CLOSES_GAP: (need is not None) if needs is not None else None,
+            NEEDED_RAW: move.to if move is not None else None,
+            CLOSES_GAP: (move is not None) if moves is not None else None,
             DIRECTION: c.direction,
         })  # fmt: skip
     frame = pd.DataFrame(
@@ -349,22 +175,13 @@ def _criteria_frame(
     return frame.astype({c: "float64" for c in (INPUT, NORMALIZED, WEIGHT, CONTRIBUTION)})
 
 
-def _fastest(criteria: CriteriaSet, needs: Mapping[str, _Need | None]) -> str | None:
-    order = {c.id: i for i, c in enumerate(criteria.criteria)}
-    # Rounded so that changes equal but for float noise go to the first criterion in set order.
-    feasible = [
-        (round(need.change, 9), order[cid], cid) for cid, need in needs.items() if need is not None
-    ]
-    return min(feasible)[2] if feasible else None
-
-
 def _substituted(formula: Formula, row: pd.Series, criteria: CriteriaSet) -> str:
     values: dict[str, float] = {
-        c.id: _tidy(round(_zero_if_missing(row[contribution_column(c.id)]), 6))
+        c.id: tidy(round(zero_if_missing(row[contribution_column(c.id)]), 6))
         for c in criteria.criteria
     }
     if pd.notna(row[EFFORT]):
-        values["effort"] = _tidy(float(row[EFFORT]))
+        values["effort"] = tidy(float(row[EFFORT]))
     return substitute(formula, values)
 
 
@@ -386,20 +203,14 @@ def explain_item(
         return _closed(criteria, item_id, str(status), int(scoring.ranked.shape[0]))
     row = match.iloc[0]
     rank = None if pd.isna(row[RANK]) else int(row[RANK])
-    move_up, needs = None, None
+    move_up, found = None, None
     if rank is not None and rank > 1:
         above = scoring.ranked.iloc[rank - 2]
-        needs = _needs(scoring, row, float(above[SCORE]), formula)
-        fastest = _fastest(criteria, needs)
-        best = needs[fastest] if fastest is not None else None
-        move_up = MoveUp(
-            above=str(above[ID]),
-            above_score=float(above[SCORE]),
-            gap=float(above[SCORE]) - float(row[SCORE]),
-            criterion=fastest,
-            needed_raw=best.raw if best is not None else None,
-            current_raw=_plain_raw(row[raw_column(fastest)]) if fastest is not None else None,
-        )
+        gap = float(above[SCORE]) - float(row[SCORE])
+        # Ties rank by id: an item whose id sorts after the one above must score more than it.
+        strictly = str(row[ID]) > str(above[ID])
+        found = lift(criteria, formula, row, scoring.ranked, float(above[SCORE]), strictly=strictly)
+        move_up = _move_up(str(above[ID]), float(above[SCORE]), gap, found)
     is_formula = criteria.method == "formula" and formula is not None
     return Explanation(
         id=item_id,
@@ -416,17 +227,30 @@ def explain_item(
         risk=row[RISK] if isinstance(row[RISK], str) else None,
         risk_factor=float(row[RISK_FACTOR]),
         unscored=row[UNSCORED] if isinstance(row[UNSCORED], str) else None,
-        criteria=_criteria_frame(criteria, row, needs),
+        criteria=_criteria_frame(criteria, row, found.criteria if found is not None else None),
         move_up=move_up,
         formula=formula.text if is_formula and formula is not None else None,
         substituted=_substituted(formula, row, criteria)
         if is_formula and formula is not None and rank is not None
         else None,
+        uses_effort=("effort" in formula.names)
+        if is_formula and formula is not None
+        else criteria.per_effort,
     )
 
 
-def _plain_raw(value: Any) -> Any:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+def _move_up(above: str, above_score: float, gap: float, found: Lift) -> MoveUp:
+    criterion = next((m for m in found.singles if m.kind == "criterion"), None)
+    return MoveUp(
+        above=above,
+        above_score=above_score,
+        gap=gap,
+        criterion=criterion.lever if criterion is not None else None,
+        needed_raw=criterion.to if criterion is not None else None,
+        current_raw=criterion.now if criterion is not None else None,
+        levers=found.singles,
+        pair=found.pair,
+    )
 
 
 def _closed(criteria: CriteriaSet, item_id: str, status: str, ranked: int) -> Explanation:
@@ -443,6 +267,7 @@ def _closed(criteria: CriteriaSet, item_id: str, status: str, ranked: int) -> Ex
 # Columns of the comparison frame.
 A_RAW, B_RAW, A_NORMALIZED, B_NORMALIZED = "a_raw", "b_raw", "a_normalized", "b_normalized"
 A_CONTRIBUTION, B_CONTRIBUTION, DIFFERENCE = "a_contribution", "b_contribution", "difference"
+EFFECT = "effect"
 COMPARE_COLUMNS = [
     CRITERION,
     WEIGHT,
@@ -453,27 +278,55 @@ COMPARE_COLUMNS = [
     A_CONTRIBUTION,
     B_CONTRIBUTION,
     DIFFERENCE,
+    EFFECT,
 ]
+
+# Columns and rows of the score's parts: value, effort (where the score uses it), risk factor, score.
+PART, A_PART, B_PART = "part", "a", "b"
+PART_COLUMNS = [PART, A_PART, B_PART, EFFECT]
+PART_VALUE, PART_EFFORT, PART_RISK, PART_SCORE = "value", "effort", "risk_factor", "score"
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One factor of the score: a criterion (`name` its id), effort or risk; `effect` as in Comparison."""
+
+    name: str
+    kind: LeverKind
+    effect: float
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """Two items side by side. `criteria` holds COMPARE_COLUMNS in set order.
+    """Two items side by side. `criteria` holds COMPARE_COLUMNS in set order; `parts` holds
+    PART_COLUMNS: the score taken apart into value, effort (where the score uses it), risk factor
+    and the score itself, for a and b.
+
+    `effect` (in both frames) is in score terms and always seen from the lower-ranked item: the
+    score it would have with the higher-ranked item's value of that factor (a criterion's value,
+    the whole value, effort, risk factor), minus its own score. Above 0 the factor favours the
+    higher-ranked item; below 0 the lower-ranked one.
 
     `difference` is a's contribution minus b's (weighted sets), or, for formula sets, how much
-    a's score would fall if it had b's value of that criterion. `separated_by` is the criterion
-    with the largest absolute difference (first in set order on a tie); None when either item is
-    unscored or nothing differs.
+    a's score would fall if it had b's value of that criterion.
+
+    `higher` is the id of the higher-ranked item; `separated_by` the factor (criteria, effort,
+    risk) with the largest effect in its favour (first in that order on a tie), `favours_lower`
+    the factor with the largest effect the other way. None where either item is unscored, or no
+    factor leans that way.
     """
 
     a: Explanation
     b: Explanation
     criteria: pd.DataFrame
-    separated_by: str | None
+    separated_by: Factor | None
+    parts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PART_COLUMNS))
+    higher: str | None = None
+    favours_lower: Factor | None = None
 
 
 def compare_items(a: Explanation, b: Explanation, formula: Formula | None = None) -> Comparison:
-    """Compare two explained items of the same scoring criterion by criterion."""
+    """Compare two explained items of the same scoring: criterion by criterion, and the score's parts."""
     if a.criteria.empty or b.criteria.empty:
         return Comparison(a, b, pd.DataFrame(columns=COMPARE_COLUMNS), None)
     both_scored = a.rank is not None and b.rank is not None
@@ -486,6 +339,8 @@ def compare_items(a: Explanation, b: Explanation, formula: Formula | None = None
     else:
         assert formula is not None
         difference = _swap_effects(a, b, formula)
+    higher, lower = (a, b) if (a.rank or 0) <= (b.rank or 0) else (b, a)
+    effects = _Effects(higher, lower, formula) if both_scored else None
     frame = pd.DataFrame({
         CRITERION: ca[CRITERION],
         WEIGHT: ca[WEIGHT],
@@ -496,29 +351,113 @@ def compare_items(a: Explanation, b: Explanation, formula: Formula | None = None
         A_CONTRIBUTION: ca[CONTRIBUTION],
         B_CONTRIBUTION: cb[CONTRIBUTION],
         DIFFERENCE: pd.Series(difference, dtype="float64"),
+        EFFECT: pd.Series(
+            [effects.criterion(str(c)) for c in ca[CRITERION]] if effects else [None] * len(ca),
+            dtype="float64",
+        ),
     })  # fmt: skip
-    separated_by = None
-    if both_scored:
-        sizes = frame[DIFFERENCE].abs().fillna(0.0).to_numpy()
-        if len(sizes) and sizes.max() > 0:
-            separated_by = str(
-                frame[CRITERION].iloc[int(np.argmax(sizes))]
-            )  # argmax: first on a tie
-    return Comparison(a, b, frame, separated_by)
+    if effects is None:
+        return Comparison(a, b, frame, None)
+    factors = [
+        Factor(str(c), "criterion", e) for c, e in zip(frame[CRITERION], frame[EFFECT], strict=True)
+    ]
+    parts: list[tuple[str, float | None, float | None, float | None]] = [
+        (PART_VALUE, a.value, b.value, effects.value())
+    ]
+    if a.uses_effort:
+        parts.append((PART_EFFORT, a.effort, b.effort, effects.effort()))
+        factors.append(Factor(EFFORT_LEVER, "effort", effects.effort()))
+    parts += [
+        (PART_RISK, a.risk_factor, b.risk_factor, effects.risk()),
+        (PART_SCORE, a.score, b.score, None),
+    ]
+    factors.append(Factor(RISK_LEVER, "risk", effects.risk()))
+    known = [f for f in factors if math.isfinite(f.effect)]
+    tolerance = 1e-9 * max(1.0, abs(higher.score or 0.0))
+    # max and min keep the first on a tie: criteria in set order, then effort, then risk.
+    pro = max(known, key=lambda f: f.effect, default=None)
+    con = min(known, key=lambda f: f.effect, default=None)
+    return Comparison(
+        a, b, frame,
+        separated_by=pro if pro is not None and pro.effect > tolerance else None,
+        parts=pd.DataFrame(parts, columns=PART_COLUMNS).astype({A_PART: "float64", B_PART: "float64", EFFECT: "float64"}),
+        higher=higher.id,
+        favours_lower=con if con is not None and con.effect < -tolerance else None,
+    )  # fmt: skip
+
+
+class _Effects:
+    """The lower-ranked item's score with one factor of the higher-ranked item's, minus its own."""
+
+    def __init__(self, higher: Explanation, lower: Explanation, formula: Formula | None) -> None:
+        self.higher, self.lower, self.formula = higher, lower, formula
+        self.score = float(lower.score) if lower.score is not None else math.nan
+
+    def _weighted(self, value: float, effort: float | None, factor: float) -> float:
+        if self.lower.per_effort:
+            return value / effort * factor - self.score if effort else math.nan
+        return value * factor - self.score
+
+    def _formula(self, swap: Mapping[str, float]) -> float:
+        assert self.formula is not None
+        names = _formula_names(self.lower)
+        names.update(swap)
+        result = evaluate(self.formula, {k: np.array([v]) for k, v in names.items()})
+        value = float(result.values[0])
+        if not math.isfinite(value) or bool(result.divided_by_zero[0]):
+            return math.nan
+        return value * self.lower.risk_factor - self.score
+
+    def criterion(self, cid: str) -> float:
+        h, lo = self.higher, self.lower
+        if lo.method == "weighted":
+            mine = _column(lo, cid, CONTRIBUTION)
+            theirs = _column(h, cid, CONTRIBUTION)
+            return self._weighted(float(lo.value or 0.0) - mine + theirs, lo.effort, lo.risk_factor)
+        return self._formula({cid: _column(h, cid, NORMALIZED)})
+
+    def value(self) -> float:
+        """With the higher item's whole value (for formula sets, the formula's result)."""
+        h, lo = self.higher, self.lower
+        if lo.method == "weighted":
+            return self._weighted(float(h.value or 0.0), lo.effort, lo.risk_factor)
+        return float(h.value or 0.0) * lo.risk_factor - self.score
+
+    def effort(self) -> float:
+        h, lo = self.higher, self.lower
+        if lo.method == "weighted":
+            return self._weighted(float(lo.value or 0.0), h.effort, lo.risk_factor)
+        return self._formula({"effort": h.effort if h.effort is not None else math.nan})
+
+    def risk(self) -> float:
+        return self._unrisked() * self.higher.risk_factor - self.score
+
+    def _unrisked(self) -> float:
+        """The lower item's score before its risk factor."""
+        lo = self.lower
+        value = float(lo.value or 0.0)
+        if lo.method == "weighted" and lo.per_effort:
+            return value / lo.effort if lo.effort else math.nan
+        return value
+
+
+def _column(e: Explanation, cid: str, column: str) -> float:
+    row = e.criteria[e.criteria[CRITERION] == cid]
+    return zero_if_missing(row[column].iloc[0]) if len(row) else 0.0
+
+
+def _formula_names(e: Explanation) -> dict[str, float]:
+    values = {
+        str(c): zero_if_missing(n)
+        for c, n in zip(e.criteria[CRITERION], e.criteria[NORMALIZED], strict=True)
+    }
+    values["effort"] = e.effort if e.effort is not None else math.nan
+    return values
 
 
 def _swap_effects(a: Explanation, b: Explanation, formula: Formula) -> list[float | None]:
     """Per criterion, a's score minus its score with b's value of that criterion (formula sets)."""
-
-    def names(e: Explanation) -> dict[str, float]:
-        values = {
-            str(c): _zero_if_missing(n)
-            for c, n in zip(e.criteria[CRITERION], e.criteria[NORMALIZED], strict=True)
-        }
-        values["effort"] = e.effort if e.effort is not None else math.nan
-        return values
-
-    mine, theirs = names(a), names(b)
+    mine, theirs = _formula_names(a), _formula_names(b)
     effects: list[float | None] = []
     for cid in a.criteria[CRITERION]:
         swapped = {k: np.array([theirs[k] if k == cid else v]) for k, v in mine.items()}

@@ -13,27 +13,37 @@ from rich.text import Text
 from prioritize.analysis.explain import (
     A_CONTRIBUTION,
     A_NORMALIZED,
+    A_PART,
     A_RAW,
     B_CONTRIBUTION,
     B_NORMALIZED,
+    B_PART,
     B_RAW,
-    CANNOT_CLOSE,
     CLOSES_GAP,
     CONTRIBUTION,
     CRITERION,
     DATA,
     DIFFERENCE,
     DIRECTION,
+    EFFECT,
     INPUT,
     NAME,
     NEEDED_RAW,
     NORMALIZED,
+    OUT_OF_REACH,
+    PART,
+    PART_EFFORT,
+    PART_RISK,
+    PART_SCORE,
+    PART_VALUE,
     RAW,
     SOURCE,
     WEIGHT,
     Comparison,
     Explanation,
+    Factor,
 )  # fmt: skip
+from prioritize.analysis.levers import Move
 from prioritize.render.choices import Format
 from prioritize.render.formats import (
     plain,
@@ -52,6 +62,11 @@ EXPLAIN_CSV_COLUMNS = ["id", "rank", "value", "score", CRITERION, NAME, DATA, SO
 
 def _n(value: Any, digits: int = 2) -> str:
     return round_for_reading(value, digits)
+
+
+def _signed(value: float) -> str:
+    """A change of score: "+8.75", "-0.52", "0"."""
+    return ("+" if value > 0 else "") + _n(value)
 
 
 def _raw(value: Any) -> str:
@@ -79,7 +94,7 @@ def _needed(row: Mapping[Hashable, Any], above: bool) -> str:
     if not above or row[CLOSES_GAP] is None:
         return ""
     if not row[CLOSES_GAP]:
-        return CANNOT_CLOSE
+        return OUT_OF_REACH
     return _needed_text(row[NEEDED_RAW], row[RAW])
 
 
@@ -111,22 +126,94 @@ def score_lines(e: Explanation, unit: str) -> list[str]:
     return lines
 
 
-def move_up_line(e: Explanation) -> str | None:
-    """What it would take to move up one place, in words."""
+def _move_text(m: Move, unit: str) -> str:
+    """One lever moved, in words: "completion at 0.25 or less (now 0.7)", "risk medium (now high)"."""
+    if m.kind == "risk":
+        return f"risk {m.to} (now {m.now})"
+    if m.kind == "effort":
+        return f"effort at {_raw(m.to)} {unit} or less (now {_raw(m.now)})"
+    return f"{m.lever} at {_needed_text(m.to, m.now)} (now {_raw(m.now)})"
+
+
+def move_up_lines(e: Explanation, unit: str) -> list[str]:
+    """What it would take to move up one place, in words: the gap, then the levers that close it."""
     if e.rank is None:
-        return None
+        return []
     if e.rank == 1 or e.move_up is None:
-        return f"{e.id} is first: no item scores higher."
+        return [f"{e.id} is first: no item scores higher."]
     m = e.move_up
-    gap = f"To move up one place it needs {_n(m.gap)} more score, to reach {m.above} (rank {e.rank - 1}, score {_n(m.above_score)})"
+    gap = f"To move up one place it needs {_n(m.gap)} more score, to reach {m.above} (rank {e.rank - 1}, score {_n(m.above_score)})."
     if m.gap == 0:
-        gap = f"To move up one place it needs any more score: it ties with {m.above} (rank {e.rank - 1}), which comes first by id"
-    if m.criterion is None:
-        return f"{gap}. No single criterion can close the gap alone."
-    return f"{gap}. Fastest: {m.criterion} at {_needed_text(m.needed_raw, m.current_raw)} (now {_raw(m.current_raw)})."
+        gap = f"To move up one place it needs any more score: it ties with {m.above} (rank {e.rank - 1}), which comes first by id."
+    if m.levers:
+        lines = [gap, f"Smallest move alone: {_move_text(m.levers[0], unit)}."]
+        if len(m.levers) > 1:
+            lines.append(
+                "Also alone: " + "; ".join(_move_text(x, unit) for x in m.levers[1:]) + "."
+            )
+        return lines
+    single = "No single lever closes the gap: no criterion, effort or risk level alone."
+    if m.pair is None:
+        return [gap, single, "No pair of levers closes it either."]
+    first, second = m.pair
+    return [
+        gap,
+        single,
+        f"Smallest pair: {_move_text(first, unit)}, with {_move_text(second, unit)}.",
+    ]
+
+
+def _factor_text(c: Comparison, f: Factor, unit: str) -> str:
+    """A factor of the two scores, higher-ranked item first, and the lower one's score with it swapped."""
+    h, lo = (c.a, c.b) if c.higher == c.a.id else (c.b, c.a)
+    if f.kind == "effort":
+        what = f"effort, {h.id} {_n(h.effort)} vs {lo.id} {_n(lo.effort)} {unit}"
+    elif f.kind == "risk":
+        what = (
+            f"risk, {h.id} {h.risk or 'none'} vs {lo.id} {lo.risk or 'none'} "
+            f"(factor {_n(h.risk_factor)} vs {_n(lo.risk_factor)})"
+        )
+    else:
+        row = c.criteria[c.criteria[CRITERION] == f.name].iloc[0]
+        h_raw, lo_raw = (row[A_RAW], row[B_RAW]) if h is c.a else (row[B_RAW], row[A_RAW])
+        what = f"{f.name}, {h.id} {_raw(h_raw)} vs {lo.id} {_raw(lo_raw)}"
+        if h.method == "weighted":
+            h_c, lo_c = (
+                (row[A_CONTRIBUTION], row[B_CONTRIBUTION])
+                if h is c.a
+                else (row[B_CONTRIBUTION], row[A_CONTRIBUTION])
+            )
+            what += f" ({_n(h_c, 1)} vs {_n(lo_c, 1)} points of value)"
+    swapped = (lo.score or 0.0) + f.effect
+    return (
+        f"{what}; with {h.id}'s {f.name}, {lo.id} would score {_n(swapped)} ({_signed(f.effect)})"
+    )
+
+
+def _decomposition(c: Comparison, unit: str) -> str:
+    """Both scores taken apart into value, effort and risk factor."""
+    a, b = c.a, c.b
+    if a.method == "weighted" and a.per_effort:
+        return (
+            "Score = value / effort x risk factor: "
+            + "; ".join(
+                f"{e.id} {_n(e.value)} / {_n(e.effort)} {unit} x {_n(e.risk_factor)} = {_n(e.score)}"
+                for e in (a, b)
+            )
+            + "."
+        )
+    head = "Score = value x risk factor" + (
+        ", value from the formula" if a.method == "formula" else ""
+    )
+    return (
+        f"{head}: "
+        + "; ".join(f"{e.id} {_n(e.value)} x {_n(e.risk_factor)} = {_n(e.score)}" for e in (a, b))
+        + "."
+    )
 
 
 def separation_lines(c: Comparison, unit: str) -> list[str]:
+    """Which item ranks above, what favours it most, what favours the other most, both scores apart."""
     a, b = c.a, c.b
     lines: list[str] = []
     for e in (a, b):
@@ -134,30 +221,20 @@ def separation_lines(c: Comparison, unit: str) -> list[str]:
             lines.append(f"{e.id} is not ranked: {e.unscored}.")
     if a.rank is None or b.rank is None:
         return lines
-    first, second = (a, b) if a.rank < b.rank else (b, a)
+    first, second = (a, b) if c.higher == a.id else (b, a)
     lines.append(
         f"{first.id} (rank {first.rank}, score {_n(first.score)}) ranks above {second.id} (rank {second.rank}, score {_n(second.score)})."
     )
     if c.separated_by is not None:
-        row = c.criteria[c.criteria[CRITERION] == c.separated_by].iloc[0]
-        if a.method == "weighted":
-            lines.append(
-                f"What separates them most: {c.separated_by} ({_n(row[A_CONTRIBUTION], 1)} vs {_n(row[B_CONTRIBUTION], 1)} "
-                f"points of value; raw {_raw(row[A_RAW])} vs {_raw(row[B_RAW])})."
-            )
-        else:
-            lines.append(
-                f"What separates them most: {c.separated_by} ({_raw(row[A_RAW])} vs {_raw(row[B_RAW])}; with {b.id}'s value "
-                f"{a.id} would score {_n(a.score - row[DIFFERENCE] if a.score is not None else None)})."
-            )
-    if a.method == "weighted" and (a.effort != b.effort or a.risk_factor != b.risk_factor):
-        parts = []
-        if a.per_effort and a.effort != b.effort:
-            parts.append(f"effort {_n(a.effort)} vs {_n(b.effort)} {unit}")
-        if a.risk_factor != b.risk_factor:
-            parts.append(f"risk factor {_n(a.risk_factor)} vs {_n(b.risk_factor)}")
-        if parts:
-            lines.append(f"Beyond value ({_n(a.value)} vs {_n(b.value)}): {', '.join(parts)}.")
+        lines.append(f"What separates them most: {_factor_text(c, c.separated_by, unit)}.")
+    elif first.id != second.id:
+        lines.append(
+            f"No single factor favours {first.id}: it ranks above {second.id} by their combination"
+            + (", or by id on a tie." if first.score == second.score else ".")
+        )
+    if c.favours_lower is not None:
+        lines.append(f"In {second.id}'s favour most: {_factor_text(c, c.favours_lower, unit)}.")
+    lines.append(_decomposition(c, unit))
     return lines
 
 
@@ -222,8 +299,9 @@ def compare_table(c: Comparison) -> Table:
     table.add_column(
         "Difference" if weighted else f"{c.a.id} score lost with {c.b.id}'s value", justify="right"
     )
+    separates = _separating_criterion(c)
     for row in c.criteria.to_dict("records"):
-        mark = row[CRITERION] == c.separated_by
+        mark = row[CRITERION] == separates
         cells: list[Any] = [Text(row[CRITERION], style="bold" if mark else "")]
         if weighted:
             cells.append(number(row[WEIGHT]))
@@ -234,6 +312,59 @@ def compare_table(c: Comparison) -> Table:
         cells.append(number(row[DIFFERENCE]))
         table.add_row(*cells)
     return table
+
+
+_PART_LABELS = {
+    PART_VALUE: "Value",
+    PART_EFFORT: "Effort",
+    PART_RISK: "Risk factor",
+    PART_SCORE: "Score",
+}
+
+
+def _separating_criterion(c: Comparison) -> str | None:
+    f = c.separated_by
+    return f.name if f is not None and f.kind == "criterion" else None
+
+
+def _part_cell(c: Comparison, part: str, side: str) -> Text:
+    e = c.a if side == A_PART else c.b
+    if part == PART_EFFORT:
+        return number(e.effort)
+    if part == PART_RISK:
+        return Text(f"{_n(e.risk_factor)} ({e.risk or 'no risk'})", justify="right")
+    return number(e.value if part == PART_VALUE else e.score)
+
+
+def parts_table(c: Comparison, unit: str) -> Table:
+    """Both scores taken apart: value, effort (where the score uses it), risk factor, score; and the
+    lower-ranked item's score with each part of the higher-ranked one's, against its own."""
+    lower = c.b.id if c.higher == c.a.id else c.a.id
+    table = Table(header_style="bold")
+    table.add_column("Score from", no_wrap=True)
+    table.add_column(c.a.id, justify="right")
+    table.add_column(c.b.id, justify="right")
+    table.add_column(f"{lower} score with {c.higher}'s", justify="right")
+    for row in c.parts.to_dict("records"):
+        part = row[PART]
+        effect = row[EFFECT]
+        label = _PART_LABELS[part] + (f" ({unit})" if part == PART_EFFORT else "")
+        change = (
+            ""
+            if effect is None or effect != effect
+            else f"{_n((_score_of(c, lower) or 0.0) + effect)} ({_signed(effect)})"
+        )
+        table.add_row(
+            label,
+            _part_cell(c, part, A_PART),
+            _part_cell(c, part, B_PART),
+            Text(change, justify="right"),
+        )
+    return table
+
+
+def _score_of(c: Comparison, item_id: str) -> float | None:
+    return c.a.score if c.a.id == item_id else c.b.score
 
 
 @dataclass(frozen=True)
@@ -255,6 +386,17 @@ class CompareView:
 
 
 # --- machine formats --------------------------------------------------------------------------
+
+
+def _move_dict(m: Move) -> dict[str, Any]:
+    """One lever moved: which, from what to what, and its size (the share of its scale)."""
+    return {
+        "lever": m.lever,
+        "kind": m.kind,
+        "now": plain(m.now),
+        "to": plain(m.to),
+        "size": m.size,
+    }
 
 
 def explanation_dict(e: Explanation) -> dict[str, Any]:
@@ -281,6 +423,8 @@ def explanation_dict(e: Explanation) -> dict[str, Any]:
         "move_up": None if m is None else {
             "above": m.above, "above_score": m.above_score, "gap": m.gap, "criterion": m.criterion,
             "needed_raw": plain(m.needed_raw), "current_raw": plain(m.current_raw),
+            "levers": [_move_dict(x) for x in m.levers],
+            "pair": None if m.pair is None else [_move_dict(x) for x in m.pair],
         },
         "formula": None if e.formula is None else {"text": e.formula, "substituted": e.substituted},
     }  # fmt: skip
@@ -295,7 +439,7 @@ def _explain_csv(view: ExplainView) -> str:
 def _compare_csv(view: CompareView) -> str:
     c = view.comparison
     frame = c.criteria.assign(
-        id_a=c.a.id, id_b=c.b.id, separates=c.criteria[CRITERION] == c.separated_by
+        id_a=c.a.id, id_b=c.b.id, separates=c.criteria[CRITERION] == _separating_criterion(c)
     )
     return to_csv(frame[["id_a", "id_b", *c.criteria.columns, "separates"]])
 
@@ -310,7 +454,7 @@ def _explain_markdown(view: ExplainView) -> str:
     )
     keep += ["to move up"] if e.move_up is not None else []
     title = f"### {e.id}: {e.title}\n\n" if e.title else f"### {e.id}\n\n"
-    lines = [*score_lines(e, unit), *([line] if (line := move_up_line(e)) else [])]
+    lines = [*score_lines(e, unit), *move_up_lines(e, unit)]
     numeric = [INPUT, NORMALIZED, WEIGHT, CONTRIBUTION]
     table = (
         to_markdown(frame[keep], numeric=[RAW, *numeric], formatters={RAW: _raw})
@@ -330,8 +474,7 @@ def _explain_table(view: ExplainView) -> str:
     if len(e.criteria):
         parts.append(explain_table(e))
     parts += [Text(line) for line in score_lines(e, unit)]
-    if (line := move_up_line(e)) is not None:
-        parts.append(Text(line, style="bold"))
+    parts += [Text(line, style="bold") for line in move_up_lines(e, unit)]
     return render_to_text(parts, color=view.color)
 
 
@@ -351,9 +494,18 @@ def _compare_json(view: CompareView) -> str:
             "a": explanation_dict(c.a),
             "b": explanation_dict(c.b),
             "criteria": rows,
-            "separated_by": c.separated_by,
+            "higher": c.higher,
+            "separated_by": _factor_name(c.separated_by),
+            "separated_kind": None if c.separated_by is None else c.separated_by.kind,
+            "favours_lower": _factor_name(c.favours_lower),
+            "favours_lower_kind": None if c.favours_lower is None else c.favours_lower.kind,
+            "parts": records(c.parts),
         }
     )
+
+
+def _factor_name(f: Factor | None) -> str | None:
+    return None if f is None else f.name
 
 
 def _compare_markdown(view: CompareView) -> str:
@@ -365,6 +517,11 @@ def _compare_markdown(view: CompareView) -> str:
         if len(c.criteria)
         else ""
     )
+    if len(c.parts):
+        lower = c.b.id if c.higher == c.a.id else c.a.id
+        change = f"{lower} score change with {c.higher}'s"
+        named = c.parts.rename(columns={A_PART: c.a.id, B_PART: c.b.id, EFFECT: change})
+        table += "\n" + to_markdown(named, numeric=[c.a.id, c.b.id, change])
     return f"### {c.a.id} vs {c.b.id}\n\n" + table + "\n" + "".join(f"- {line}\n" for line in lines)
 
 
@@ -373,6 +530,8 @@ def _compare_table(view: CompareView) -> str:
     parts: list[RenderableType] = [Text(f"{c.a.id} vs {c.b.id}", style="bold")]
     if len(c.criteria):
         parts.append(compare_table(c))
+    if len(c.parts):
+        parts.append(parts_table(c, view.unit))
     parts += [Text(line) for line in separation_lines(c, view.unit)]
     return render_to_text(parts, color=view.color)
 
