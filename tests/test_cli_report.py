@@ -296,42 +296,209 @@ def test_order_listed_draws_one_line_and_two_teams_halve_the_weeks(tmp_path: Pat
     ]
 
 
-def test_value_versus_effort_quadrants_split_at_the_medians(tmp_path: Path) -> None:
-    items = """
-  - {id: Q, title: Quick, pool: p, effort: 1, scores: {v: 40}}
-  - {id: G, title: Big, pool: p, effort: 4, scores: {v: 40}}
-  - {id: F, title: Fill, pool: q, effort: 1, scores: {v: 10}}
-  - {id: M, title: Pit, pool: q, effort: 4, scores: {v: 10}}
+# A weighted set whose value is v itself (one criterion, range 0 to 100: value = 100 * v / 100),
+# scored per unit of effort and halved for medium risk.
+PER_EFFORT = """
+    name: Value per effort
+    agreed_by: [Test board]
+    agreed_on: 2026-01-05
+    method: weighted
+    per_effort: true
+    risk_factor: {low: 1, medium: 0.5}
+    criteria:
+      - id: v
+        data: judgement
+        scale: {range: [0, 100]}
 """
-    page = Page(report("-w", workspace(tmp_path / "ws", items)))
-    # Median value (10 + 40) / 2 = 25, median effort (1 + 4) / 2 = 2.5. Ranks: G, Q by id at 40; F, M at 10.
-    rows = body_rows(page.table("Value and effort of each ranked item"))
-    assert [(r[1], r[5]) for r in rows] == [
-        ("G", "Big bet"),
-        ("Q", "Quick win"),
-        ("F", "Fill-in"),
-        ("M", "Money pit"),
-    ]
-    assert (
-        "median effort (2.5) and the median value (25.0): 1 quick wins, 1 big bets, 1 fill-ins, 1 money pits"
-        in page.all("svg")[1].all_text()
+# (id, effort, v, risk): score = v / effort x risk factor, one score per item, listed as ranked.
+TWELVE = [
+    ("A1", 1, 90, "low"), ("A2", 1, 80, "low"), ("A3", 1, 70, "low"), ("A4", 1, 60, "low"),  # 90 80 70 60
+    ("A5", 2, 90, "low"), ("A6", 2, 80, "low"), ("A7", 2, 70, "low"), ("A8", 2, 60, "low"),  # 45 40 35 30
+    ("A9", 4, 80, "low"), ("A10", 4, 40, "low"),  # 20, 10: the 10th
+    ("A11", 5, 90, "medium"),  # 90 / 5 x 0.5 = 9: value per effort 18, above the 10th's line
+    ("A12", 10, 10, "low"),  # 1: the 12th and last
+]  # fmt: skip
+
+
+def items_yaml(rows: list[tuple[str, float, float, str]]) -> str:
+    return "".join(
+        f"  - {{id: {i}, title: Item {i}, pool: p, effort: {e}, risk: {r}, scores: {{v: {v}}}}}\n"
+        for i, e, v, r in rows
     )
 
 
-def test_an_item_on_both_medians_is_a_quick_win(tmp_path: Path) -> None:
-    items = """
-  - {id: L, title: Low, pool: p, effort: 1, scores: {v: 10}}
-  - {id: MID, title: Middle, pool: p, effort: 2, scores: {v: 20}}
-  - {id: H, title: High, pool: p, effort: 3, scores: {v: 30}}
-"""
-    page = Page(report("-w", workspace(tmp_path / "ws", items)))
-    # Medians 20 and 2: MID's value is at the median (high), its effort at the median (low).
-    rows = body_rows(page.table("Value and effort of each ranked item"))
-    assert [(r[1], r[5]) for r in rows] == [
-        ("H", "Big bet"),
-        ("MID", "Quick win"),
-        ("L", "Fill-in"),
+def section_text(page: Page, ident: str) -> str:
+    return next(s for s in page.all("section") if s.attrs["id"] == ident).all_text()
+
+
+def test_the_matrix_draws_lines_of_equal_score_through_the_10th_and_the_last(
+    tmp_path: Path,
+) -> None:
+    root = workspace(tmp_path / "ws", items_yaml(TWELVE), criteria=PER_EFFORT)
+    page = Page(report("-w", root))
+    chart = page.all("svg")[1]
+    # Axes: effort up to 10, padded to 10.5, ticks every 2 from 0 to 12 over pixels 72 to 936, so
+    # x(e) = 72 + 72e. Values 10 to 90, padded to 6 and 94, ticks every 20 from 0 to 100 over
+    # pixels 540 to 20, so y(v) = 540 - 5.2v.
+    # The 10th's line, value = 10 x effort, leaves by the top at effort 10: (0, 0) to (10, 100).
+    # The 12th's, value = 1 x effort, leaves by the right edge at effort 12: (0, 0) to (12, 12).
+    lines = [
+        (e.attrs["x1"], e.attrs["y1"], e.attrs["x2"], e.attrs["y2"], e.attrs["stroke"])
+        for g in chart.find_all("g")
+        if g.attrs.get("class") == "score-lines"
+        for e in g.find_all("line")
     ]
+    assert lines == [
+        ("72", "540", "792", "20", "#0b5394"),
+        ("72", "540", "936", "477.6", "#8a4b00"),
+    ]
+    labels = [t.all_text() for t in chart.find_all("text") if t.attrs.get("class") == "score-label"]
+    assert labels == ["score of the 10th: 10", "score of the 12th: 1"]
+    # The points: the top 10 blue, ranks 11-12 brown; A1 at (1, 90), A12 at (10, 10).
+    circles = {
+        c.find_all("title")[0].all_text().split(":")[0]: c.attrs for c in chart.find_all("circle")
+    }
+    assert {i for i, c in circles.items() if c["fill"] == "#8a4b00"} == {"A11", "A12"}
+    assert {i for i, c in circles.items() if c["fill"] == "#0b5394"} == {
+        f"A{k}" for k in range(1, 11)
+    }
+    assert (circles["A1"]["cx"], circles["A1"]["cy"]) == ("144", "72")
+    assert (circles["A12"]["cx"], circles["A12"]["cy"]) == ("792", "488")
+    text = section_text(page, "value-effort")
+    assert (
+        "Each of 12 ranked items placed by effort (points, across) and value (up) and coloured by "
+        "rank: 10 in the top 10, 2 in ranks 11\u201312. Dashed lines of equal score before delivery "
+        "risk: value / effort = 10 (the 10th item's score, A10) and value / effort = 1 (the 12th "
+        "item's score, A12)."
+    ) in text
+    assert (
+        "Only 12 items are ranked, so the second line passes through the last one's score (the "
+        "12th) instead of the 25th's."
+    ) in text
+    # A11's value per effort, 18, is above the 10th's line; its medium risk halves its score to 9.
+    assert (
+        "A score is the value per effort times the risk factor, so delivery risk can move an item "
+        "across a line: A11 (rank 11, medium risk) lies above the line through the 10th item's "
+        "score but ranks below it."
+    ) in text
+    (bands,) = [u for u in page.all("ul") if u.attrs.get("class") == "bands"]
+    assert [
+        (li.find_all("strong")[0].all_text(), [span.all_text() for span in li.find_all("span")])
+        for li in bands.children
+    ] == [
+        ("Top 10 (10)", [f"A{k}" for k in range(1, 11)]),
+        ("Ranks 11\u201312 (2)", ["A11", "A12"]),
+    ]
+    rows = body_rows(page.table("Value and effort of each ranked item"))
+    assert [(r[1], r[5], r[6]) for r in rows][9:] == [
+        ("A10", "10", "Top 10"),
+        ("A11", "9", "Ranks 11\u201312"),
+        ("A12", "1", "Ranks 11\u201312"),
+    ]
+
+
+def test_a_score_that_ignores_effort_draws_level_lines(tmp_path: Path) -> None:
+    page = Page(report("-w", workspace(tmp_path / "ws", TWO_ITEMS)))
+    chart = page.all("svg")[1]
+    # Score = v: B 30, A 10. Two items: one line, through the 2nd's score, value = 10.
+    # Values 10 and 30 padded to 9 and 31: ticks every 5 from 5 to 35 over pixels 540 to 20, so
+    # y(10) = 540 - (10 - 5) x 520 / 30 = 453.33. Efforts 2 and 4: ticks 0 to 5 over 72 to 936.
+    lines = [
+        (e.attrs["x1"], e.attrs["y1"], e.attrs["x2"], e.attrs["y2"])
+        for g in chart.find_all("g")
+        if g.attrs.get("class") == "score-lines"
+        for e in g.find_all("line")
+    ]
+    assert lines == [("72", "453.3", "936", "453.3")]
+    text = section_text(page, "value-effort")
+    assert (
+        "Only 2 items are ranked, so there is one line, through the last one's score (the 2nd) "
+        "instead of the 10th's and the 25th's."
+    ) in text
+    assert "this criteria set's score does not divide by effort, so the lines are level." in text
+    assert (
+        "Dashed lines of equal score before delivery risk: value = 10 (the 2nd item's score, A)."
+        in text
+    )
+    assert "delivery risk can move" not in text  # no risk factor: every point is on its side
+
+
+def test_past_the_25th_the_rest_is_a_third_band(tmp_path: Path) -> None:
+    # Score = v = 1 to 26: item N26 ranks 1st, N1 26th.
+    rows26 = [(f"N{k}", 1, k, "low") for k in range(1, 27)]
+    page = Page(report("-w", workspace(tmp_path / "ws", items_yaml(rows26))))
+    text = section_text(page, "value-effort")
+    assert "10 in the top 10, 15 in ranks 11\u201325, 1 in rank 26." in text
+    assert (
+        "value = 17 (the 10th item's score, N17) and value = 2 (the 25th item's score, N2)" in text
+    )
+    assert "Only " not in text
+    bands = [r[6] for r in body_rows(page.table("Value and effort of each ranked item"))]
+    assert bands == ["Top 10"] * 10 + ["Ranks 11\u201325"] * 15 + ["Rank 26"]
+
+
+def figures(page: Page) -> dict[str, list[str]]:
+    """At a glance: each figure's name and what follows it (the number, then any sentence)."""
+    dl = next(d for d in page.all("dl") if d.attrs.get("class") == "figures")
+    return {
+        div.find_all("dt")[0].all_text(): [dd.all_text() for dd in div.find_all("dd")]
+        for div in dl.children
+    }
+
+
+def test_total_value_says_what_it_adds_up(tmp_path: Path) -> None:
+    page = Page(report("-w", workspace(tmp_path / "ws", items_yaml(TWELVE), criteria=PER_EFFORT)))
+    # 90 + 80 + 70 + 60 + 90 + 80 + 70 + 60 + 80 + 40 + 90 + 10 = 820 over 12 items: 68.33 each.
+    assert figures(page)["Total value"] == [
+        "820",
+        "The value of the 12 ranked items added up: each scores 0 to 100 on the agreed criteria "
+        "(68.3 on average here), before effort and delivery risk are counted.",
+    ]
+    formula = Page(report("-w", workspace(tmp_path / "ws2", TWO_ITEMS)))
+    assert figures(formula)["Total value"] == [
+        "40",
+        "The value of the 2 ranked items added up: each is what the formula v gives the item "
+        "(20.0 on average here).",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("items", "order", "gained"),
+    [
+        # Score order gains 5 - 4.5 = 0.5 weeks (test_time_to_value_follows_the_options).
+        (TWO_ITEMS, "score", ["+0.5", "Working in score order rather than down the backlog files "
+         "as written, value arrives 0.5 weeks sooner on average (each item counted by its value)."]),
+        (TWO_ITEMS, "listed", ["+0.0", "This report follows the backlog files as written, so it "
+         "gains nothing over them."]),
+        # Listed: S done in week 1, L in week 11: (10 x 1 + 11 x 11) / 21 = 6.24. Value order: L
+        # first, done in week 10, then S in week 11: (11 x 10 + 10 x 11) / 21 = 10.48; 4.24 later.
+        ("  - {id: S, title: Small, pool: p, effort: 1, scores: {v: 10}}\n"
+         "  - {id: L, title: Large, pool: p, effort: 10, scores: {v: 11}}\n",
+         "value", ["-4.2", "Working in value order rather than down the backlog files as written, "
+         "value arrives 4.2 weeks later on average (each item counted by its value)."]),
+    ],
+)  # fmt: skip
+def test_weeks_gained_says_what_they_mean(
+    tmp_path: Path, items: str, order: str, gained: list[str]
+) -> None:
+    page = Page(report("-w", workspace(tmp_path / "ws", items), "--order", order))
+    assert figures(page)["Weeks gained over file order"] == gained
+    assert figures(page)["Ranked items"] == ["2"]  # the other figures carry no sentence
+
+
+def test_the_title_names_the_report(tmp_path: Path) -> None:
+    settings = SETTINGS + '    title: "Renewals & <intake> board"\n'
+    text = report("-w", workspace(tmp_path / "ws", TWO_ITEMS, settings=settings))
+    page = Page(text)
+    assert page.all("title")[0].all_text() == "Renewals & <intake> board"
+    assert [e.all_text() for e in page.all("h1")] == ["Renewals & <intake> board"]
+    assert "<title>Renewals &amp; &lt;intake&gt; board</title>" in text
+
+
+def test_without_a_title_the_folder_names_the_report(tmp_path: Path) -> None:
+    page = Page(report("-w", workspace(tmp_path / "north-region", TWO_ITEMS)))
+    assert page.all("title")[0].all_text() == "north-region"
+    assert [e.all_text() for e in page.all("h1")] == ["north-region"]
 
 
 def test_top_sets_how_many_items_coverage_counts(tmp_path: Path) -> None:

@@ -1,18 +1,23 @@
 """The sample report in a real browser: headless Chromium shows the table and the charts, logs no
-console messages, and takes a screenshot that is neither empty nor one flat colour.
+console messages, takes a screenshot that is neither empty nor one flat colour, and lays the page
+out at 760 and 1280 px with nothing wider than the window outside a box that scrolls.
 
 Skipped only where no Chromium can be had (Debian: `apt-get install chromium`).
 """
 
 from __future__ import annotations
 
+import html
+import json
 import os
+import re
 import shutil
 import struct
 import subprocess
 import zlib
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -173,3 +178,87 @@ def test_the_console_scan_sees_console_errors(tmp_path: Path) -> None:
         tmp_path / "profile", "--enable-logging=stderr", "--v=0", "--dump-dom", bad.as_uri()
     )
     assert any('"boom"' in line for line in console_lines(result.stderr)), result.stderr[-2000:]
+
+
+# The report runs no script; the layout test adds this one to a copy. It opens every <details>,
+# then lists each element that reaches past the left or right edge of the window without an
+# ancestor that clips or scrolls it (overflow-x other than visible), and the boxes that scroll,
+# and writes the lot as JSON into a <pre id="measured"> that --dump-dom brings back.
+MEASURE = """
+document.querySelectorAll("details").forEach(function (d) { d.open = true; });
+var width = document.documentElement.clientWidth, over = [], scrolling = [];
+function clipped(e) {
+  for (var p = e.parentElement; p; p = p.parentElement) {
+    if (getComputedStyle(p).overflowX !== "visible") return true;
+  }
+  return false;
+}
+document.querySelectorAll("body *").forEach(function (e) {
+  var r = e.getBoundingClientRect();
+  if (r.width === 0 && r.height === 0) return;
+  if ((r.left < -0.5 || r.right > width + 0.5) && !clipped(e)) {
+    over.push({tag: e.tagName.toLowerCase(), cls: e.getAttribute("class") || "",
+               left: r.left, right: r.right, text: (e.textContent || "").slice(0, 80)});
+  }
+  if (getComputedStyle(e).overflowX === "auto" && e.scrollWidth > e.clientWidth) {
+    var caption = e.querySelector("caption");
+    scrolling.push({caption: caption ? caption.textContent : "", left: r.left, right: r.right,
+                    captionRight: caption ? caption.getBoundingClientRect().right : null});
+  }
+});
+var pre = document.createElement("pre");
+pre.id = "measured";
+pre.textContent = JSON.stringify({
+  window: window.innerWidth, width: width, page: document.documentElement.scrollWidth,
+  over: over, scrolling: scrolling
+});
+document.body.appendChild(pre);
+"""
+
+
+def layout(page: Path, tmp_path: Path, width: int) -> Any:
+    """The page laid out by Chromium in a window `width` px wide: what MEASURE found."""
+    measured = tmp_path / f"measured-{width}.html"
+    text = page.read_text(encoding="utf-8")
+    measured.write_text(
+        text.replace("</body>", f"<script>{MEASURE}</script></body>"), encoding="utf-8"
+    )
+    result = chromium(
+        tmp_path / "profile", "--dump-dom", f"--window-size={width},2000", measured.as_uri()
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    found = re.search(r'<pre id="measured">(.*?)</pre>', result.stdout, re.DOTALL)
+    assert found, "the measuring script did not run"
+    data = json.loads(html.unescape(found.group(1)))
+    assert data["window"] == width
+    return data
+
+
+@pytest.mark.parametrize("width", [760, 1280])
+def test_nothing_runs_off_the_page_outside_a_scroll_box(
+    page: Path, tmp_path: Path, width: int
+) -> None:
+    data = layout(page, tmp_path, width)
+    assert data["over"] == []
+    assert data["page"] == data["width"]  # the page itself never scrolls sideways
+    # Wide tables scroll inside their own box, which fits the window, with their caption in view.
+    for box in data["scrolling"]:
+        assert box["left"] >= 0 and box["right"] <= data["width"], box
+        assert box["captionRight"] is None or box["captionRight"] <= box["right"], box
+    if width == 760:
+        captions = [box["caption"] for box in data["scrolling"]]
+        assert "36 ranked items, highest score first" in captions
+
+
+def test_the_layout_scan_sees_an_element_running_off_the_page(tmp_path: Path) -> None:
+    # Guards the test above against a measuring script that finds nothing whatever the page.
+    bad = tmp_path / "bad.html"
+    bad.write_text(
+        '<!DOCTYPE html><html lang="en"><title>x</title><body>'
+        '<div style="overflow-x:auto"><table style="width:1500px"><tr><td>boxed</td></tr></table></div>'
+        '<p style="width:1000px">wide</p></body></html>',
+        encoding="utf-8",
+    )
+    data = layout(bad, tmp_path, 760)
+    assert [(e["tag"], e["text"]) for e in data["over"]] == [("p", "wide")]
+    assert len(data["scrolling"]) == 1

@@ -277,6 +277,7 @@ class Settings(Model):
     capacity: Capacity | None = None
     start: date | None = None
     unit: str = "points"
+    title: str | None = None
 
 
 class Votes(Model):

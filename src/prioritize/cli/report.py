@@ -113,7 +113,7 @@ def gather(
     ]
     kpis = kpi_rows(ws.pools)
     return ReportData(
-        workspace=ws.root.name,
+        title=ws.settings.title or ws.root.name,
         criteria=scored.criteria.criteria,
         criteria_name=scored.criteria.name,
         unit=ws.settings.unit,

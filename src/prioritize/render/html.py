@@ -55,7 +55,7 @@ NOTE = ' class="note"'
 class ReportData:
     """Everything the page shows, computed by the same core functions as the other commands."""
 
-    workspace: str
+    title: str  # prioritize.yaml's title, else the workspace folder's name
     criteria: CriteriaSet
     criteria_name: str
     unit: str
@@ -86,32 +86,78 @@ def _header(data: ReportData) -> str:
     caption = criteria_caption(data.criteria, data.criteria_name)
     links = "".join(f'<li><a href="#{i}">{escape(t)}</a></li>' for i, t in SECTIONS.items())
     return (
-        f'<header class="page"><h1>Backlog report: {cell(data.workspace)}</h1>'
+        f'<header class="page"><h1>{cell(data.title)}</h1>'
         f"<p{'' if data.criteria.agreed_by else NOTE}>{escape(caption)}.</p>"
-        f'<p class="meta">Generated on {data.generated.isoformat()} by prioritize {escape(__version__)}.</p>'
+        f'<p class="meta">Backlog report generated on {data.generated.isoformat()} by prioritize {escape(__version__)}.</p>'
         f'<nav aria-label="Contents"><ol>{links}</ol></nav></header>'
+    )
+
+
+def total_value_says(data: ReportData) -> str:
+    """What the total value means, in one sentence for someone who has never seen the tool."""
+    crit, count = data.criteria, len(data.ranked)
+    if not count:
+        return "No item is ranked, so there is no value to add up."
+    mean = float(data.ranked[VALUE].astype(float).mean())
+    each = "it" if count == 1 else "each"
+    if crit.method == "formula":
+        what = (
+            f"{each} is what the formula {crit.formula} gives {'it' if count == 1 else 'the item'}"
+        )
+    else:
+        what = f"{each} scores 0 to 100 on the agreed criteria"
+    risk = any(f != 1 for f in (crit.risk_factor or {}).values())
+    effort = crit.method == "weighted" and crit.per_effort
+    later = " and ".join(w for w, on in (("effort", effort), ("delivery risk", risk)) if on)
+    counted = f", before {later} {'are' if effort and risk else 'is'} counted" if later else ""
+    if count == 1:
+        return f"The value of the one ranked item: {what}{counted}."
+    return f"The value of the {count} ranked items added up: {what} ({mean:.1f} on average here){counted}."
+
+
+def weeks_gained_says(ttv: sch.TimeToValue) -> str:
+    """What the weeks gained over file order mean, in one sentence."""
+    label, gain = ordering_label(ttv.order, ttv.low_risk_first), plain(ttv.summary[sch.GAIN])
+    if ttv.order == "listed" and not ttv.low_risk_first:
+        return "This report follows the backlog files as written, so it gains nothing over them."
+    if gain is None:
+        return "No value to deliver, so no weeks to gain."
+    how = (
+        "no sooner"
+        if round(gain, 1) == 0
+        else f"{abs(gain):.1f} weeks {'sooner' if gain > 0 else 'later'}"
+    )
+    return (
+        f"Working in {label} order rather than down the backlog files as written, value arrives "
+        f"{how} on average (each item counted by its value)."
     )
 
 
 def _glance(data: ReportData) -> str:
     left_out = [f for f in data.coverage[cov.FLAG] if plain(f) is not None]
+    total = cell(data.ranked[VALUE].astype(float).sum(), 1)
     figures = [
-        ("Ranked items", str(len(data.ranked))),
-        ("Unscored items", str(len(data.unscored))),
-        ("Total value", cell(data.ranked[VALUE].astype(float).sum(), 1)),
+        ("Ranked items", str(len(data.ranked)), ""),
+        ("Unscored items", str(len(data.unscored)), ""),
+        ("Total value", total, total_value_says(data)),
     ]
     if data.ttv is not None and not data.ttv.schedule.empty:
         summary = data.ttv.summary
         figures += [
-            ("Weeks to 80% of value", weeks(summary[sch.WEEKS_TO_80])),
-            ("Last delivery", cell(summary["last_finish_date"])),
-            ("Weeks gained over file order", _gain(summary[sch.GAIN])),
+            ("Weeks to 80% of value", weeks(summary[sch.WEEKS_TO_80]), ""),
+            ("Last delivery", cell(summary["last_finish_date"]), ""),
+            ("Weeks gained over file order", _gain(summary[sch.GAIN]), weeks_gained_says(data.ttv)),
         ]
     figures += [
-        (f"Personas left out of the top {data.top}", str(len(left_out))),
-        ("Check warnings", str(len(data.findings))),
+        (f"Personas left out of the top {data.top}", str(len(left_out)), ""),
+        ("Check warnings", str(len(data.findings)), ""),
     ]
-    cells = "".join(f"<div><dt>{escape(k)}</dt><dd>{v}</dd></div>" for k, v in figures)
+    cells = "".join(
+        f'<div class="explained"><dt>{escape(k)}</dt><dd>{v}</dd><dd class="says">{escape(says)}</dd></div>'
+        if says
+        else f"<div><dt>{escape(k)}</dt><dd>{v}</dd></div>"
+        for k, v, says in figures
+    )
     return _section("glance", f'<dl class="figures">{cells}</dl>')
 
 
@@ -195,9 +241,15 @@ def _value_effort(data: ReportData) -> str:
     if data.ranked.empty or data.ranked[EFFORT].isna().all():
         why = "No item is ranked" if data.ranked.empty else "No ranked item has an effort"
         return _section("value-effort", f"<p{NOTE}>{why}: nothing to place on the matrix.</p>")
-    chart = matrix(data.ranked)
-    desc = matrix_desc(chart, data.unit)
-    return _section("value-effort", f"<p>{escape(desc)}</p>", matrix_figure(chart, data.unit, desc))
+    crit = data.criteria
+    chart = matrix(data.ranked, per_effort=crit.method == "weighted" and crit.per_effort)
+    desc, fewer = matrix_desc(chart, data.unit), chart.fewer()
+    return _section(
+        "value-effort",
+        f"<p>{escape(desc)}</p>",
+        f"<p{NOTE}>{escape(fewer)}</p>" if fewer else "",
+        matrix_figure(chart, data.unit, desc),
+    )
 
 
 def _ranked(data: ReportData) -> str:
@@ -376,7 +428,7 @@ def render_report(data: ReportData) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>Backlog report: {cell(data.workspace)}</title>\n<style>{CSS}</style>\n</head>\n"
+        f"<title>{cell(data.title)}</title>\n<style>{CSS}</style>\n</head>\n"
         f"<body>\n<main>\n{body}\n<footer><p>Made with prioritize {escape(__version__)} from the "
         f"backlog files and the criteria set {cell(data.criteria_name)}.</p></footer>\n</main>\n</body>\n</html>\n"
     )
@@ -397,20 +449,23 @@ p{margin:.5rem 0;max-width:66rem}
 a{color:var(--accent)}
 nav ol{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;list-style:none;padding:0;margin:.5rem 0 0}
 code{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:.9em;background:var(--soft);padding:0 .2em}
-.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(12.5rem,1fr));gap:.75rem;margin:0}
+.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(12.5rem,1fr));grid-auto-flow:dense;gap:.75rem;margin:0}
+@media (min-width:36rem){.figures .explained{grid-column:span 2}}
 .figures div{background:var(--soft);border-left:4px solid var(--accent);padding:.5rem .85rem}
 .figures dt{font-size:.875rem;color:var(--muted)}
 .figures dd{margin:0;font-size:1.5rem;font-weight:700;font-variant-numeric:tabular-nums}
-.table-wrap{overflow-x:auto}
+.figures dd.says{font-size:.875rem;font-weight:400;line-height:1.4;color:var(--muted);margin-top:.2rem}
+.table-wrap{overflow-x:auto;max-width:100%;background:linear-gradient(to right,#fff 30%,rgba(255,255,255,0)) 0 0/2.5rem 100% no-repeat local,linear-gradient(to left,#fff 30%,rgba(255,255,255,0)) 100% 0/2.5rem 100% no-repeat local,linear-gradient(to right,rgba(0,0,0,.2),rgba(0,0,0,0)) 0 0/.8rem 100% no-repeat scroll,linear-gradient(to left,rgba(0,0,0,.2),rgba(0,0,0,0)) 100% 0/.8rem 100% no-repeat scroll}
 table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.25rem 0 1rem}
-caption{caption-side:top;text-align:left;font-weight:600;padding:.25rem 0 .4rem}
+caption{caption-side:top;text-align:left;font-weight:600;padding:.25rem 0 .4rem;position:sticky;left:0;max-width:calc(100vw - 4rem)}
 th,td{padding:.3rem .55rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 thead th{border-bottom:2px solid var(--ink);vertical-align:bottom}
 tbody th{font-weight:600;white-space:nowrap}
-tbody tr:nth-child(even){background:#f7f7f8}
+tbody tr:nth-child(even){background:rgba(0,0,0,.03)}
 .nowrap{white-space:nowrap}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-tr.left-out,tr.left-out:nth-child(even){background:#fbece8}
+thead .num{white-space:normal}
+tr.left-out,tr.left-out:nth-child(even){background:rgba(222,97,63,.12)}
 .flag{font-weight:700;color:#fff;background:#a3260b;padding:0 .4rem;border-radius:3px;white-space:nowrap}
 .note{background:#fff4d6;color:#4d3200;border-left:4px solid #9c6d00;padding:.6rem .9rem}
 .muted,.where,.meaning{color:var(--muted)}
@@ -423,16 +478,13 @@ figcaption{color:var(--muted);font-size:.875rem;margin-top:.25rem}
 .chart .grid line{stroke:#e1e3e6}
 .chart .axis rect{stroke:#6b7079}
 .chart .axis-title{font-weight:600}
-.chart .median line{stroke:#4d535b;stroke-dasharray:5 4}
-.chart .quadrant-label{font-size:14px;font-weight:700}
-.chart .median-label{font-size:12px;fill:#3d4148}
+.chart .score-lines line{stroke-width:2;stroke-dasharray:8 5}
+.chart .score-lines text.score-label{font-size:12px;font-weight:700;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
 .chart .point-labels text{font-size:11px;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
 .chart circle{stroke:#fff;stroke-width:1.5}
 .chart .leader{stroke:#6b7079}
-.quadrants{display:grid;grid-template-columns:1fr 1fr;gap:.5rem;list-style:none;padding:0;margin:.5rem 0 1rem}
-.quadrants li{padding:.5rem .75rem;border-left:4px solid}
-.quadrants .q-quick-win{background:#eaf5e6;border-color:#2a6a1f}.quadrants .q-big-bet{background:#e6f0f9;border-color:#0b5394}
-.quadrants .q-fill-in{background:#f1f2f3;border-color:#4d535b}.quadrants .q-money-pit{background:#fbece8;border-color:#a3260b}
+.bands{display:grid;grid-template-columns:repeat(auto-fit,minmax(13rem,1fr));gap:.5rem;list-style:none;padding:0;margin:.5rem 0 1rem}
+.bands li{padding:.5rem .75rem;border-left:4px solid}
 details{margin:.25rem 0 1rem}
 summary{cursor:pointer;color:var(--accent);font-weight:600}
 footer{margin-top:2.5rem;border-top:1px solid var(--line);color:var(--muted);font-size:.875rem}
@@ -443,11 +495,12 @@ footer{margin-top:2.5rem;border-top:1px solid var(--line);color:var(--muted);fon
   main{max-width:none;padding:0}
   nav,details{display:none}
   h2,h3{break-after:avoid}
-  figure,tr,.figures div,.quadrants li{break-inside:avoid}
+  figure,tr,.figures div,.bands li{break-inside:avoid}
   thead{display:table-header-group}
   table{font-size:8.5pt}
   th,.num{white-space:normal}
-  .table-wrap{overflow:visible}
+  .table-wrap{overflow:visible;background:none}
+  caption{position:static;max-width:none}
   a{color:inherit;text-decoration:none}
 }
 """

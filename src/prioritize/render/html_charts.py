@@ -18,19 +18,17 @@ import pandas as pd
 from prioritize.render.formats import fixed, plain, round_for_reading
 from prioritize.render.ttv import chart_weeks, ordering_label
 from prioritize.scheduling import FINISH_WEEK, TimeToValue, delivered_by
-from prioritize.scoring import EFFORT, ID, RANK, TITLE, VALUE
+from prioritize.scoring import EFFORT, ID, RANK, RISK, SCORE, TITLE, VALUE
 
-QUADRANT = "quadrant"
-QUICK_WIN, BIG_BET, FILL_IN, MONEY_PIT = "quick win", "big bet", "fill-in", "money pit"
-QUADRANTS = (QUICK_WIN, BIG_BET, FILL_IN, MONEY_PIT)
-# Per quadrant: name, meaning, point colour (at least 4.5:1 on white and on the tint) and tint.
-QUADRANT_STYLE = {
-    QUICK_WIN: ("Quick wins", "high value, low effort", "#2a6a1f", "#eaf5e6"),
-    BIG_BET: ("Big bets", "high value, high effort", "#0b5394", "#e6f0f9"),
-    FILL_IN: ("Fill-ins", "low value, low effort", "#4d535b", "#f1f2f3"),
-    MONEY_PIT: ("Money pits", "low value, high effort", "#a3260b", "#fbece8"),
-}
-QUADRANT_NAMES = {q: style[0] for q, style in QUADRANT_STYLE.items()}
+BAND = "band"
+LINE_RANKS = (10, 25)  # the matrix's lines of equal score pass through these ranks' scores
+# Per band, best first: point and line colour (at least 4.5:1 on white and on the tint), colour
+# name for the caption, and the tint of the band's entry below the chart.
+BAND_STYLE = (
+    ("#0b5394", "blue", "#e6f0f9"),
+    ("#8a4b00", "brown", "#f8ecdf"),
+    ("#4d535b", "grey", "#f1f2f3"),
+)
 CHOSEN_COLOUR, LISTED_COLOUR = "#0b5394", "#8a4b00"
 MAX_LABELS = 60  # beyond this many points, only the best-ranked carry their id
 WIDTH = 960  # of every chart's viewBox; the page scales it to the column
@@ -119,6 +117,9 @@ class Axis:
 
     def __call__(self, value: float) -> float:
         return self.start + (value - self.lo) / (self.hi - self.lo) * (self.end - self.start)
+
+    def inverse(self, pixel: float) -> float:
+        return self.lo + (pixel - self.start) / (self.end - self.start) * (self.hi - self.lo)
 
 
 def _n(value: float) -> str:
@@ -234,41 +235,115 @@ def burn_up_figure(report: TimeToValue, desc: str, caption: str) -> str:
 # --- the value-versus-effort matrix -------------------------------------------------------------
 
 
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, ..., 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _ranks(first: int, last: int) -> str:
+    return f"Rank {first}" if first == last else f"Ranks {first}\u2013{last}"
+
+
+def _in_text(band: str) -> str:
+    """A band's name inside a sentence: "the top 10", "ranks 11\u201325"."""
+    return f"the {band.lower()}" if band.startswith("Top") else band[0].lower() + band[1:]
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """The points whose score, before delivery risk, equals one ranked item's score: value /
+    effort = score where the criteria set divides value by effort, else value = score."""
+
+    rank: int
+    item: str
+    score: float
+
+
 @dataclass(frozen=True)
 class Matrix:
-    """Ranked items with an effort, each in a quadrant, split at the medians of value and effort.
+    """Ranked items with an effort, placed by effort and value, in bands of rank cut by score lines.
 
-    `frame` has RANK, ID, TITLE, VALUE, EFFORT and QUADRANT in rank order. Value at or above the
-    median is high; effort at or below the median is low. `unplaced` lists ranked items without
-    an effort (formula sets need not read it): they have no place on the effort axis.
+    `frame` has RANK, ID, TITLE, RISK, VALUE, EFFORT, SCORE and BAND (the index of the item's band
+    in `bands`) in rank order. `lines` pass through the scores of the items ranked LINE_RANKS (10th
+    and 25th), or of the last ranked item where fewer are ranked; the bands are the ranks down to
+    each line's item, then the rest. `unplaced` lists ranked items without an effort (formula sets
+    need not read it): they have no place on the effort axis.
     """
 
     frame: pd.DataFrame
-    value_median: float
-    effort_median: float
+    lines: tuple[ScoreLine, ...]
+    ranked: int  # how many items are ranked, placed or not
+    per_effort: bool  # the score divides value by effort (else effort does not count)
     unplaced: tuple[str, ...]
 
-    def members(self, quadrant: str) -> list[str]:
-        return [
-            str(i)
-            for i, q in zip(self.frame[ID], self.frame[QUADRANT], strict=True)
-            if q == quadrant
-        ]
+    @property
+    def bands(self) -> list[str]:
+        """Each band's name, best first: "Top 10", "Ranks 11\u201325", "Ranks 26\u201336"."""
+        names, first = [], 1
+        for line in self.lines:
+            names.append(f"Top {line.rank}" if first == 1 else _ranks(first, line.rank))
+            first = line.rank + 1
+        if first <= self.ranked:
+            names.append(_ranks(first, self.ranked))
+        return names
+
+    def members(self, band: int) -> list[str]:
+        return [str(i) for i, b in zip(self.frame[ID], self.frame[BAND], strict=True) if b == band]
+
+    def level(self, value: float, effort: float) -> float:
+        """The score a point has before delivery risk, the quantity constant along a line."""
+        return value / effort if self.per_effort else value
+
+    def fewer(self) -> str:
+        """Where fewer items are ranked than LINE_RANKS needs, which item a line passes through instead."""
+        n, (first, second) = self.ranked, LINE_RANKS
+        if n >= second or n == 0:
+            return ""
+        if n > first:
+            return (
+                f"Only {n} items are ranked, so the second line passes through the last one's score "
+                f"(the {ordinal(n)}) instead of the {ordinal(second)}'s."
+            )
+        one = f"Only {n} item{' is' if n == 1 else 's are'} ranked, so there is one line, through the "
+        if n == first:
+            return one + f"{ordinal(n)} (last) item's score; there is no {ordinal(second)}."
+        return (
+            one
+            + f"last one's score (the {ordinal(n)}) instead of the {ordinal(first)}'s and the {ordinal(second)}'s."
+        )
+
+    def across(self) -> list[tuple[ScoreLine, bool, list[str]]]:
+        """Per line and side, the items its line puts on the other side from their rank, as
+        "ID (rank R, RISK risk)": (line, above, items). Only a risk factor other than 1 does that."""
+        found: dict[tuple[int, bool], list[str]] = {}
+        for r in self.frame.to_dict(orient="records"):
+            level = self.level(float(r[VALUE]), float(r[EFFORT]))
+            for k, line in enumerate(self.lines):
+                if math.isclose(level, line.score, rel_tol=1e-9, abs_tol=1e-12):
+                    continue
+                above = level > line.score
+                if above == (int(r[RANK]) > line.rank):
+                    found.setdefault((k, above), []).append(
+                        f"{r[ID]} (rank {r[RANK]}, {plain(r[RISK]) or 'no'} risk)"
+                    )
+        return [(self.lines[k], above, items) for (k, above), items in sorted(found.items())]
 
 
-def matrix(ranked: pd.DataFrame) -> Matrix:
-    """The value-versus-effort matrix of the ranked rows (`scoring.ranking_rows`, rank order)."""
+def matrix(ranked: pd.DataFrame, *, per_effort: bool) -> Matrix:
+    """The value-versus-effort matrix of the ranked rows (`scoring.ranking_rows`, rank order);
+    `per_effort`: the criteria set's score is value / effort (times the risk factor)."""
+    count = len(ranked)
+    lines = []
+    for k in sorted({min(k, count) for k in LINE_RANKS} if count else ()):
+        row = ranked[ranked[RANK] == k].iloc[0]
+        lines.append(ScoreLine(k, str(row[ID]), float(row[SCORE])))
     has_effort = ranked[EFFORT].notna()
-    frame = ranked.loc[has_effort, [RANK, ID, TITLE, VALUE, EFFORT]].reset_index(drop=True)
-    values, efforts = frame[VALUE].astype(float), frame[EFFORT].astype(float)
-    value_median = float(values.median()) if len(frame) else math.nan
-    effort_median = float(efforts.median()) if len(frame) else math.nan
-    quadrant = [
-        (QUICK_WIN if low else BIG_BET) if high else (FILL_IN if low else MONEY_PIT)
-        for high, low in zip(values >= value_median, efforts <= effort_median, strict=True)
-    ]
+    columns = [RANK, ID, TITLE, RISK, VALUE, EFFORT, SCORE]
+    frame = ranked.loc[has_effort, columns].reset_index(drop=True)
+    band = [sum(int(r) > line.rank for line in lines) for r in frame[RANK]]
     unplaced = tuple(str(i) for i in ranked.loc[~has_effort, ID])
-    return Matrix(frame.assign(**{QUADRANT: quadrant}), value_median, effort_median, unplaced)
+    return Matrix(frame.assign(**{BAND: band}), tuple(lines), count, per_effort, unplaced)
 
 
 @dataclass(frozen=True)
@@ -329,61 +404,101 @@ def place_labels(
     return chosen
 
 
-def _divider(data: pd.Series, median: float, *, above: bool) -> float:
-    """Where to draw a quadrant boundary: at the median, or, where items sit on it, half-way to
-    the nearest value on the other side, so that each point lies inside its own quadrant."""
-    beyond = data[data > median] if above else data[data < median]
-    if not (data == median).any() or beyond.empty:
-        return median
-    return (median + float(beyond.min() if above else beyond.max())) / 2
-
-
 def _padded(lo: float, hi: float) -> tuple[float, float]:
     pad = (hi - lo) * 0.05 or max(abs(hi) * 0.1, 1.0)
     return lo - pad, hi + pad
 
 
+def _score(value: float) -> str:
+    return round_for_reading(value, 2)
+
+
+def segment(
+    chart: Matrix, line: ScoreLine, x: Axis, y: Axis
+) -> tuple[float, float, float, float] | None:
+    """The part of a score line inside the plot, in data units (effort, value, effort, value),
+    left end first; None where the line misses the plot."""
+    slope, level = (line.score, 0.0) if chart.per_effort else (0.0, line.score)
+    if slope == 0:
+        return (x.lo, level, x.hi, level) if y.lo <= level <= y.hi else None
+    ends = sorted(((y.lo - level) / slope, (y.hi - level) / slope))
+    lo, hi = max(x.lo, ends[0]), min(x.hi, ends[1])
+    return (lo, slope * lo + level, hi, slope * hi + level) if lo < hi else None
+
+
+def _line_label(
+    x: Axis, y: Axis, part: tuple[float, float, float, float], text: str
+) -> tuple[float, float, str]:
+    """Where a score line's label goes: by the line's right end, inside the plot, clear of the line."""
+    e0, v0, e1, v1 = part
+    px, py, width = x(e1), y(v1), 7.5 * len(text)
+    if math.isclose(e1, x.hi) or py > y.end + 1:  # the line leaves by the right edge
+        return (x.end - 8, py - 8, "end")  # above the line, at the right edge
+    ty = y.end + 16  # just below the top edge, on the line's right if there is room, else its left
+
+    def crossing(pixel_y: float) -> float:
+        return x(e0 + (e1 - e0) * (y.inverse(pixel_y) - v0) / (v1 - v0)) if v1 != v0 else px
+
+    left, right = sorted((crossing(ty), crossing(ty - LABEL_HEIGHT)))
+    return (right + 6, ty, "start") if right + 6 + width <= x.end - 4 else (left - 6, ty, "end")
+
+
+def _along(x0: float, y0: float, x1: float, y1: float) -> list[Box]:
+    """Small boxes every few pixels along a line, so that labels keep off it."""
+    steps = max(1, int(math.hypot(x1 - x0, y1 - y0) / 6))
+    return [
+        Box(x0 + (x1 - x0) * k / steps - 2, y0 + (y1 - y0) * k / steps - 2, 4, 4)
+        for k in range(steps + 1)
+    ]
+
+
+def _axes(chart: Matrix, height: int) -> tuple[Axis, Axis, list[float], list[float]]:
+    values, efforts = chart.frame[VALUE].astype(float), chart.frame[EFFORT].astype(float)
+    levels = [] if chart.per_effort else [line.score for line in chart.lines]
+    least = min([float(values.min()), *levels])
+    lo, hi = _padded(least, max([float(values.max()), *levels]))
+    y_ticks = nice_ticks(max(lo, 0.0) if least >= 0 else lo, hi)
+    x_ticks = nice_ticks(0.0, _padded(0.0, efforts.max())[1], count=8)  # effort is > 0
+    x = Axis(x_ticks[0], x_ticks[-1], 72, WIDTH - 24)
+    y = Axis(y_ticks[0], y_ticks[-1], height - 60, 20)
+    return x, y, x_ticks, y_ticks
+
+
 def matrix_svg(chart: Matrix, unit: str, desc: str) -> str:
-    """Each placed item as a point labelled with its id, over the four tinted quadrants."""
+    """Each placed item as a point labelled with its id and coloured by its band of rank, under
+    the dashed lines of equal score."""
     height, frame = 600, chart.frame
     values, efforts = frame[VALUE].astype(float), frame[EFFORT].astype(float)
-    lo, hi = _padded(values.min(), values.max())
-    y_ticks = nice_ticks(max(lo, 0.0) if values.min() >= 0 else lo, hi)
-    x_ticks = nice_ticks(0.0, _padded(0.0, efforts.max())[1], count=8)  # effort is > 0
-    x, y = (
-        Axis(x_ticks[0], x_ticks[-1], 72, WIDTH - 24),
-        Axis(y_ticks[0], y_ticks[-1], height - 60, 20),
-    )
-    mx = x(_divider(efforts, chart.effort_median, above=True))
-    my = y(_divider(values, chart.value_median, above=False))
-    areas = {QUICK_WIN: (x.start, y.end, mx, my), BIG_BET: (mx, y.end, x.end, my),
-             FILL_IN: (x.start, my, mx, y.start), MONEY_PIT: (mx, my, x.end, y.start)}  # fmt: skip
-    body = [
-        f'<rect x="{_n(x0)}" y="{_n(y0)}" width="{_n(x1 - x0)}" height="{_n(y1 - y0)}" fill="{QUADRANT_STYLE[q][3]}"/>'
-        for q, (x0, y0, x1, y1) in areas.items()
-    ]
-    body += _frame(x, y, (x_ticks, y_ticks), (f"Effort ({unit})", "Value"))
-    body.append(
-        f'<g class="median" aria-hidden="true">{_line(mx, y.start, mx, y.end)}{_line(x.start, my, x.end, my)}</g>'
-    )
+    x, y, x_ticks, y_ticks = _axes(chart, height)
+    body = _frame(x, y, (x_ticks, y_ticks), (f"Effort ({unit})", "Value"))
     obstacles = []
-    for tx, ty, text, anchor, cls in (
-        (x.start + 8, y.end + 18, QUADRANT_NAMES[QUICK_WIN], "start", "quadrant-label"),
-        (x.end - 8, y.end + 18, QUADRANT_NAMES[BIG_BET], "end", "quadrant-label"),
-        (x.start + 8, y.start - 8, QUADRANT_NAMES[FILL_IN], "start", "quadrant-label"),
-        (x.end - 8, y.start - 8, QUADRANT_NAMES[MONEY_PIT], "end", "quadrant-label"),
-        (mx - 6, y.start - 26, f"median effort {chart.effort_median:g}", "end", "median-label"),
-        (x.end - 8, my - 6, f"median value {chart.value_median:.1f}", "end", "median-label"),
-    ):
-        obstacles.append(_box(tx, ty + 1, anchor, 8.5 * len(text)))
-        body.append(_text(tx, ty, text, anchor=anchor, cls=cls))
+    body.append('<g class="score-lines">')
+    for k, line in enumerate(chart.lines):
+        part = segment(chart, line, x, y)
+        if part is None:
+            continue
+        e0, v0, e1, v1 = part
+        colour = BAND_STYLE[k][0]
+        text = f"score of the {ordinal(line.rank)}: {_score(line.score)}"
+        tx, ty, anchor = _line_label(x, y, part, text)
+        obstacles += [
+            _box(tx, ty + 1, anchor, 7.5 * len(text)),
+            *_along(x(e0), y(v0), x(e1), y(v1)),
+        ]
+        body.append(
+            _line(x(e0), y(v0), x(e1), y(v1), f' stroke="{colour}"')
+            + f'<text x="{_n(tx)}" y="{_n(ty)}" text-anchor="{anchor}" class="score-label" '
+            f'style="fill:{colour}">{escape(text)}</text>'
+        )
+    body.append("</g>")
     points = [(x(e), y(v), str(i)) for e, v, i in zip(efforts, values, frame[ID], strict=True)]
     body.append('<g class="points">')
-    for (px, py, item_id), quadrant, title, value, effort in zip(
-        points, frame[QUADRANT], frame[TITLE], values, efforts, strict=True
-    ):
-        tip = f"{item_id}: {title} (value {value:.1f}, effort {effort:g}, {quadrant})"
-        fill = QUADRANT_STYLE[quadrant][2]
+    for (px, py, item_id), r in zip(points, frame.to_dict(orient="records"), strict=True):
+        tip = (
+            f"{item_id}: {r[TITLE]} (rank {r[RANK]}, value {float(r[VALUE]):.1f}, "
+            f"effort {float(r[EFFORT]):g}, score {_score(r[SCORE])})"
+        )
+        fill = BAND_STYLE[min(int(r[BAND]), len(BAND_STYLE) - 1)][0]
         body.append(
             f'<circle cx="{_n(px)}" cy="{_n(py)}" r="5" fill="{fill}"><title>{escape(tip)}</title></circle>'
         )
@@ -401,78 +516,127 @@ def matrix_svg(chart: Matrix, unit: str, desc: str) -> str:
     return _svg("matrix-chart", height, "Value versus effort", desc, body)
 
 
-def matrix_figure(chart: Matrix, unit: str, desc: str) -> str:
-    """The matrix, its caption, the quadrants' members in rank order, and its data as a table."""
+def _lines_in_words(chart: Matrix) -> str:
+    lhs = "value / effort" if chart.per_effort else "value"
+    said = [
+        f"{lhs} = {_score(line.score)} (the {ordinal(line.rank)} item's score, {line.item})"
+        for line in chart.lines
+    ]
+    return " and ".join(said)
+
+
+def matrix_caption(chart: Matrix) -> str:
+    """How to read the matrix: what the colours, the lines and the distances from them mean."""
+    colours = ", ".join(
+        f"{BAND_STYLE[k][1]} for {_in_text(name)}" for k, name in enumerate(chart.bands)
+    )
+    if chart.per_effort:
+        lines = (
+            "Each dashed line joins the points of equal value per unit of effort, the score before "
+            "delivery risk; it runs through the origin, and the steeper a point's own line, the "
+            "better its score: the best sit high and to the left."
+        )
+    else:
+        lines = (
+            "Each dashed line joins the points of equal value, the score before delivery risk; "
+            "this criteria set's score does not divide by effort, so the lines are level."
+        )
     more = (
         ""
         if len(chart.frame) <= MAX_LABELS
         else f" Only the {MAX_LABELS} best-ranked items carry their id."
     )
-    caption = (
-        "Each ranked item is a point labelled with its id. The dashed lines split the items at the median "
-        "value and the median effort of ranked items: value at or above the median counts as high, effort "
-        "at or below it as low (where items sit on a median, the line passes beside them, on the side of "
-        f"their quadrant).{more}"
+    return f"Each ranked item is a point labelled with its id, coloured by its rank: {colours}. {lines}{more}"
+
+
+def risk_note(chart: Matrix) -> str:
+    """Which items a line puts on the other side from their rank, and why; empty where none."""
+    ratio = "value per effort" if chart.per_effort else "value"
+    parts = []
+    for line, above, items in chart.across():
+        names = ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else items[0]
+        side, rank = ("above", "below") if above else ("below", "above")
+        verb = ("lies", "ranks") if len(items) == 1 else ("lie", "rank")
+        parts.append(
+            f"{names} {verb[0]} {side} the line through the {ordinal(line.rank)} item's score but "
+            f"{verb[1]} {rank} it"
+        )
+    if not parts:
+        return ""
+    return (
+        f"A score is the {ratio} times the risk factor, so delivery risk can move an item across "
+        f"a line: {'; '.join(parts)}."
     )
-    quadrants = "".join(
-        f'<li class="q-{q.replace(" ", "-")}"><strong>{QUADRANT_NAMES[q]} ({len(chart.members(q))})</strong> '
-        f'<span class="meaning">{QUADRANT_STYLE[q][1]}</span><br>{cell(", ".join(chart.members(q))) or "none"}</li>'
-        for q in QUADRANTS
+
+
+def _ids(ids: Sequence[str]) -> str:
+    """Ids separated by commas, none broken across lines; "none" for none."""
+    return ", ".join(f'<span class="nowrap">{cell(i)}</span>' for i in ids) or "none"
+
+
+def matrix_figure(chart: Matrix, unit: str, desc: str) -> str:
+    """The matrix, its caption, each band's members in rank order, and its data as a table."""
+    bands = "".join(
+        f'<li style="border-color:{BAND_STYLE[k][0]};background:{BAND_STYLE[k][2]}">'
+        f"<strong>{escape(name)} ({len(chart.members(k))})</strong><br>"
+        f"{_ids(chart.members(k))}</li>"
+        for k, name in enumerate(chart.bands)
     )
+    note = risk_note(chart)
     unplaced = (
         f"<p>Not on the matrix (no effort): {cell(', '.join(chart.unplaced))}.</p>"
         if chart.unplaced
         else ""
     )
+    names = chart.bands
     rows = [
-        [
-            str(r[RANK]),
-            cell(r[ID]),
-            cell(r[TITLE]),
-            cell(r[VALUE], 1),
-            cell(r[EFFORT], 1),
-            QUADRANT_NAMES[r[QUADRANT]][:-1],
-        ]
+        [str(r[RANK]), cell(r[ID]), cell(r[TITLE]), cell(r[VALUE], 1), cell(r[EFFORT], 1),
+         cell(r[SCORE], 2), escape(names[int(r[BAND])])]
         for r in chart.frame.to_dict(orient="records")
-    ]
-    columns = [
-        ("Rank", True),
-        ("ID", False),
-        ("Title", False),
-        ("Value", True),
-        (f"Effort ({unit})", True),
-        ("Quadrant", False),
-    ]
+    ]  # fmt: skip
+    columns = [("Rank", True), ("ID", False), ("Title", False), ("Value", True),
+               (f"Effort ({unit})", True), ("Score", True), ("Band", False)]  # fmt: skip
     data = table("Value and effort of each ranked item, in rank order", columns, rows, header=1)
     return (
-        f"<figure>{matrix_svg(chart, unit, desc)}<figcaption>{escape(caption)}</figcaption></figure>"
-        f'<ul class="quadrants">{quadrants}</ul>{unplaced}' + details("The chart as a table", data)
+        f"<figure>{matrix_svg(chart, unit, desc)}<figcaption>{escape(matrix_caption(chart))}</figcaption></figure>"
+        f'<ul class="bands">{bands}</ul>'
+        + (f"<p>{escape(note)}</p>" if note else "")
+        + unplaced
+        + details("The chart as a table", data)
     )
 
 
 def matrix_desc(chart: Matrix, unit: str) -> str:
-    """One sentence for screen readers and the page: what is placed where, and how many per quadrant."""
-    counts = ", ".join(f"{len(chart.members(q))} {QUADRANT_NAMES[q].lower()}" for q in QUADRANTS)
+    """For screen readers and the page: what is placed where, the lines, and how many per band."""
+    counts = ", ".join(
+        f"{len(chart.members(k))} in {_in_text(name)}" for k, name in enumerate(chart.bands)
+    )
     return (
-        f"Each of {len(chart.frame)} ranked items placed by effort ({unit}, across) and value (up), split at "
-        f"the median effort ({chart.effort_median:g}) and the median value ({chart.value_median:.1f}): {counts}."
+        f"Each of {len(chart.frame)} ranked items placed by effort ({unit}, across) and value (up) "
+        f"and coloured by rank: {counts}. Dashed lines of equal score before delivery risk: "
+        f"{_lines_in_words(chart)}."
     )
 
 
 __all__ = [
-    "QUADRANTS",
+    "LINE_RANKS",
     "Matrix",
+    "ScoreLine",
     "burn_up_figure",
     "burn_up_svg",
     "cell",
     "details",
     "matrix",
+    "matrix_caption",
     "matrix_desc",
     "matrix_figure",
     "matrix_svg",
     "nice_ticks",
+    "ordinal",
     "pct",
     "place_labels",
+    "risk_note",
+    "segment",
     "table",
     "weeks",
 ]
