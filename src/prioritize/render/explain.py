@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from prioritize.analysis.explain import (
@@ -35,7 +34,9 @@ from prioritize.analysis.explain import (
     Explanation,
 )  # fmt: skip
 from prioritize.render.choices import Format
+from prioritize.render.fit import FitTable, Kind, fit_table
 from prioritize.render.formats import (
+    SEPARATE_THOUSANDS_FROM,
     plain,
     records,
     round_for_reading,
@@ -43,7 +44,7 @@ from prioritize.render.formats import (
     to_json,
     to_markdown,
 )
-from prioritize.render.table import number, render_to_text, risk_text
+from prioritize.render.table import numbers, render_to_text, risk_text
 
 # CSV of one item: the item's figures repeated on each criterion row.
 EXPLAIN_CSV_COLUMNS = ["id", "rank", "value", "score", CRITERION, NAME, DATA, SOURCE, RAW, INPUT, NORMALIZED,
@@ -174,65 +175,93 @@ def _heading(e: Explanation) -> Text:
     return text
 
 
-def explain_table(e: Explanation) -> Table:
+def _raws(values: Any) -> list[Text]:
+    """Raw values as _raw writes them, a column's whole numbers with thousands separators when
+    any of its numbers reaches 10,000 (each row is its own criterion: decimals stay per row)."""
+    cells = [plain(v) for v in values]
+    numbers_ = [v for v in cells if isinstance(v, int | float) and not isinstance(v, bool)]
+    separate = any(abs(v) >= SEPARATE_THOUSANDS_FROM for v in numbers_)
+    texts = []
+    for value in cells:
+        whole = isinstance(value, int | float) and not isinstance(value, bool)
+        whole = whole and float(value).is_integer() and abs(value) < 1e15
+        text = f"{int(value):,}" if separate and whole else _raw(value)
+        texts.append(Text(text, justify="right", no_wrap=True))
+    return texts
+
+
+def explain_table(e: Explanation) -> FitTable:
+    """One row per criterion; narrow, the source (never cut: a path), x and n are left out in
+    that order."""
     weighted = e.method == "weighted"
     above = e.move_up is not None
-    table = Table(header_style="bold", show_lines=False)
-    table.add_column("Criterion", no_wrap=True)
-    table.add_column("Source", overflow="fold")
-    table.add_column("Raw", justify="right")
-    table.add_column("x", justify="right")
-    table.add_column("n" if weighted else "In formula", justify="right")
+    table = fit_table(header_style="bold", show_lines=False)
+    table.add_column("Criterion", Kind.LABEL)
+    table.add_column("Source", Kind.LABEL, priority=3)
+    table.add_column("Raw", Kind.NUMBER)
+    table.add_column("x", Kind.NUMBER, priority=2)
+    table.add_column("n" if weighted else "In formula", Kind.NUMBER, priority=1)
     if weighted:
-        table.add_column("Weight", justify="right")
-        table.add_column("Contribution", justify="right")
+        table.add_column("Weight", Kind.NUMBER)
+        table.add_column("Contribution", Kind.NUMBER)
     if above:
-        table.add_column(f"Alone, to pass {e.move_up.above}" if e.move_up else "", overflow="fold")
-    for row in e.criteria.to_dict("records"):
-        cells: list[Any] = [
-            row[CRITERION],
-            row[SOURCE],
-            Text(_raw(row[RAW]), justify="right"),
-            number(row[INPUT], 3),
-            number(row[NORMALIZED], 3),
-        ]
-        if weighted:
-            cells += [number(row[WEIGHT]), number(row[CONTRIBUTION], 2)]
+        table.add_column(f"Alone, to pass {e.move_up.above}" if e.move_up else "", min_width=16)
+    criteria = e.criteria
+    columns = [_raws(criteria[RAW]), numbers(criteria[INPUT], 3), numbers(criteria[NORMALIZED], 3)]
+    if weighted:
+        # The contributions and their total (the value) share one format.
+        contributions = numbers([*criteria[CONTRIBUTION], e.value], 2)
+        columns += [numbers(criteria[WEIGHT]), contributions[:-1]]
+    for k, row in enumerate(criteria.to_dict("records")):
+        cells: list[Any] = [row[CRITERION], row[SOURCE], *(column[k] for column in columns)]
         if above:
             cells.append(_needed(row, above))
         table.add_row(*cells)
     if weighted and e.rank is not None:
         table.add_section()
-        total: list[Any] = ["Value", "", "", "", "", "", number(e.value, 2)]
+        total: list[Any] = ["Value", "", "", "", "", "", contributions[-1]]
         table.add_row(*(total + ([""] if above else [])), style="bold")
     return table
 
 
-def compare_table(c: Comparison) -> Table:
+def _both(write: Callable[[list[Any]], list[Text]], a: Any, b: Any) -> list[list[Text]]:
+    """Two columns written as one (one format for both), then split again."""
+    cells = write([*a, *b])
+    return [cells[: len(a)], cells[len(a) :]]
+
+
+def compare_table(c: Comparison) -> FitTable:
+    """One row per criterion; narrow, the weight, then n, then the contributions are left out."""
     weighted = c.a.method == "weighted"
-    table = Table(header_style="bold")
-    table.add_column("Criterion", no_wrap=True)
+    table = fit_table(header_style="bold")
+    table.add_column("Criterion", Kind.LABEL)
     if weighted:
-        table.add_column("Weight", justify="right")
-    for label in (f"{c.a.id} raw", f"{c.b.id} raw", f"{c.a.id} n", f"{c.b.id} n"):
-        table.add_column(label, justify="right")
+        table.add_column("Weight", Kind.NUMBER, priority=3)
+    for label, priority in (
+        (f"{c.a.id} raw", 0),
+        (f"{c.b.id} raw", 0),
+        (f"{c.a.id} n", 2),
+        (f"{c.b.id} n", 2),
+    ):
+        table.add_column(label, Kind.NUMBER, priority=priority)
     if weighted:
-        table.add_column(f"{c.a.id} contribution", justify="right")
-        table.add_column(f"{c.b.id} contribution", justify="right")
+        table.add_column(f"{c.a.id} contribution", Kind.NUMBER, priority=1)
+        table.add_column(f"{c.b.id} contribution", Kind.NUMBER, priority=1)
     table.add_column(
-        "Difference" if weighted else f"{c.a.id} score lost with {c.b.id}'s value", justify="right"
+        "Difference" if weighted else f"{c.a.id} score lost with {c.b.id}'s value", Kind.NUMBER
     )
-    for row in c.criteria.to_dict("records"):
+    criteria = c.criteria
+    # Each figure of the two items in one format: a's and b's columns are written together.
+    columns = [*_both(_raws, criteria[A_RAW], criteria[B_RAW]),
+               *_both(lambda v: numbers(v, 3), criteria[A_NORMALIZED], criteria[B_NORMALIZED])]  # fmt: skip
+    if weighted:
+        columns.insert(0, numbers(criteria[WEIGHT]))
+        columns += _both(numbers, criteria[A_CONTRIBUTION], criteria[B_CONTRIBUTION])
+    columns.append(numbers(criteria[DIFFERENCE]))
+    for k, row in enumerate(criteria.to_dict("records")):
         mark = row[CRITERION] == c.separated_by
         cells: list[Any] = [Text(row[CRITERION], style="bold" if mark else "")]
-        if weighted:
-            cells.append(number(row[WEIGHT]))
-        cells += [Text(_raw(row[A_RAW]), justify="right"), Text(_raw(row[B_RAW]), justify="right"),
-                  number(row[A_NORMALIZED], 3), number(row[B_NORMALIZED], 3)]  # fmt: skip
-        if weighted:
-            cells += [number(row[A_CONTRIBUTION]), number(row[B_CONTRIBUTION])]
-        cells.append(number(row[DIFFERENCE]))
-        table.add_row(*cells)
+        table.add_row(*cells, *(column[k] for column in columns))
     return table
 
 
