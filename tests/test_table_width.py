@@ -387,3 +387,27 @@ def test_a_column_of_numbers_has_one_format() -> None:
     explain = run_cli("explain", "REN-5", columns=100, cwd=REPO_ROOT).stdout
     completion = next(line for line in explain.splitlines() if line.startswith("│ completion"))
     assert completion.rstrip("│ ").endswith("12.00")
+
+
+def test_rank_shows_what_an_item_waits_for_when_the_rows_carry_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """rank's rows may carry `depends_on` (ids of the open items each waits for): the table shows
+    it as After, the first column to go when the width is short."""
+    from prioritize.cli.common import load_scored
+    from prioritize.render.choices import Format
+    from prioritize.render.rank import RANK_RENDERERS, RankView
+    from prioritize.scoring import ranking_rows
+
+    scored = load_scored(REPO_ROOT, None)
+    rows = ranking_rows(scored.scoring, top=3, pool=None, risk=None, include_unscored=False)
+    rows = rows.assign(depends_on=[["BEN-4", "NOT-2"], [], []])
+    view = RankView(rows, scored.criteria.criteria, scored.criteria.name, "points", color=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    wide = next(tables(RANK_RENDERERS[Format.table](view), 200))
+    after = wide.headers.index("After")
+    assert after == wide.headers.index("Score") + 1
+    assert [row[after] for row in wide.rows if row[0]] == ["BEN-4, NOT-2", "", ""]
+    monkeypatch.setenv("COLUMNS", "100")
+    narrow = next(tables(RANK_RENDERERS[Format.table](view), 100))
+    assert "After" not in narrow.headers and narrow.left_out == ["Pool", "After"]
