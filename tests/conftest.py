@@ -26,14 +26,16 @@ class Result:
     stderr: str
 
 
-def run_cli(*args: str | os.PathLike[str], cwd: Path | None = None) -> Result:
-    """Run `prioritize ARGS` in-process and return exit code, stdout and stderr separately."""
+def run_cli(*args: str | os.PathLike[str], cwd: Path | None = None, columns: int = 200) -> Result:
+    """Run `prioritize ARGS` in-process, `columns` wide, and return exit code, stdout and stderr."""
     runner = CliRunner()
     old = Path.cwd()
     try:
         if cwd is not None:
             os.chdir(cwd)
-        result = runner.invoke(app, [str(a) for a in args], env={"NO_COLOR": "1", "COLUMNS": "200"})
+        result = runner.invoke(
+            app, [str(a) for a in args], env={"NO_COLOR": "1", "COLUMNS": str(columns)}
+        )
     finally:
         os.chdir(old)
     if result.exception is not None and not isinstance(result.exception, SystemExit):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, run_cli
 from prioritize.checks import FINDING_CODES
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
@@ -19,3 +19,24 @@ def test_ci_runs_the_readme_setup_commands() -> None:
     assert "python -m pip install . && prioritize rank" in ci
     assert 'python -m pip install -e ".[test]" && python -m pytest' in README
     assert 'python -m pip install -e ".[test]" && python -m pytest' in ci
+
+
+def _block(prompt: str) -> list[str]:
+    """The lines of the README's example after `$ PROMPT`, to the end of its code block."""
+    lines = README.split(f"```text\n$ {prompt}\n", 1)[1].split("\n```\n", 1)[0]
+    return lines.split("\n")
+
+
+def test_the_readme_shows_rank_as_it_prints_at_100_columns() -> None:
+    printed = run_cli("rank", "--top", "5", cwd=REPO_ROOT, columns=100).stdout
+    assert _block("prioritize rank --top 5") == printed.removesuffix("\n").split("\n")
+
+
+def test_the_readme_shows_parts_of_ttv_as_they_print_at_100_columns() -> None:
+    """Each run of lines between `...` is printed as it stands, the runs in order."""
+    printed = run_cli("ttv", cwd=REPO_ROOT, columns=100).stdout
+    rest = printed
+    for part in "\n".join(_block("prioritize ttv")).split("\n...\n"):
+        part = part.removesuffix("\n...")
+        assert part in rest, part
+        rest = rest.split(part, 1)[1]

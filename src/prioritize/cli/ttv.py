@@ -46,6 +46,13 @@ def ttv(
     capacity: CapacityOption = None,
     teams: TeamsOption = None,
     start: StartOption = None,
+    all_rows: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Show every item of the schedule in the table (it shows the first 25 otherwise).",
+        ),
+    ] = False,
 ) -> None:
     """Time to value: schedule the open items on the teams and show when value arrives, per item and pool.
 
@@ -76,5 +83,5 @@ def ttv(
     for problem in candidates.left_out:
         err(f"{scored.workspace.locate(problem.ref)}: warning: {problem.message}")
     report = scheduling.time_to_value(candidates, order.value, plan, low_risk_first=low_risk_first)
-    view = TtvView(report, settings.unit, color=stdout_is_terminal(output))
+    view = TtvView(report, settings.unit, color=stdout_is_terminal(output), all_rows=all_rows)
     emit(render(TTV_RENDERERS, format, raw_csv=raw_csv, view=view), output)

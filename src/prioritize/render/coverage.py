@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from prioritize.analysis.coverage import (
@@ -24,8 +23,9 @@ from prioritize.analysis.coverage import (
     VALUE_IN_TOP_PCT,
 )
 from prioritize.render.choices import Format
+from prioritize.render.fit import Kind, fit_table
 from prioritize.render.formats import plain, to_csv, to_json, to_markdown
-from prioritize.render.table import number, render_to_text
+from prioritize.render.table import numbers, render_to_text
 
 FLAG_STYLE = "bold red"
 
@@ -49,24 +49,33 @@ def left_out_line(rows: pd.DataFrame, top: int) -> str:
 
 
 def coverage_table(rows: pd.DataFrame, top: int, ranked: int) -> RenderableType:
-    table = Table(
+    """One row per persona; narrow, the item count, then the count in the top, are left out."""
+    table = fit_table(
         title=f"Coverage: personas served by the top {min(top, ranked)} of {ranked} ranked items",
         header_style="bold",
     )
-    table.add_column("Persona", no_wrap=True)
-    table.add_column("Items", justify="right")
-    table.add_column(f"In top {top}", justify="right")
-    table.add_column(f"Value in top {top}", justify="right")
-    table.add_column("Flag")
-    table.add_column("Suggestion", no_wrap=True)
-    for _, row in rows.iterrows():
+    table.add_column("Persona", Kind.LABEL)
+    table.add_column("Items", Kind.NUMBER, priority=2)
+    table.add_column(f"In top {top}", Kind.NUMBER, priority=1)
+    table.add_column(f"Value in top {top}", Kind.NUMBER)
+    table.add_column("Flag", Kind.LABEL)
+    table.add_column("Suggestion", Kind.LABEL)
+    columns = zip(
+        numbers(rows[ITEMS], 0),
+        numbers(rows[ITEMS_IN_TOP], 0),
+        [
+            Text("" if plain(p) is None else f"{plain(p):.1f}%", justify="right")
+            for p in rows[VALUE_IN_TOP_PCT]
+        ],
+        strict=True,
+    )
+    for (_, row), (items, in_top, pct) in zip(rows.iterrows(), columns, strict=True):
         flag = plain(row[FLAG]) or ""
-        pct = plain(row[VALUE_IN_TOP_PCT])
         table.add_row(
             row[PERSONA],
-            number(row[ITEMS]),
-            number(row[ITEMS_IN_TOP]),
-            Text("" if pct is None else f"{pct:.1f}%", justify="right"),
+            items,
+            in_top,
+            pct,
             Text(flag, style=FLAG_STYLE),
             _suggestion(row),
             style="red" if flag else None,

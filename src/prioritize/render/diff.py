@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from prioritize.diffing import (
@@ -22,8 +21,9 @@ from prioritize.diffing import (
     UP,
 )
 from prioritize.render.choices import Format
-from prioritize.render.formats import round_for_reading, to_csv, to_json, to_markdown
-from prioritize.render.table import number, render_to_text
+from prioritize.render.fit import Kind, fit_table
+from prioritize.render.formats import to_csv, to_json, to_markdown
+from prioritize.render.table import numbers, render_to_text
 from prioritize.scoring import ID, TITLE
 
 # Lets a CI job find and update its own earlier comment instead of adding one per push.
@@ -50,24 +50,24 @@ def _change_cell(row: pd.Series) -> Text:
 
 
 def diff_table(frame: pd.DataFrame, caption: str) -> RenderableType:
-    table = Table(caption=caption, caption_justify="left", header_style="bold")
-    table.add_column("ID", no_wrap=True)
-    table.add_column("Title", ratio=3, overflow="fold")
-    table.add_column("Was", justify="right")
-    table.add_column("Now", justify="right")
-    table.add_column("Old score", justify="right")
-    table.add_column("New score", justify="right")
-    table.add_column("Change")
-    for _, row in frame.iterrows():
-        table.add_row(
-            row[ID],
-            row[TITLE],
-            round_for_reading(row[OLD_RANK]),
-            round_for_reading(row[NEW_RANK]),
-            number(row[OLD_SCORE], 2),
-            number(row[NEW_SCORE], 2),
-            _change_cell(row),
-        )
+    """One row per item that moved; narrow, the old score, then the old rank, are left out."""
+    table = fit_table(caption=caption, caption_justify="left", header_style="bold")
+    table.add_column("ID", Kind.LABEL)
+    table.add_column("Title", min_width=16)
+    table.add_column("Was", Kind.NUMBER, priority=2)
+    table.add_column("Now", Kind.NUMBER)
+    table.add_column("Old score", Kind.NUMBER, priority=3)
+    table.add_column("New score", Kind.NUMBER, priority=1)
+    table.add_column("Change", Kind.LABEL)
+    columns = zip(
+        numbers(frame[OLD_RANK], 0),
+        numbers(frame[NEW_RANK], 0),
+        numbers(frame[OLD_SCORE], 2),
+        numbers(frame[NEW_SCORE], 2),
+        strict=True,
+    )
+    for (_, row), (was, now, old, new) in zip(frame.iterrows(), columns, strict=True):
+        table.add_row(row[ID], row[TITLE], was, now, old, new, _change_cell(row))
     return table
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from prioritize.analysis.explain import (
@@ -45,7 +44,9 @@ from prioritize.analysis.explain import (
 )  # fmt: skip
 from prioritize.analysis.levers import Move
 from prioritize.render.choices import Format
+from prioritize.render.fit import FitTable, Kind, fit_table
 from prioritize.render.formats import (
+    SEPARATE_THOUSANDS_FROM,
     plain,
     records,
     round_for_reading,
@@ -53,7 +54,7 @@ from prioritize.render.formats import (
     to_json,
     to_markdown,
 )
-from prioritize.render.table import number, render_to_text, risk_text
+from prioritize.render.table import numbers, render_to_text, risk_text
 
 # CSV of one item: the item's figures repeated on each criterion row.
 EXPLAIN_CSV_COLUMNS = ["id", "rank", "value", "score", CRITERION, NAME, DATA, SOURCE, RAW, INPUT, NORMALIZED,
@@ -251,66 +252,94 @@ def _heading(e: Explanation) -> Text:
     return text
 
 
-def explain_table(e: Explanation) -> Table:
+def _raws(values: Any) -> list[Text]:
+    """Raw values as _raw writes them, a column's whole numbers with thousands separators when
+    any of its numbers reaches 10,000 (each row is its own criterion: decimals stay per row)."""
+    cells = [plain(v) for v in values]
+    numbers_ = [v for v in cells if isinstance(v, int | float) and not isinstance(v, bool)]
+    separate = any(abs(v) >= SEPARATE_THOUSANDS_FROM for v in numbers_)
+    texts = []
+    for value in cells:
+        whole = isinstance(value, int | float) and not isinstance(value, bool)
+        whole = whole and float(value).is_integer() and abs(value) < 1e15
+        text = f"{int(value):,}" if separate and whole else _raw(value)
+        texts.append(Text(text, justify="right", no_wrap=True))
+    return texts
+
+
+def explain_table(e: Explanation) -> FitTable:
+    """One row per criterion; narrow, the source (never cut: a path), x and n are left out in
+    that order."""
     weighted = e.method == "weighted"
     above = e.move_up is not None
-    table = Table(header_style="bold", show_lines=False)
-    table.add_column("Criterion", no_wrap=True)
-    table.add_column("Source", overflow="fold")
-    table.add_column("Raw", justify="right")
-    table.add_column("x", justify="right")
-    table.add_column("n" if weighted else "In formula", justify="right")
+    table = fit_table(header_style="bold", show_lines=False)
+    table.add_column("Criterion", Kind.LABEL)
+    table.add_column("Source", Kind.LABEL, priority=3)
+    table.add_column("Raw", Kind.NUMBER)
+    table.add_column("x", Kind.NUMBER, priority=2)
+    table.add_column("n" if weighted else "In formula", Kind.NUMBER, priority=1)
     if weighted:
-        table.add_column("Weight", justify="right")
-        table.add_column("Contribution", justify="right")
+        table.add_column("Weight", Kind.NUMBER)
+        table.add_column("Contribution", Kind.NUMBER)
     if above:
-        table.add_column(f"Alone, to pass {e.move_up.above}" if e.move_up else "", overflow="fold")
-    for row in e.criteria.to_dict("records"):
-        cells: list[Any] = [
-            row[CRITERION],
-            row[SOURCE],
-            Text(_raw(row[RAW]), justify="right"),
-            number(row[INPUT], 3),
-            number(row[NORMALIZED], 3),
-        ]
-        if weighted:
-            cells += [number(row[WEIGHT]), number(row[CONTRIBUTION], 2)]
+        table.add_column(f"Alone, to pass {e.move_up.above}" if e.move_up else "", min_width=16)
+    criteria = e.criteria
+    columns = [_raws(criteria[RAW]), numbers(criteria[INPUT], 3), numbers(criteria[NORMALIZED], 3)]
+    if weighted:
+        # The contributions and their total (the value) share one format.
+        contributions = numbers([*criteria[CONTRIBUTION], e.value], 2)
+        columns += [numbers(criteria[WEIGHT]), contributions[:-1]]
+    for k, row in enumerate(criteria.to_dict("records")):
+        cells: list[Any] = [row[CRITERION], row[SOURCE], *(column[k] for column in columns)]
         if above:
             cells.append(_needed(row, above))
         table.add_row(*cells)
     if weighted and e.rank is not None:
         table.add_section()
-        total: list[Any] = ["Value", "", "", "", "", "", number(e.value, 2)]
+        total: list[Any] = ["Value", "", "", "", "", "", contributions[-1]]
         table.add_row(*(total + ([""] if above else [])), style="bold")
     return table
 
 
-def compare_table(c: Comparison) -> Table:
+def _both(write: Callable[[list[Any]], list[Text]], a: Any, b: Any) -> list[list[Text]]:
+    """Two columns written as one (one format for both), then split again."""
+    cells = write([*a, *b])
+    return [cells[: len(a)], cells[len(a) :]]
+
+
+def compare_table(c: Comparison) -> FitTable:
+    """One row per criterion; narrow, the weight, then n, then the contributions are left out."""
     weighted = c.a.method == "weighted"
-    table = Table(header_style="bold")
-    table.add_column("Criterion", no_wrap=True)
+    table = fit_table(header_style="bold")
+    table.add_column("Criterion", Kind.LABEL)
     if weighted:
-        table.add_column("Weight", justify="right")
-    for label in (f"{c.a.id} raw", f"{c.b.id} raw", f"{c.a.id} n", f"{c.b.id} n"):
-        table.add_column(label, justify="right")
+        table.add_column("Weight", Kind.NUMBER, priority=3)
+    for label, priority in (
+        (f"{c.a.id} raw", 0),
+        (f"{c.b.id} raw", 0),
+        (f"{c.a.id} n", 2),
+        (f"{c.b.id} n", 2),
+    ):
+        table.add_column(label, Kind.NUMBER, priority=priority)
     if weighted:
-        table.add_column(f"{c.a.id} contribution", justify="right")
-        table.add_column(f"{c.b.id} contribution", justify="right")
+        table.add_column(f"{c.a.id} contribution", Kind.NUMBER, priority=1)
+        table.add_column(f"{c.b.id} contribution", Kind.NUMBER, priority=1)
     table.add_column(
-        "Difference" if weighted else f"{c.a.id} score lost with {c.b.id}'s value", justify="right"
+        "Difference" if weighted else f"{c.a.id} score lost with {c.b.id}'s value", Kind.NUMBER
     )
+    criteria = c.criteria
+    # Each figure of the two items in one format: a's and b's columns are written together.
+    columns = [*_both(_raws, criteria[A_RAW], criteria[B_RAW]),
+               *_both(lambda v: numbers(v, 3), criteria[A_NORMALIZED], criteria[B_NORMALIZED])]  # fmt: skip
+    if weighted:
+        columns.insert(0, numbers(criteria[WEIGHT]))
+        columns += _both(numbers, criteria[A_CONTRIBUTION], criteria[B_CONTRIBUTION])
+    columns.append(numbers(criteria[DIFFERENCE]))
     separates = _separating_criterion(c)
-    for row in c.criteria.to_dict("records"):
+    for k, row in enumerate(criteria.to_dict("records")):
         mark = row[CRITERION] == separates
         cells: list[Any] = [Text(row[CRITERION], style="bold" if mark else "")]
-        if weighted:
-            cells.append(number(row[WEIGHT]))
-        cells += [Text(_raw(row[A_RAW]), justify="right"), Text(_raw(row[B_RAW]), justify="right"),
-                  number(row[A_NORMALIZED], 3), number(row[B_NORMALIZED], 3)]  # fmt: skip
-        if weighted:
-            cells += [number(row[A_CONTRIBUTION]), number(row[B_CONTRIBUTION])]
-        cells.append(number(row[DIFFERENCE]))
-        table.add_row(*cells)
+        table.add_row(*cells, *(column[k] for column in columns))
     return table
 
 
@@ -327,27 +356,17 @@ def _separating_criterion(c: Comparison) -> str | None:
     return f.name if f is not None and f.kind == "criterion" else None
 
 
-def _part_cell(c: Comparison, part: str, side: str) -> Text:
-    e = c.a if side == A_PART else c.b
-    if part == PART_EFFORT:
-        return number(e.effort)
-    if part == PART_RISK:
-        return Text(f"{_n(e.risk_factor)} ({e.risk or 'no risk'})", justify="right")
-    return number(e.value if part == PART_VALUE else e.score)
-
-
-def parts_table(c: Comparison, unit: str) -> Table:
+def parts_table(c: Comparison, unit: str) -> FitTable:
     """Both scores taken apart: value, effort (where the score uses it), risk factor, score; and the
     lower-ranked item's score with each part of the higher-ranked one's, against its own."""
     lower = c.b.id if c.higher == c.a.id else c.a.id
-    table = Table(header_style="bold")
-    table.add_column("Score from", no_wrap=True)
-    table.add_column(c.a.id, justify="right")
-    table.add_column(c.b.id, justify="right")
-    table.add_column(f"{lower} score with {c.higher}'s", justify="right")
+    table = fit_table(header_style="bold")
+    table.add_column("Score from", Kind.LABEL)
+    table.add_column(c.a.id, Kind.NUMBER)
+    table.add_column(c.b.id, Kind.NUMBER)
+    table.add_column(f"{lower} score with {c.higher}'s", Kind.NUMBER, priority=1)
     for row in c.parts.to_dict("records"):
-        part = row[PART]
-        effect = row[EFFECT]
+        part, effect = row[PART], row[EFFECT]
         label = _PART_LABELS[part] + (f" ({unit})" if part == PART_EFFORT else "")
         change = (
             ""
@@ -355,12 +374,21 @@ def parts_table(c: Comparison, unit: str) -> Table:
             else f"{_n((_score_of(c, lower) or 0.0) + effect)} ({_signed(effect)})"
         )
         table.add_row(
-            label,
+            Text(label),
             _part_cell(c, part, A_PART),
             _part_cell(c, part, B_PART),
-            Text(change, justify="right"),
+            Text(change, justify="right", no_wrap=True),
         )
     return table
+
+
+def _part_cell(c: Comparison, part: str, side: str) -> Text:
+    e = c.a if side == A_PART else c.b
+    if part == PART_EFFORT:
+        return numbers([e.effort])[0]
+    if part == PART_RISK:
+        return Text(f"{_n(e.risk_factor)} ({e.risk or 'no risk'})", justify="right", no_wrap=True)
+    return numbers([e.value if part == PART_VALUE else e.score])[0]
 
 
 def _score_of(c: Comparison, item_id: str) -> float | None:

@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
@@ -115,6 +115,40 @@ def round_for_reading(value: Any, digits: int = 2) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+SEPARATE_THOUSANDS_FROM = 10000  # as round_for_reading: 9999 bare, 10,000 separated
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def column_numbers(
+    values: Iterable[Any], digits: int = 2, *, same_decimals: bool = True, suffix: str = ""
+) -> list[str]:
+    """The numbers of one column for reading, all in one format, in the order given.
+
+    Thousands separators on every value when any value reaches 10,000 (`7,000` beside
+    `48,000`). With `same_decimals`, every value has `digits` decimals unless all are whole
+    numbers (then none); without, each value is whole or has `digits` decimals on its own (for a
+    column whose rows measure different things). Missing values are ''; what is not a number is
+    written as round_for_reading writes it; `suffix` follows every number.
+    """
+    cells = [plain(v) for v in values]
+    numbers = [float(v) for v in cells if _is_number(v) and math.isfinite(v)]
+    separator = "," if any(abs(n) >= SEPARATE_THOUSANDS_FROM for n in numbers) else ""
+    column_decimals = 0 if all(n.is_integer() for n in numbers) else digits
+    out = []
+    for value in cells:
+        if not _is_number(value) or not math.isfinite(value):
+            out.append(round_for_reading(value, digits))
+            continue
+        decimals = (
+            column_decimals if same_decimals else (0 if float(value).is_integer() else digits)
+        )
+        out.append(f"{float(value):{separator}.{decimals}f}{suffix}")
+    return out
 
 
 def fixed(value: Any, digits: int = 1, suffix: str = "") -> str:

@@ -7,13 +7,12 @@ summary with `summary_only`); JSON is `{"outcomes": [...], "summary": [...]}`. W
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from prioritize.analysis.outcomes import (
@@ -34,7 +33,9 @@ from prioritize.analysis.outcomes import (
     TARGET,
 )
 from prioritize.render.choices import Format
+from prioritize.render.fit import Kind, fit_table
 from prioritize.render.formats import (
+    column_numbers,
     plain,
     records,
     round_for_reading,
@@ -42,7 +43,7 @@ from prioritize.render.formats import (
     to_json,
     to_markdown,
 )
-from prioritize.render.table import number, render_to_text
+from prioritize.render.table import numbers, render_to_text
 from prioritize.scoring import EFFORT, ID, POOL, TITLE
 
 
@@ -55,54 +56,97 @@ def signed_pct(value: Any) -> str:
     return f"{'0' if text in ('+0', '-0') else text}%"
 
 
-def _pct_text(value: Any, *, bad_above_zero: bool) -> Text:
-    value = plain(value)
-    style = ""
-    if value is not None and value != 0:
-        style = "red" if (value > 0) == bad_above_zero else "green"
-    return Text(signed_pct(value), style=style, justify="right")
+def signed_pcts(values: Iterable[Any]) -> list[str]:
+    """signed_pct for a column: one decimal on every value unless all are whole to one decimal."""
+    cells = [plain(v) for v in values]
+    whole = all(round(float(v), 1).is_integer() for v in cells if v is not None)
+    decimals = 0 if whole else 1
+    out = []
+    for value in cells:
+        if value is None:
+            out.append("")
+            continue
+        text = f"{value:+.{decimals}f}"
+        out.append(f"{text.lstrip('+-') if float(text) == 0 else text}%")
+    return out
 
 
-def _pair(a: Any, b: Any) -> str:
-    left, right = round_for_reading(a), round_for_reading(b)
-    return f"{left or '?'} → {right or '?'}" if left or right else ""
+def _pct_texts(values: Iterable[Any], *, bad_above_zero: bool) -> list[Text]:
+    cells = [plain(v) for v in values]
+    texts = []
+    for value, text in zip(cells, signed_pcts(cells), strict=True):
+        style = ""
+        if value is not None and value != 0:
+            style = "red" if (value > 0) == bad_above_zero else "green"
+        texts.append(Text(text, style=style, justify="right", no_wrap=True))
+    return texts
 
 
-def _predicted(value: Any, rank: Any) -> Text:
-    if plain(value) is None:
-        return Text("")
-    return Text(f"{round_for_reading(value, 1)} (#{rank})", justify="right")
+def _pairs(
+    firsts: pd.Series, seconds: pd.Series, digits: int, *, same_decimals: bool
+) -> list[Text]:
+    """'a → b' per row, every number of the column (both sides) in one format; '?' where one is missing."""
+    written = column_numbers([*firsts, *seconds], digits, same_decimals=same_decimals)
+    lefts, rights = written[: len(firsts)], written[len(firsts) :]
+    return [
+        Text(
+            f"{left or '?'} → {right or '?'}" if left or right else "",
+            justify="right",
+            no_wrap=True,
+        )
+        for left, right in zip(lefts, rights, strict=True)
+    ]
+
+
+def _predicted(values: pd.Series, ranks: pd.Series) -> list[Text]:
+    return [
+        Text("" if not value else f"{value} (#{rank})", justify="right", no_wrap=True)
+        for value, rank in zip(column_numbers(values, 1), ranks, strict=True)
+    ]
 
 
 def outcomes_table(rows: pd.DataFrame) -> RenderableType:
-    table = Table(
+    """One row per delivered item; narrow, the baseline → target, KPI, pool, delivery date,
+    prediction, effort pair and KPI before → after are left out in that order."""
+    table = fit_table(
         title=f"Outcomes: {len(rows)} delivered item{'s' if len(rows) != 1 else ''}",
         header_style="bold",
     )
-    table.add_column("ID", no_wrap=True)
-    table.add_column("Title", ratio=3, overflow="fold")
-    table.add_column("Pool", ratio=1, overflow="fold")
-    table.add_column("Delivered", no_wrap=True)
-    table.add_column("Predicted", justify="right")
-    table.add_column("Effort", justify="right")
-    table.add_column("Error", justify="right")
-    table.add_column("KPI", ratio=1, overflow="fold")
-    table.add_column("Before → after", justify="right")
-    table.add_column("Baseline → target", justify="right")
-    table.add_column("Moved", justify="right")
-    for _, row in rows.iterrows():
+    table.add_column("ID", Kind.LABEL)
+    table.add_column("Title", min_width=16)
+    table.add_column("Pool", Kind.LABEL, priority=5, max_width=16)
+    table.add_column("Delivered", Kind.LABEL, priority=4)
+    table.add_column("Predicted", Kind.NUMBER, priority=3)
+    table.add_column("Effort", Kind.NUMBER, priority=2)
+    table.add_column("Error", Kind.NUMBER)
+    table.add_column("KPI", priority=6, min_width=12, overflow="ellipsis")
+    table.add_column("Before → after", Kind.NUMBER, priority=1)
+    table.add_column("Baseline → target", Kind.NUMBER, priority=7)
+    table.add_column("Moved", Kind.NUMBER)
+    columns = zip(
+        _predicted(rows[PREDICTED_VALUE], rows[PREDICTED_RANK]),
+        _pairs(rows[EFFORT], rows[ACTUAL_EFFORT], 2, same_decimals=True),
+        _pct_texts(rows[EFFORT_ERROR_PCT], bad_above_zero=True),
+        _pairs(rows[BEFORE], rows[AFTER], 2, same_decimals=False),
+        _pairs(rows[BASELINE], rows[TARGET], 2, same_decimals=False),
+        _pct_texts(rows[KPI_MOVED_PCT], bad_above_zero=False),
+        strict=True,
+    )
+    for (_, row), (predicted, effort, error, before_after, baseline_target, moved) in zip(
+        rows.iterrows(), columns, strict=True
+    ):
         table.add_row(
             row[ID],
             row[TITLE],
             row[POOL],
             round_for_reading(row[DELIVERED]),
-            _predicted(row[PREDICTED_VALUE], row[PREDICTED_RANK]),
-            _pair(row[EFFORT], row[ACTUAL_EFFORT]),
-            _pct_text(row[EFFORT_ERROR_PCT], bad_above_zero=True),
+            predicted,
+            effort,
+            error,
             plain(row[KPI]) or "",
-            _pair(row[BEFORE], row[AFTER]),
-            _pair(row[BASELINE], row[TARGET]),
-            _pct_text(row[KPI_MOVED_PCT], bad_above_zero=False),
+            before_after,
+            baseline_target,
+            moved,
         )
     return table
 
@@ -121,18 +165,20 @@ def lesson(summary: pd.DataFrame) -> str:
 
 
 def summary_table(summary: pd.DataFrame) -> RenderableType:
-    table = Table(title="Estimates and KPI movement per pool", header_style="bold")
-    table.add_column("Pool")
-    table.add_column("Items", justify="right")
-    table.add_column("Median effort error", justify="right")
-    table.add_column("Mean KPI moved", justify="right")
-    for _, row in summary.iterrows():
+    table = fit_table(title="Estimates and KPI movement per pool", header_style="bold")
+    table.add_column("Pool", Kind.LABEL)
+    table.add_column("Items", Kind.NUMBER)
+    table.add_column("Median effort error", Kind.NUMBER)
+    table.add_column("Mean KPI moved", Kind.NUMBER)
+    columns = zip(
+        numbers(summary[ITEMS], 0),
+        _pct_texts(summary[MEDIAN_EFFORT_ERROR_PCT], bad_above_zero=True),
+        _pct_texts(summary[MEAN_KPI_MOVED_PCT], bad_above_zero=False),
+        strict=True,
+    )
+    for (_, row), (items, error, moved) in zip(summary.iterrows(), columns, strict=True):
         table.add_row(
-            row[POOL],
-            number(row[ITEMS]),
-            _pct_text(row[MEDIAN_EFFORT_ERROR_PCT], bad_above_zero=True),
-            _pct_text(row[MEAN_KPI_MOVED_PCT], bad_above_zero=False),
-            style="bold" if row[POOL] == ALL_POOLS else None,
+            row[POOL], items, error, moved, style="bold" if row[POOL] == ALL_POOLS else None
         )
     return table
 

@@ -14,7 +14,6 @@ from typing import Any
 
 import pandas as pd
 from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from prioritize.analysis.pools import (
@@ -36,8 +35,9 @@ from prioritize.analysis.pools import (
     UNIT,
 )
 from prioritize.render.choices import Format
+from prioritize.render.fit import Kind, fit_table
 from prioritize.render.formats import plain, records, to_csv, to_json, to_markdown
-from prioritize.render.table import number, render_to_text
+from prioritize.render.table import numbers, render_to_text
 from prioritize.scoring import EFFORT, ID, POOL
 
 BAR_WIDTH = 20
@@ -69,37 +69,50 @@ def _top(row: pd.Series) -> str:
 
 
 def pools_table(pools: pd.DataFrame, unit: str, caption: str) -> RenderableType:
-    table = Table(
+    """One row per pool; narrow, the KPI count, kind, beneficiary, scored count, name, items,
+    effort and top item are left out in that order, never the pool, its value, KPI progress or
+    flags."""
+    table = fit_table(
         title=f"Value pools: {len(pools)}",
         caption=caption,
         caption_justify="left",
         header_style="bold",
     )
-    table.add_column("Pool", no_wrap=True)
-    table.add_column("Name", ratio=3, overflow="fold")
-    table.add_column("Beneficiary")
-    table.add_column("Kind")
-    table.add_column("Items", justify="right")
-    table.add_column("Scored", justify="right")
-    table.add_column("Total value", justify="right")
-    table.add_column(f"Effort ({unit})", justify="right")
-    table.add_column("Top item", no_wrap=True)
-    table.add_column("KPIs", justify="right")
-    table.add_column("KPI progress (mean)", justify="right")
-    table.add_column("Flags", ratio=1, overflow="fold")
-    for _, row in pools.iterrows():
+    table.add_column("Pool", Kind.LABEL)
+    table.add_column("Name", priority=4, min_width=16)
+    table.add_column("Beneficiary", priority=6, min_width=10)
+    table.add_column("Kind", Kind.LABEL, priority=7)
+    table.add_column("Items", Kind.NUMBER, priority=3)
+    table.add_column("Scored", Kind.NUMBER, priority=5)
+    table.add_column("Total value", Kind.NUMBER)
+    table.add_column(f"Effort ({unit})", Kind.NUMBER, priority=2)
+    table.add_column("Top item", Kind.LABEL, priority=1)
+    table.add_column("KPIs", Kind.NUMBER, priority=8)
+    table.add_column("KPI progress (mean)", Kind.NUMBER)
+    table.add_column("Flags", min_width=12)
+    columns = zip(
+        numbers(pools[ITEMS], 0),
+        numbers(pools[SCORED], 0),
+        numbers(pools[TOTAL_VALUE], 1),
+        numbers(pools[EFFORT], 1),
+        numbers(pools[KPIS], 0),
+        strict=True,
+    )
+    for (_, row), (items, scored, total, effort, kpis) in zip(
+        pools.iterrows(), columns, strict=True
+    ):
         flags = ", ".join(row[FLAGS])
         table.add_row(
             row[ID],
             row[NAME],
             plain(row[BENEFICIARY]) or "",
             plain(row[KIND]) or "",
-            number(row[ITEMS]),
-            number(row[SCORED]),
-            number(row[TOTAL_VALUE], 1),
-            number(row[EFFORT], 1),
+            items,
+            scored,
+            total,
+            effort,
             _top(row),
-            number(row[KPIS]),
+            kpis,
             Text(percent(row[KPI_PROGRESS_MEAN]), justify="right"),
             Text(flags, style=FLAG_STYLE),
             style="yellow" if flags else None,
@@ -108,25 +121,33 @@ def pools_table(pools: pd.DataFrame, unit: str, caption: str) -> RenderableType:
 
 
 def kpis_table(kpis: pd.DataFrame) -> RenderableType:
-    table = Table(title="KPIs: the way from baseline to target travelled", header_style="bold")
-    table.add_column("Pool", no_wrap=True)
-    table.add_column("KPI", no_wrap=True)
-    table.add_column("Name", ratio=1, overflow="fold")
-    table.add_column("Unit")
-    table.add_column("Baseline", justify="right")
-    table.add_column("Current", justify="right")
-    table.add_column("Target", justify="right")
-    table.add_column("Progress", no_wrap=True)
-    table.add_column("%", justify="right")
-    for _, row in kpis.iterrows():
+    """One row per KPI; narrow, the unit, progress bar and name are left out in that order.
+
+    Each row is its own KPI in its own unit: a column shares thousands separators, not decimals.
+    """
+    table = fit_table(title="KPIs: the way from baseline to target travelled", header_style="bold")
+    table.add_column("Pool", Kind.LABEL)
+    table.add_column("KPI", min_width=12, overflow="ellipsis")
+    table.add_column("Name", priority=1, min_width=16)
+    table.add_column("Unit", Kind.LABEL, priority=3)
+    table.add_column("Baseline", Kind.NUMBER)
+    table.add_column("Current", Kind.NUMBER)
+    table.add_column("Target", Kind.NUMBER)
+    table.add_column("Progress", Kind.LABEL, priority=2)
+    table.add_column("%", Kind.NUMBER)
+    columns = zip(
+        *(numbers(kpis[c], 2, same_decimals=False) for c in (BASELINE, CURRENT, TARGET)),
+        strict=True,
+    )
+    for (_, row), (baseline, current, target) in zip(kpis.iterrows(), columns, strict=True):
         table.add_row(
             row[POOL],
             row[ID],
             row[NAME],
             plain(row[UNIT]) or "",
-            number(row[BASELINE]),
-            number(row[CURRENT]),
-            number(row[TARGET]),
+            baseline,
+            current,
+            target,
             progress_bar(row[PROGRESS]),
             Text(percent(row[PROGRESS]), justify="right"),
         )

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from prioritize.models import CriteriaSet
 from prioritize.render.choices import Format
-from prioritize.render.formats import to_csv, to_json, to_markdown
-from prioritize.render.table import number, render_to_text, risk_text
+from prioritize.render.fit import Kind, fit_table
+from prioritize.render.formats import plain, to_csv, to_json, to_markdown
+from prioritize.render.table import numbers, render_to_text, risk_text
 from prioritize.scoring import (
     EFFORT,
     ID,
@@ -51,6 +51,15 @@ def top_contributions(row: pd.Series, criteria: CriteriaSet, limit: int = TOP_CO
     return ", ".join(f"{cid} {v:.0f}" for cid, v in pairs[:limit] if v > 0)
 
 
+# The open items an item waits for, when the rows carry them (a list of ids per row).
+AFTER = "depends_on"
+
+
+def _ids(value: object) -> str:
+    value = plain(value)
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else ""
+
+
 def rank_table(
     frame: pd.DataFrame,
     criteria: CriteriaSet,
@@ -58,42 +67,59 @@ def rank_table(
     unit: str,
     reasons: Mapping[str, str] | None = None,
 ) -> RenderableType:
+    """The ranked rows; at a narrow width the After, Pool, Value comes from, Risk, Effort and
+    Value columns are left out in that order, never Rank, ID, Title or Score."""
     scored = int(frame[RANK].notna().sum())
-    table = Table(
+    table = fit_table(
         title=f"Ranked backlog: {scored} item{'s' if scored != 1 else ''}",
         caption=f"{criteria_caption(criteria, name)}. Effort in {unit}.",
         caption_justify="left",
         show_lines=False,
         header_style="bold",
     )
-    table.add_column("Rank", justify="right")
-    table.add_column("ID", no_wrap=True)
-    table.add_column("Title", ratio=3, overflow="fold", min_width=16)
-    table.add_column("Pool", no_wrap=True, overflow="ellipsis", max_width=16)
-    table.add_column("Risk")
-    table.add_column("Effort", justify="right")
-    table.add_column("Value", justify="right")
-    table.add_column("Score", justify="right")
+    after = AFTER in frame.columns
+    table.add_column("Rank", Kind.NUMBER)
+    table.add_column("ID", Kind.LABEL)
+    table.add_column("Title", min_width=20)
+    table.add_column("Pool", Kind.LABEL, priority=5, max_width=16)
+    table.add_column("Risk", Kind.LABEL, priority=3)
+    table.add_column("Effort", Kind.NUMBER, priority=2)
+    table.add_column("Value", Kind.NUMBER, priority=1)
+    table.add_column("Score", Kind.NUMBER)
+    if after:
+        table.add_column("After", priority=6, min_width=8)
     table.add_column(
         "Value comes from" if criteria.method == "weighted" else "Formula inputs",
-        ratio=2,
-        overflow="fold",
+        priority=4,
+        min_width=16,
     )
-    for _, row in frame.iterrows():
+    columns = zip(
+        numbers(frame[RANK], 0),
+        numbers(frame[EFFORT], 1),
+        numbers(frame[VALUE], 1),
+        numbers(frame[SCORE], 2),
+        strict=True,
+    )
+    for (_, row), (rank, effort, value, score) in zip(frame.iterrows(), columns, strict=True):
         unscored = pd.isna(row[RANK])
-        table.add_row(
-            "" if unscored else str(row[RANK]),
+        cells: list[RenderableType] = [
+            rank,
             row[ID],
             row[TITLE],
             row[POOL],
             risk_text(row[RISK]),
-            number(row[EFFORT], 1),
-            number(row[VALUE], 1),
-            number(row[SCORE], 2),
+            effort,
+            value,
+            score,
+        ]
+        if after:
+            cells.append(_ids(row[AFTER]))
+        cells.append(
             Text(f"unscored: {(reasons or {}).get(row[ID], '')}", style="dim")
             if unscored
-            else top_contributions(row, criteria),
+            else top_contributions(row, criteria)
         )
+        table.add_row(*cells)
     return table
 
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from rich.console import Console, RenderableType
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 from rich.text import Text
 
 from prioritize.analysis.sensitivity import (
@@ -29,6 +28,7 @@ from prioritize.analysis.sensitivity import (
     Sensitivity,
 )  # fmt: skip
 from prioritize.render.choices import Format
+from prioritize.render.fit import FitTable, Kind, fit_table
 from prioritize.render.formats import (
     plain,
     records,
@@ -37,7 +37,7 @@ from prioritize.render.formats import (
     to_json,
     to_markdown,
 )
-from prioritize.render.table import number, render_to_text
+from prioritize.render.table import numbers, render_to_text
 from prioritize.scoring import ID, RANK, TITLE
 
 NONE_WITHIN = f"none within {MAX_FACTOR:g}x"
@@ -88,24 +88,27 @@ def _move(row: Mapping[Hashable, Any], weighted: bool) -> str:
     return f"{text}: {row[NEW_FIRST]} first"
 
 
-def items_table(s: Sensitivity) -> Table:
-    table = Table(
+def items_table(s: Sensitivity) -> FitTable:
+    """One row per ranked item; narrow, the 5th-95th percentile, then the median rank, are left out."""
+    table = fit_table(
         title=f"Sensitivity of the ranking ({s.runs} runs)",
         caption=what_varied(s),
         caption_justify="left",
         header_style="bold",
     )
-    table.add_column("Rank", justify="right")
-    table.add_column("ID", no_wrap=True)
-    table.add_column("Title", ratio=3)
-    table.add_column("Median rank", justify="right")
-    table.add_column("5th-95th pct", justify="right")
-    table.add_column(f"In top {s.top}", justify="right")
-    for row in s.items.to_dict("records"):
+    table.add_column("Rank", Kind.NUMBER)
+    table.add_column("ID", Kind.LABEL)
+    table.add_column("Title", min_width=16)
+    table.add_column("Median rank", Kind.NUMBER, priority=1)
+    table.add_column("5th-95th pct", Kind.NUMBER, priority=2)
+    table.add_column(f"In top {s.top}", Kind.NUMBER)
+    items = s.items
+    columns = zip(numbers(items[RANK], 0), numbers(items[MEDIAN_RANK], 1), strict=True)
+    for row, (rank, median) in zip(items.to_dict("records"), columns, strict=True):
         share = row[TOP_K_PROBABILITY]
         style = "" if row[RANK] > s.top or share >= 0.9 else "yellow"
         table.add_row(
-            str(row[RANK]), row[ID], row[TITLE], number(row[MEDIAN_RANK], 1),
+            rank, row[ID], row[TITLE], median,
             Text(f"{round_for_reading(row[P5_RANK])}-{round_for_reading(row[P95_RANK])}", justify="right"),
             Text(f"{share:.0%}", style=style, justify="right"),
         )  # fmt: skip
@@ -118,17 +121,18 @@ def moves_title(s: Sensitivity) -> str:
     return f"How far one input of {s.first} alone must be off for it to lose first place"
 
 
-def criteria_table(s: Sensitivity) -> Table:
+def criteria_table(s: Sensitivity) -> FitTable:
     weighted = s.perturbed == WEIGHTS
-    table = Table(title=moves_title(s), header_style="bold")
-    table.add_column("Criterion", no_wrap=True)
+    table = fit_table(title=moves_title(s), header_style="bold")
+    table.add_column("Criterion", Kind.LABEL)
     if weighted:
-        table.add_column("Weight", justify="right")
-    table.add_column("Smallest change that does")
-    for row in s.criteria.to_dict("records"):
+        table.add_column("Weight", Kind.NUMBER, priority=1)
+    table.add_column("Smallest change that does", min_width=16)
+    weights = numbers(s.criteria[WEIGHT]) if weighted else []
+    for k, row in enumerate(s.criteria.to_dict("records")):
         cells: list[Any] = [row[CRITERION]]
         if weighted:
-            cells.append(number(row[WEIGHT]))
+            cells.append(weights[k])
         cells.append(_move(row, weighted))
         table.add_row(*cells)
     return table

@@ -1,16 +1,20 @@
-"""Rich terminal output shared by the commands' tables: the console, colours, number cells."""
+"""Rich terminal output shared by the commands' tables: the console, colours, number cells.
+
+Tables are laid out for the width by render.fit; `_width()` is that width.
+"""
 
 from __future__ import annotations
 
 import io
 import os
+from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.segment import Segment
 from rich.text import Text
 
-from prioritize.render.formats import round_for_reading
+from prioritize.render.formats import column_numbers, round_for_reading
 from prioritize.render.inert import printable
 
 RISK_STYLES = {"low": "green", "medium": "yellow", "high": "red"}
@@ -31,7 +35,8 @@ def render_to_text(
     )
     for renderable in renderables:
         console.print(_Inert(renderable))
-    return buffer.getvalue()
+    # Rich pads centred titles and captions to the table's width: the padding is not output.
+    return "\n".join(line.rstrip(" ") for line in buffer.getvalue().split("\n"))
 
 
 class _Inert:
@@ -67,3 +72,13 @@ def risk_text(risk: Any) -> Text:
 
 def number(value: Any, digits: int = 2) -> Text:
     return Text(round_for_reading(value, digits), justify="right")
+
+
+def numbers(
+    values: Iterable[Any], digits: int = 2, *, same_decimals: bool = True, suffix: str = ""
+) -> list[Text]:
+    """A column's number cells in one format (formats.column_numbers), right-aligned, unwrapped."""
+    return [
+        Text(cell, justify="right", no_wrap=True)
+        for cell in column_numbers(values, digits, same_decimals=same_decimals, suffix=suffix)
+    ]

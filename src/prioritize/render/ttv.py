@@ -10,10 +10,10 @@ from typing import Any
 
 import pandas as pd
 from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from prioritize.render.choices import Format
+from prioritize.render.fit import FitTable, Kind, fit_table
 from prioritize.render.formats import (
     fixed,
     plain,
@@ -23,7 +23,7 @@ from prioritize.render.formats import (
     to_json,
     to_markdown,
 )
-from prioritize.render.table import number, render_to_text
+from prioritize.render.table import numbers, render_to_text
 from prioritize.scheduling import (
     CHOSEN,
     CUMULATIVE_VALUE_PCT,
@@ -47,6 +47,7 @@ from prioritize.scoring import ID, POOL, TITLE, VALUE
 
 CHART_WIDTH = 28  # characters for 100% of value: two bars and their labels fit in 80 columns
 CHART_MAX_ROWS = 26
+SCHEDULE_ROWS = 25  # the schedule's rows shown in the table without --all
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 _SUMMARY_LABELS = {
@@ -88,49 +89,70 @@ def _gain(value: Any) -> str:
 # --- table (Rich) -----------------------------------------------------------------------------
 
 
-def schedule_table(report: TimeToValue, unit: str) -> Table:
+def _cells(values: Any, write: Callable[[Any], str] = _weeks) -> list[Text]:
+    """Number cells written with a fixed number of decimals (weeks, percentages): one format."""
+    return [Text(write(v), justify="right", no_wrap=True) for v in values]
+
+
+def schedule_table(report: TimeToValue, unit: str, rows: int | None = SCHEDULE_ROWS) -> FitTable:
+    """The schedule, its first `rows` items only (all with None); narrow, the start date and
+    week, team, pool, cumulative value and finish week are left out in that order."""
     frame = report.schedule
-    table = Table(
+    table = fit_table(
         title=f"Time to value: {len(frame)} item{'s' if len(frame) != 1 else ''}",
         caption=plan_caption(report, unit),
         caption_justify="left",
         header_style="bold",
     )
-    table.add_column("Order", justify="right")
-    table.add_column("ID", no_wrap=True)
-    table.add_column("Title", overflow="fold")
-    table.add_column("Pool", overflow="fold")
-    table.add_column("Team", justify="right")
-    table.add_column("Start\nweek", justify="right")
-    table.add_column("Finish\nweek", justify="right")
-    table.add_column("Start", no_wrap=True)
-    table.add_column("Finish", no_wrap=True)
-    table.add_column("Value", justify="right")
-    table.add_column("Cum.\nvalue", justify="right")
-    for cells in frame.to_dict(orient="records"):
+    table.hint = "use a wider terminal or --format csv"
+    table.fold_after, table.fold_noun = rows, "items"
+    table.fold_hint = "--all shows every one, --format csv too"
+    table.add_column("Order", Kind.NUMBER)
+    table.add_column("ID", Kind.LABEL)
+    table.add_column("Title", min_width=20)
+    table.add_column("Pool", Kind.LABEL, priority=4, max_width=16)
+    table.add_column("Team", Kind.NUMBER, priority=5)
+    table.add_column("Start\nweek", Kind.NUMBER, priority=6)
+    table.add_column("Finish\nweek", Kind.NUMBER, priority=2)
+    table.add_column("Start", Kind.LABEL, priority=7)
+    table.add_column("Finish", Kind.LABEL)
+    table.add_column("Value", Kind.NUMBER, priority=1)
+    table.add_column("Cum.\nvalue", Kind.NUMBER, priority=3)
+    columns = zip(
+        numbers(frame[ORDER], 0),
+        numbers(frame[TEAM], 0),
+        _cells(frame[START_WEEK]),
+        _cells(frame[FINISH_WEEK]),
+        numbers(frame[VALUE], 1),
+        _cells(frame[CUMULATIVE_VALUE_PCT], _pct),
+        strict=True,
+    )
+    for cells, (order, team, start, finish, value, cumulative) in zip(
+        frame.to_dict(orient="records"), columns, strict=True
+    ):
         table.add_row(
-            str(cells[ORDER]),
+            order,
             cells[ID],
             cells[TITLE],
             cells[POOL],
-            str(cells[TEAM]),
-            Text(_weeks(cells[START_WEEK]), justify="right"),
-            Text(_weeks(cells[FINISH_WEEK]), justify="right"),
+            team,
+            start,
+            finish,
             round_for_reading(cells[START_DATE]),
             round_for_reading(cells[FINISH_DATE]),
-            number(cells[VALUE], 1),
-            Text(_pct(cells[CUMULATIVE_VALUE_PCT]), justify="right"),
+            value,
+            cumulative,
         )
     return table
 
 
-def summary_table(report: TimeToValue) -> Table:
+def summary_table(report: TimeToValue) -> FitTable:
     summary = report.summary
-    table = Table(
+    table = fit_table(
         title="Summary", show_header=False, title_justify="left", box=None, padding=(0, 2, 0, 0)
     )
-    table.add_column("figure")
-    table.add_column("value", justify="right")
+    table.add_column("figure", min_width=24)
+    table.add_column("value", Kind.NUMBER)
     table.add_row(_SUMMARY_LABELS[TOTAL_VALUE], round_for_reading(summary[TOTAL_VALUE], 1))
     for key in (MEAN_WEEKS, WEEKS_TO_50, WEEKS_TO_80, LAST_FINISH):
         table.add_row(_SUMMARY_LABELS[key], _weeks(summary[key]))
@@ -139,56 +161,67 @@ def summary_table(report: TimeToValue) -> Table:
     return table
 
 
-def pools_table(report: TimeToValue) -> Table:
-    table = Table(
+def pools_table(report: TimeToValue) -> FitTable:
+    table = fit_table(
         title="Value pools: first and last delivery", title_justify="left", header_style="bold"
     )
-    table.add_column("Pool", overflow="fold")
-    table.add_column("Items", justify="right")
-    table.add_column("Value", justify="right")
-    table.add_column("First wk", justify="right")
-    table.add_column("First date", no_wrap=True)
-    table.add_column("Last wk", justify="right")
-    table.add_column("Last date", no_wrap=True)
-    for row in report.pools.to_dict(orient="records"):
+    table.hint = "use a wider terminal or --format json"
+    table.add_column("Pool", Kind.LABEL, max_width=24)
+    table.add_column("Items", Kind.NUMBER, priority=3)
+    table.add_column("Value", Kind.NUMBER, priority=2)
+    table.add_column("First wk", Kind.NUMBER, priority=4)
+    table.add_column("First date", Kind.LABEL)
+    table.add_column("Last wk", Kind.NUMBER, priority=1)
+    table.add_column("Last date", Kind.LABEL)
+    pools = report.pools
+    columns = zip(
+        numbers(pools["items"], 0),
+        numbers(pools[VALUE], 1),
+        _cells(pools["first_delivery_week"]),
+        _cells(pools["last_delivery_week"]),
+        strict=True,
+    )
+    for row, (items, value, first, last) in zip(
+        pools.to_dict(orient="records"), columns, strict=True
+    ):
         table.add_row(
             row[POOL],
-            str(row["items"]),
-            number(row[VALUE], 1),
-            Text(_weeks(row["first_delivery_week"]), justify="right"),
+            items,
+            value,
+            first,
             round_for_reading(row["first_delivery_date"]),
-            Text(_weeks(row["last_delivery_week"]), justify="right"),
+            last,
             round_for_reading(row["last_delivery_date"]),
         )
     return table
 
 
-def comparison_table(report: TimeToValue) -> Table:
-    table = Table(
+def comparison_table(report: TimeToValue) -> FitTable:
+    table = fit_table(
         title="Orderings compared (same teams, capacity and start)",
         title_justify="left",
         caption="Gain: weeks by which value arrives earlier, on average, than in file order (listed).",
         caption_justify="left",
         header_style="bold",
     )
-    table.add_column("Ordering")
-    table.add_column("Mean wks to value", justify="right")
-    table.add_column("Wks to 50%", justify="right")
-    table.add_column("Wks to 80%", justify="right")
-    table.add_column("Last delivery wk", justify="right")
-    table.add_column("Gain (wks)", justify="right")
-    for row in report.comparison.to_dict(orient="records"):
+    table.hint = "use a wider terminal or --format json"
+    table.add_column("Ordering", min_width=16)
+    table.add_column("Mean wks to value", Kind.NUMBER)
+    table.add_column("Wks to 50%", Kind.NUMBER, priority=2)
+    table.add_column("Wks to 80%", Kind.NUMBER, priority=3)
+    table.add_column("Last delivery wk", Kind.NUMBER, priority=1)
+    table.add_column("Gain (wks)", Kind.NUMBER)
+    comparison = report.comparison
+    weeks = [_cells(comparison[key]) for key in (MEAN_WEEKS, WEEKS_TO_50, WEEKS_TO_80, LAST_FINISH)]
+    for k, row in enumerate(comparison.to_dict(orient="records")):
         chosen = bool(row[CHOSEN])
         label = ordering_label(row[ORDER], bool(row[LOW_RISK_FIRST])) + (
             " (chosen)" if chosen else ""
         )
         table.add_row(
             Text(label, style="bold" if chosen else ""),
-            *(
-                Text(_weeks(row[key]), justify="right")
-                for key in (MEAN_WEEKS, WEEKS_TO_50, WEEKS_TO_80, LAST_FINISH)
-            ),
-            Text(_gain(row[GAIN]), justify="right"),
+            *(column[k] for column in weeks),
+            Text(_gain(row[GAIN]), justify="right", no_wrap=True),
         )
     return table
 
@@ -224,18 +257,19 @@ def burn_up_chart(report: TimeToValue) -> RenderableType:
     series = [(chosen_label, "green", delivered_by(report.schedule, weeks))]
     if not same:
         series.append(("listed", "blue", delivered_by(report.listed, weeks)))
-    table = Table(
+    table = fit_table(
         title="Value delivered by the end of each week (burn-up)",
         title_justify="left",
         header_style="bold",
         box=None,
         padding=(0, 1, 0, 0),
     )
-    table.add_column("Week", justify="right")
-    for label, _, _ in series:
-        table.add_column(label, no_wrap=True)
+    table.hint = "use a wider terminal"
+    table.add_column("Week", Kind.NUMBER)
+    for k, (label, _, _) in enumerate(series):
+        table.add_column(label, Kind.LABEL, priority=k)
     for k, week in enumerate(weeks):
-        cells: list[RenderableType] = [str(week)]
+        cells: list[RenderableType] = [Text(str(week), justify="right")]
         for _, style, values in series:
             pct = values[k]
             cells.append(
@@ -245,11 +279,15 @@ def burn_up_chart(report: TimeToValue) -> RenderableType:
     return table
 
 
-def ttv_renderables(report: TimeToValue, unit: str) -> list[RenderableType]:
+def ttv_renderables(
+    report: TimeToValue, unit: str, rows: int | None = SCHEDULE_ROWS
+) -> list[RenderableType]:
+    """The schedule (its first `rows` items; every one with None), summary, pools, orderings
+    compared and burn-up chart."""
     if report.schedule.empty:
         return [Text("Nothing to schedule: no open, scored item with an effort.")]
     return [
-        schedule_table(report, unit),
+        schedule_table(report, unit, rows),
         Text(""),
         summary_table(report),
         Text(""),
@@ -263,11 +301,16 @@ def ttv_renderables(report: TimeToValue, unit: str) -> list[RenderableType]:
 
 @dataclass(frozen=True)
 class TtvView:
-    """What `ttv` shows: the report, the unit effort is counted in, and whether the table has colour."""
+    """What `ttv` shows: the report, the unit effort is counted in, and whether the table has colour.
+
+    The table shows the schedule's first SCHEDULE_ROWS items unless `all_rows`; the other formats
+    always hold every item.
+    """
 
     report: TimeToValue
     unit: str
     color: bool
+    all_rows: bool = False
 
 
 # --- machine formats --------------------------------------------------------------------------
@@ -350,7 +393,8 @@ def _json(view: TtvView) -> str:
 
 
 def _table(view: TtvView) -> str:
-    return render_to_text(ttv_renderables(view.report, view.unit), color=view.color)
+    rows = None if view.all_rows else SCHEDULE_ROWS
+    return render_to_text(ttv_renderables(view.report, view.unit, rows), color=view.color)
 
 
 TTV_RENDERERS: Mapping[Format, Callable[[TtvView], str]] = {

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from rich.table import Table
 from rich.text import Text
 
 from prioritize.analysis.votes import BALLOT_PREFIX, DISCUSS, FLAG, VOTE_COLUMNS
 from prioritize.render.choices import Format
+from prioritize.render.fit import FitTable, Kind, fit_table
 from prioritize.render.formats import (
     records,
     round_for_reading,
@@ -19,7 +19,7 @@ from prioritize.render.formats import (
     to_json,
     to_markdown,
 )
-from prioritize.render.table import number, render_to_text
+from prioritize.render.table import numbers, render_to_text
 
 OWN = "own"  # the item's own score, which the median replaces (table and Markdown only)
 
@@ -37,27 +37,32 @@ def _caption(frame: pd.DataFrame, threshold: float) -> str:
     return f"{flagged} {pairs} to discuss: the votes spread {limit} or more apart. The median replaces the item's own score."
 
 
-def votes_table(frame: pd.DataFrame, threshold: float, stakeholders: int) -> Table:
-    table = Table(
+def votes_table(frame: pd.DataFrame, threshold: float, stakeholders: int) -> FitTable:
+    """One row per item and criterion voted on; narrow, the vote count, min and max, the item's
+    own score and the stakeholders' columns (the rightmost first) are left out in that order."""
+    table = fit_table(
         title=f"Stakeholder votes: {stakeholders} stakeholder{'s' if stakeholders != 1 else ''} on {len(frame)} item score{'s' if len(frame) != 1 else ''}",
         caption=_caption(frame, threshold),
         caption_justify="left",
         header_style="bold",
     )
     ballots = _stakeholders(frame)
-    table.add_column("ID", no_wrap=True, min_width=max([2, *map(len, frame["id"])]))
-    table.add_column("Criterion", no_wrap=True, min_width=max([9, *map(len, frame["criterion"])]))
-    table.add_column("Own", justify="right")
+    table.add_column("ID", Kind.LABEL)
+    table.add_column("Criterion", Kind.LABEL)
+    table.add_column("Own", Kind.NUMBER, priority=2)
     for column in ballots:
-        table.add_column(column.removeprefix(BALLOT_PREFIX), justify="right", overflow="fold")
-    for label in ("Votes", "Median", "Min", "Max", "Spread"):
-        table.add_column(label, justify="right")
-    table.add_column("Flag")
-    for row in frame.to_dict("records"):
+        table.add_column(column.removeprefix(BALLOT_PREFIX), Kind.NUMBER, priority=1)
+    table.add_column("Votes", Kind.NUMBER, priority=4)
+    table.add_column("Median", Kind.NUMBER)
+    table.add_column("Min", Kind.NUMBER, priority=3)
+    table.add_column("Max", Kind.NUMBER, priority=3)
+    table.add_column("Spread", Kind.NUMBER)
+    table.add_column("Flag", Kind.LABEL)
+    shown = [OWN, *ballots, "votes", "median", "min", "max", "spread"]
+    columns = [numbers(frame[c] if c in frame else [None] * len(frame)) for c in shown]
+    for k, row in enumerate(frame.to_dict("records")):
         flagged = row[FLAG] == DISCUSS
-        cells: list[Any] = [row["id"], row["criterion"], number(row.get(OWN))]
-        cells += [number(row[c]) for c in ballots]
-        cells += [number(row[k]) for k in ("votes", "median", "min", "max", "spread")]
+        cells: list[Any] = [row["id"], row["criterion"], *(column[k] for column in columns)]
         cells.append(Text(DISCUSS, style="bold yellow") if flagged else "")
         table.add_row(*cells)
     return table
