@@ -336,7 +336,9 @@ def test_each_preset_works_in_a_workspace_without_a_criteria_folder(
     assert not (ws / "criteria").exists()
     result = run_cli("rank", "-w", ws, "-c", name, "-f", "csv")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("rank,id,title,pool,status,risk,effort,value,score,depends_on,c.")
+    assert result.stdout.startswith(
+        "rank,id,title,pool,status,risk,effort,value,score,depends_on,c."
+    )
 
 
 def test_a_preset_copied_into_criteria_gives_the_same_ranking(
