@@ -93,8 +93,8 @@ def _scan(text: str, wanted: set[Path_]) -> tuple[dict[Path_, _Mapping], dict[Pa
             if event.anchor is not None or not (event.implicit[0] or event.implicit[1]):
                 raise _Unprovable("an anchor or a tag")
             start, end = event.start_mark, event.end_mark
-            if start.line != end.line:
-                raise _Unprovable("text over several lines")
+            if start.line != end.line and event.style not in ("|", ">"):
+                raise _Unprovable("plain or quoted text over several lines")
             last_end = end.index
             if not frames:
                 continue
@@ -110,6 +110,8 @@ def _scan(text: str, wanted: set[Path_]) -> tuple[dict[Path_, _Mapping], dict[Pa
             if top[0] is not None:
                 here = (*top[0], top[2])
                 if here in wanted:
+                    if start.line != end.line:
+                        raise _Unprovable("a target over several lines")
                     scalars[here] = _Scalar(start.index, end.index, event.style or "", event.value)
             _advance(top, last_end)
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
