@@ -196,10 +196,16 @@ def test_common_edits_are_spliced_not_round_tripped(edits: list[Edit]) -> None:
     assert spliced == round_trip_edits(SAMPLE, edits)
 
 
+def test_a_block_scalar_elsewhere_does_not_stop_the_splicer() -> None:
+    text = "a: >-\n  two\n  lines\nb: 1\n"
+    assert splice(text, [Edit(("b",), parse_cell("2"))]) == "a: >-\n  two\n  lines\nb: 2\n"
+
+
 @pytest.mark.parametrize(
     ("text", "edits"),
     [
-        ("a: |\n  two\n  lines\nb: 1\n", [Edit(("b",), parse_cell("2"))]),  # text over lines
+        ("a: |\n  two\n  lines\nb: 1\n", [Edit(("a",), parse_cell("2"))]),  # a block scalar
+        ("a: plain text\n  over lines\nb: 1\n", [Edit(("b",), parse_cell("2"))]),  # folded
         ("a: &x 1\nb: 1\n", [Edit(("b",), parse_cell("2"))]),  # an anchor
         ("a: !!str 1\nb: 1\n", [Edit(("b",), parse_cell("2"))]),  # a tag
         ("a: 1\n", [Edit(("b", "c"), parse_cell("2"))]),  # a mapping to create
