@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any, NamedTuple
 
 from ruamel.yaml import YAML
@@ -233,18 +234,52 @@ def _round_trip_checked(text: str) -> _Loaded:
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     """`text` with each edit applied and every other byte as it was.
 
+    Tries the splicer first (splice.splice_edits: the values replaced in place, a fraction of
+    the cost), and takes the round-trip path where it cannot prove its result.
     A missing key is appended to its mapping, creating the mappings on its path as needed (in
     flow style where the mappings beside them are); comments and blank lines that followed the
     mapping's last entry stay after the new key.
     Numbers and dates are written as their Value.text. Raises EditError, writing nothing,
     where the untouched text does not round-trip or a path runs into something not a mapping.
     """
+    if edits:
+        from prioritize.splice import splice_edits
+
+        spliced = splice_edits(text, edits, _new_key_position, _number_text)
+        if spliced is not None:
+            return spliced
+    return round_trip_edits(text, edits)
+
+
+def round_trip_edits(text: str, edits: Sequence[Edit]) -> str:
+    """`apply_edits` through the round-trip loader alone, composing the whole file (slow)."""
     yaml, layout, head, _, tail, data = _round_trip_checked(text)
     for edit in edits:
         _set(data, edit.path, _node_value(yaml, edit.value), edit.item)
     result = _dump(yaml, data, layout, head, tail)
     _verify(text, result, edits)
     return result
+
+
+def _new_key_position(keys: list[str], key: str, edit: Edit) -> int:
+    """Where `_set` puts the new last key of `edit.path` among a mapping's `keys`."""
+    depth, item = len(edit.path) - 1, edit.item
+    order = (
+        KEY_ORDER.get(tuple(map(str, edit.path[item:depth])))
+        if item is not None and depth >= item
+        else None
+    )
+    return _position(keys, key, order)
+
+
+@cache
+def _resolving_yaml() -> YAML:
+    return YAML()
+
+
+def _number_text(value: Value) -> str:
+    """The text `apply_edits` writes for a number or date."""
+    return str(_node_value(_resolving_yaml(), value))
 
 
 def _node_value(yaml: YAML, value: Value) -> Any:
@@ -304,7 +339,7 @@ def _set(data: Any, path: Path_, value: Any, item: int | None) -> None:
         return
 
 
-def _position(mapping: CommentedMap, key: Any, order: tuple[str, ...] | None) -> int:
+def _position(mapping: CommentedMap | list[str], key: Any, order: tuple[str, ...] | None) -> int:
     """Where `key` goes in `mapping`: after the last key `order` puts before it; else at the end."""
     if order is None or key not in order:
         return len(mapping)
