@@ -352,11 +352,15 @@ def _unbuildable(text: str, exc: Exception) -> YamlError:
                 what = "date" if "timestamp" in node.tag else "value"
                 return YamlError(
                     "invalid-value",
-                    f'"{node.value}" is not a valid {what}: {inner}',
+                    f'"{_cut(node.value)}" is not a valid {what}: {_cut(str(inner))}',
                     node.start_mark.line + 1,
                     node.start_mark.column + 1,
                 )
     return YamlError("invalid-value", f"a value cannot be read: {exc}")
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= 60 else text[:60] + "..."
 
 
 def read(path: Path) -> Any:

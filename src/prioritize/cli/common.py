@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -150,8 +152,14 @@ def check_pool(workspace: Workspace, pool: str | None) -> str | None:
 def emit(text: str, output: Path | None) -> None:
     """Data to standard output, or to a file replaced all at once."""
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError as exc:  # a full disk, a closed pipe
+            _discard_stdout()
+            raise PrioritizeError(
+                message=f"cannot write to standard output: {exc.strerror}"
+            ) from None
     else:
         from prioritize.yamlio import atomic_write
 
@@ -160,6 +168,13 @@ def emit(text: str, output: Path | None) -> None:
         except OSError as exc:
             raise PrioritizeError(message=f"cannot write {output}: {exc.strerror}") from None
         err(f"wrote {output}")
+
+
+def _discard_stdout() -> None:
+    # What stayed in the buffer would fail again when the interpreter flushes it on exit. (No
+    # file descriptor behind stdout, as when tests capture it: nothing to do.)
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def stdout_is_terminal(output: Path | None) -> bool:
