@@ -276,20 +276,24 @@ def _fast(text: str) -> Any:
 def _holds_plain_non_date(data: Any) -> bool:
     # A plain scalar shaped like a date that is no date (2026-02-30) stays text in yaml-rs but
     # is an error in the exact path. Quoted ones never get here (see _DIFFERENT). Data nested
-    # too deeply goes there too, to be refused in one place.
-    stack = [(data, 0)]
-    while stack:
-        node, depth = stack.pop()
-        kind = type(node)
-        if kind is dict or kind is list:
-            if depth >= MAX_DEPTH:
-                return True
-            values = node.values() if kind is dict else node
-            stack.extend([(v, depth + 1) for v in values])
+    # too deeply goes there too, to be refused in one place. Walked a level at a time.
+    level, depth = [data], 0
+    while level:
+        below: list[Any] = []
+        for node in level:
+            kind = type(node)
             if kind is dict:
-                stack.extend([(k, depth + 1) for k in node if type(k) is str])
-        elif kind is str and node[:1].isdigit() and _TIMESTAMP.fullmatch(node):
-            return True
+                if depth >= MAX_DEPTH:
+                    return True
+                below.extend(node.values())
+                below.extend(k for k in node if type(k) is str)
+            elif kind is list:
+                if depth >= MAX_DEPTH:
+                    return True
+                below.extend(node)
+            elif kind is str and node[:1].isdigit() and _TIMESTAMP.fullmatch(node):
+                return True
+        level, depth = below, depth + 1
     return False
 
 
