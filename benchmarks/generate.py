@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import math
 import random
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -489,6 +490,32 @@ def generate(
     return Summary(root, n, k, written)
 
 
+_DEPENDS_ON = re.compile(r"^( *)depends_on: \[[^\]\n]*\][^\n]*\n", re.MULTILINE)
+_ITEM_ID = re.compile(r"^(?:  - |)id: ([A-Za-z0-9][A-Za-z0-9._-]*)\n", re.MULTILINE)
+
+
+def break_references(root: Path) -> int:
+    """Make every item of a generated workspace depend on one item that does not exist.
+
+    Each item's own `depends_on` goes; in its place, right under its id, a reference to a
+    near-miss of its own id (BEN-12 depends on BEN-12x), so that `check` reports one
+    unknown-dependency per item and looks for a "did you mean" among all the ids. Returns how
+    many references it broke. The benchmark of "did you mean" over thousands of ids.
+    """
+    broken = 0
+    for path in sorted((root / "backlogs").rglob("*.yaml")):
+        text = _DEPENDS_ON.sub("", path.read_text(encoding="utf-8"))
+
+        def refer(match: re.Match[str]) -> str:
+            indent = "    " if match.group(0).startswith("  - ") else ""
+            return f"{match.group(0)}{indent}depends_on: [{match.group(1)}x]\n"
+
+        text, count = _ITEM_ID.subn(refer, text)
+        broken += count
+        path.write_text(text, encoding="utf-8")
+    return broken
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int, help="number of items")
@@ -512,6 +539,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--force", action="store_true", help="replace a backlogs/ folder this script did not write"
     )
+    parser.add_argument(
+        "--unknown-references",
+        action="store_true",
+        help="make every item depend on an item that does not exist (see break_references)",
+    )
     args = parser.parse_args(argv)
     if args.n < 1 or (args.files is not None and args.files < 1):
         parser.error("N and --files must be at least 1")
@@ -526,6 +558,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     except FileExistsError as exc:
         parser.error(str(exc))
+    if args.unknown_references:
+        print(f"{break_references(summary.root)} unknown references written", file=sys.stderr)
     print(
         f"wrote {summary.items} items in {summary.pools} pools, {summary.files} backlog files, to {summary.root}",
         file=sys.stderr,

@@ -39,7 +39,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from generate import generate  # noqa: E402  (benchmarks/ is a folder of scripts, not a package)
+from generate import break_references, generate  # noqa: E402  (benchmarks/ is a folder of scripts, not a package)
 
 PY = sys.executable
 ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120"}
@@ -288,6 +288,7 @@ def report(
     imports: dict[str, list[str]],
     sizes: list[tuple[int, dict[str, int | float], list[Series]]],
     notes: list[str],
+    unknown: tuple[int, int, Series, Series] | None = None,
 ) -> str:
     lines = [
         "# Benchmark results",
@@ -355,6 +356,9 @@ def report(
     lines += _growth(sizes)
     lines += ["", "## Targets (PRODUCT.md section 7)", ""]
     lines += _targets(sizes, imports)
+    if unknown is not None:
+        lines += ["", "## Did you mean, over thousands of ids", ""]
+        lines += _unknown_section(*unknown)
     if notes:
         lines += ["", "## Notes", "", *[f"- {n}" for n in notes]]
     lines += ["", "## Every run (seconds)", ""]
@@ -385,6 +389,33 @@ def _growth(sizes: list[tuple[int, dict[str, int | float], list[Series]]]) -> li
     out += [
         "",
         "Memory grows linearly when the MiB per extra item stays the same from one step to the next.",
+    ]
+    return out
+
+
+def _unknown_section(n: int, broken: int, clean: Series, unknown: Series) -> list[str]:
+    """`check` on an n-item workspace where every item depends on an unknown id, against `check`
+    on the same workspace intact: each unknown reference looks for a "did you mean" among all ids."""
+    out = [
+        "| workspace | median s | min s | max s | ratio to clean |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    ratio = None
+    for s in (clean, unknown):
+        if not s.runs or s.failed:
+            out.append(f"| {s.name} | failed | | | |")
+            continue
+        if clean.runs and not clean.failed:
+            ratio = s.median / clean.median
+        out.append(
+            f"| {s.name} | {s.median:.3f} | {min(r.seconds for r in s.runs):.3f} | "
+            f"{max(r.seconds for r in s.runs):.3f} | {_fmt_ratio(ratio)} |"
+        )
+    verdict = "not measured" if ratio is None else ("met" if ratio < 2.0 else "NOT met")
+    out += [
+        "",
+        f"- {n:,} items with {broken:,} unknown references, `check` below 2x the clean workspace: "
+        f"{_fmt_ratio(ratio) or '-'} ({verdict})",
     ]
     return out
 
@@ -477,6 +508,13 @@ def main(argv: list[str] | None = None) -> int:
         help="report file (default benchmarks/RESULTS.md)",
     )
     parser.add_argument("--no-write", action="store_true", help="print the report only")
+    parser.add_argument(
+        "--unknown-references",
+        type=int,
+        default=5000,
+        help="items of the workspace whose every item depends on an unknown id, timed with "
+        "`check` against the same workspace intact (default 5000; 0 skips it)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     if (
@@ -535,12 +573,35 @@ def main(argv: list[str] | None = None) -> int:
                 notes.append(f"{n:,} items: check exited {s.runs[-1].exit_code} and said: {last}")
         results.append((n, workspace_size(root), series))
 
-    text = report(info, argv, startup, imports, results, notes)
+    unknown = None
+    if args.unknown_references > 0 and "check" in commands:
+        unknown = _unknown_references(args.unknown_references, args, notes)
+    text = report(info, argv, startup, imports, results, notes, unknown)
     print(text)
     if not args.no_write:
         args.output.write_text(text, encoding="utf-8")
         print(f"wrote {args.output}", file=sys.stderr)
     return 0
+
+
+def _unknown_references(
+    n: int, args: argparse.Namespace, notes: list[str]
+) -> tuple[int, int, Series, Series]:
+    clean_root, broken_root = args.workdir / f"ws-{n}", args.workdir / f"ws-{n}-unknown"
+    print(f"generating {n:,} items with unknown references", file=sys.stderr, flush=True)
+    generate(n, clean_root, seed=args.seed, force=True)
+    generate(n, broken_root, seed=args.seed, force=True)
+    broken = break_references(broken_root)
+    clean = Series(f"{n:,} items", command_argv("check", clean_root), (0, 1))
+    unknown = Series(
+        f"{n:,} items, {broken:,} unknown references", command_argv("check", broken_root), (1,)
+    )
+    measure(clean.argv, args.timeout)  # warm the page cache
+    interleaved([clean, unknown], args.repeat, args.timeout, "unknown references")
+    for s in (clean, unknown):
+        if s.failed:
+            notes.append(f"{s.name}: check failed with exit {s.failed.exit_code}")
+    return n, broken, clean, unknown
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -191,6 +190,6 @@ def test_top_item_is_the_best_ranked_of_the_pool() -> None:
 
 
 def test_empty_backlog() -> None:
-    result = pool_rows([pool("a", kpi("k", 0, np.nan, 1))], scored([]))
+    result = pool_rows([pool("a", kpi("k", 0, 10, 1))], scored([]))
     assert result[ITEMS].tolist() == [0]
     assert result[FLAGS].tolist() == [[NO_OPEN_ITEMS]]

@@ -235,7 +235,7 @@ def test_a_flow_nesting_bomb_is_a_syntax_finding(fuzz_ws: Path, text: str, line:
     lines = checked.stdout.splitlines()
     assert len(lines) == 1
     assert re.fullmatch(
-        rf"backlogs/fuzz\.yaml:{line}:\d+: syntax nesting deeper than {yamlio.MAX_FLOW_DEPTH} levels",
+        rf"backlogs/fuzz\.yaml:{line}:\d+: syntax nesting deeper than {yamlio.MAX_DEPTH} levels",
         lines[0],
     )
     assert ranked.exit_code == 2

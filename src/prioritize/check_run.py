@@ -9,7 +9,7 @@ from pathlib import Path
 from prioritize import checks
 from prioritize import workspace as ws_module
 from prioritize.criteria_sets import CRITERIA_DIR, LoadedCriteria, load_criteria
-from prioritize.errors import Finding, PrioritizeError, Problem, sort_findings
+from prioritize.errors import Finding, PrioritizeError, Problem, encodable, sort_findings
 from prioritize.files import DiskSource, is_yaml, read_source
 from prioritize.pipeline import Scored, score_workspace
 from prioritize.workspace import Workspace
@@ -51,7 +51,7 @@ def run_checks(
         ideas = len(scored.scoring.unscored_ideas)
     findings.extend(ws.cascade_notes())
     paths = (*read, *ws.files, *(f.location.path for f in findings))
-    files = {p for p in paths if not p.startswith("<")}
+    files = {encodable(p) for p in paths if not p.startswith("<")}
     return CheckResult(root, sort_findings(list(dict.fromkeys(findings))), len(files), ideas)
 
 

@@ -7,8 +7,8 @@ from datetime import date
 
 import numpy as np
 
-from prioritize.errors import Problem, Ref
-from prioritize.models import EVIDENCE_KINDS, IDEA, CriteriaSet, Item, ValuePool, did_you_mean
+from prioritize.errors import Problem, Ref, Suggestions
+from prioritize.models import EVIDENCE_KINDS, IDEA, CriteriaSet, Item, ValuePool
 from prioritize.scoring import (
     DIVIDES_BY_ZERO,
     ID,
@@ -36,13 +36,15 @@ def reference_problems(
     """
     pool_ids = {p.id for p in pools} | set(extra_pools)
     by_id = {i.id: i for i in items}
+    # Built once: thousands of unknown references each compare against a few ids, not all.
+    pool_names, item_names = Suggestions(pool_ids), Suggestions(by_id)
     for item in items:
         if item.pool not in pool_ids:
             yield Problem(
                 "unknown-pool",
                 "error",
                 Ref("item", item.id, ("pool",)),
-                f'pool "{item.pool}" is not a value pool of this workspace{did_you_mean(item.pool, pool_ids)}',
+                f'pool "{item.pool}" is not a value pool of this workspace{pool_names.hint(item.pool)}',
             )
         for index, dep in enumerate(item.depends_on):
             target = by_id.get(dep)
@@ -53,7 +55,7 @@ def reference_problems(
                     "unknown-dependency",
                     "error",
                     Ref("item", item.id, ("depends_on", index)),
-                    f'depends on "{dep}", which is not an item of this workspace{did_you_mean(dep, by_id.keys() - {item.id})}',
+                    f'depends on "{dep}", which is not an item of this workspace{item_names.hint(dep, besides=item.id)}',
                 )
             elif dep == item.id:
                 yield Problem(

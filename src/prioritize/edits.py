@@ -32,7 +32,8 @@ def parse_cell(cell: str) -> Value:
     """
     text = cell.strip()
     if _INT.fullmatch(text):
-        return Value(int(text), text)
+        # Python refuses to read integers of over 4,300 digits; no bound admits them anyway
+        return Value(int(text) if len(text) <= 100 else float(text), text)
     if _FLOAT.fullmatch(text):
         return Value(float(text), text)
     if _DATE.fullmatch(text):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,13 +20,28 @@ class ExitCode(IntEnum):
     USAGE = 2
 
 
+def encodable(text: str) -> str:
+    """`text` with the bytes of a file name that is not UTF-8 (which Python keeps as lone
+    surrogates, and no output can encode) shown as escapes: b"ren\xffewals.yaml" -> ren\\xffewals.yaml."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text
+
+
 @dataclass(frozen=True, order=True)
 class Location:
-    """A place in a file: path relative to the workspace, 1-based line and column."""
+    """A place in a file: path relative to the workspace, 1-based line and column.
+
+    The path is always encodable (see `encodable`)."""
 
     path: str
     line: int = 1
     col: int = 1
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", encodable(self.path))
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"
@@ -39,6 +55,9 @@ class Finding:
     severity: Severity
     location: Location
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", encodable(self.message))
 
     def __str__(self) -> str:
         return f"{self.location}: {self.code} {self.message}"
@@ -95,10 +114,60 @@ class PrioritizeError(Exception):
         return self.message or "\n".join(str(f) for f in self.findings)
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """A ' (did you mean "x"?)' hint for a misspelt name, or '' when nothing is close."""
-    close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+class Suggestions:
+    """ "Did you mean" over one set of names, asked for many words: build once per set.
+
+    Up to EXACT_UP_TO names, every one is compared (difflib's closest, ratio at least 0.6).
+    Beyond that, only the NEIGHBOURS names nearest the word in sorted order and as many nearest
+    it read backwards: the names sharing its longest beginning or ending, which is where a
+    misspelt id's match lives (REN-21 for REN-12, XEN-12 for REN-12). So thousands of unknown
+    references cost thousands of small comparisons, not millions.
+    """
+
+    EXACT_UP_TO = 200
+    NEIGHBOURS = 8
+
+    def __init__(self, candidates: Iterable[str]) -> None:
+        self._names = sorted(set(candidates))
+        self._backwards = sorted(name[::-1] for name in self._names)
+        self._hints: dict[tuple[str, str | None], str] = {}
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def hint(self, word: str, *, besides: str | None = None) -> str:
+        """' (did you mean "x"?)' for a misspelt `word`, or ''; `besides` is never suggested."""
+        key = (word, besides)
+        if key not in self._hints:
+            self._hints[key] = self._hint(word, besides)
+        return self._hints[key]
+
+    def _hint(self, word: str, besides: str | None) -> str:
+        if len(self._names) <= self.EXACT_UP_TO:
+            names: list[str] = self._names
+        else:
+            near = set(_around(self._names, word, self.NEIGHBOURS))
+            near.update(n[::-1] for n in _around(self._backwards, word[::-1], self.NEIGHBOURS))
+            names = sorted(near)
+        if besides is not None:
+            names = [n for n in names if n != besides]
+        close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+        return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def _around(ordered: list[str], word: str, count: int) -> list[str]:
+    at = bisect.bisect_left(ordered, word)
+    return ordered[max(0, at - count) : at + count]
+
+
+def did_you_mean(word: str, candidates: Iterable[str] | Suggestions) -> str:
+    """A ' (did you mean "x"?)' hint for a misspelt name, or '' when nothing is close.
+
+    Asking about many words against one large set? Build `Suggestions` once and pass it.
+    """
+    if not isinstance(candidates, Suggestions):
+        candidates = Suggestions(candidates)
+    return candidates.hint(word)
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
@@ -114,6 +183,8 @@ __all__ = [
     "Problem",
     "Ref",
     "Severity",
+    "Suggestions",
     "did_you_mean",
+    "encodable",
     "sort_findings",
 ]

@@ -16,6 +16,9 @@ import numpy as np
 from prioritize.models import did_you_mean
 
 MAX_FORMULA_LENGTH = 2000
+# Walking a formula (checking, evaluating, explaining it) recurses once per level of its tree.
+MAX_FORMULA_DEPTH = 50
+MAX_FORMULA_OPERATORS = 200
 GRAMMAR = "numbers, criterion ids, effort, + - * / **, parentheses and min max log sqrt abs"
 
 _BINARY: dict[type[ast.operator], Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
@@ -123,6 +126,29 @@ def _check(node: ast.AST, known: frozenset[str], used: set[str]) -> None:
         raise _unsafe(node, _NODE_NAMES.get(type(node), type(node).__name__))
 
 
+def _check_size(tree: ast.expr) -> None:
+    """Refuse a formula whose tree is too deep or too large to walk (without walking it recursively)."""
+    operators = 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_FORMULA_DEPTH:
+            raise FormulaError(
+                "formula-syntax",
+                f"the formula nests more than {MAX_FORMULA_DEPTH} operators deep; simplify it",
+                getattr(node, "col_offset", 0) + 1,
+            )
+        if isinstance(node, ast.BinOp | ast.UnaryOp | ast.Call):
+            operators += 1
+            if operators > MAX_FORMULA_OPERATORS:
+                raise FormulaError(
+                    "formula-syntax",
+                    f"the formula has more than {MAX_FORMULA_OPERATORS} operators and calls",
+                    getattr(node, "col_offset", 0) + 1,
+                )
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
 def compile_formula(text: str, names: set[str] | frozenset[str]) -> Formula:
     """Check a formula against the grammar and the names it may use; raise FormulaError if it strays."""
     if not text.strip():
@@ -142,6 +168,7 @@ def compile_formula(text: str, names: set[str] | frozenset[str]) -> Formula:
         ) from None
     except (RecursionError, MemoryError, ValueError):
         raise FormulaError("formula-syntax", "the formula nests too deeply") from None
+    _check_size(tree.body)
     used: set[str] = set()
     try:
         _check(tree.body, known - FUNCTIONS, used)

@@ -16,13 +16,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from prioritize.edits import Edit, NewItem, Path_, Value
-from prioritize.errors import Finding, Location, Problem
+from prioritize.errors import Finding, Location, Problem, Suggestions
 from prioritize.import_columns import Column, resolve_columns, schema_order
 from prioritize.import_sources import PLAIN, Format, header_key, known_states
 from prioritize.models import STATUSES as MODEL_STATUSES
 from prioritize.models import Evidence, Item, Outcome, did_you_mean
 from prioritize.spreadsheet import NotNumeric, parse_number_cell
-from prioritize.values import describe, same_value
+from prioritize.values import describe, is_number, number_problem, same_value
 
 # `idea` is the status of an item nobody has shaped yet: the default of a created item.
 NEW_STATUS = "idea"
@@ -145,6 +145,7 @@ def plan_import(
         return plan
     creating = _Creating(source, pools or {}, pool, _places(targets), set(files))
     first_row: dict[str, int] = {}
+    target_names: Suggestions | None = None
     for number, row in enumerate(table[1:], start=2):
         texts = [(c, row[c.index].strip() if c.index < len(row) else "") for c in columns]
         texts = [(c, text) for c, text in texts if text]
@@ -182,12 +183,14 @@ def plan_import(
                 if source.others_ignored
                 else f'add "{title}" and "pool" columns (or pass --pool ID)'
             )
+            if target_names is None:  # built once: thousands of unknown ids stay cheap
+                target_names = Suggestions(targets)
             plan.findings.append(
                 Finding(
                     "unknown-id",
                     "error",
                     where,
-                    f'"{item_id}" is not an item of this workspace{did_you_mean(item_id, set(targets))}; '
+                    f'"{item_id}" is not an item of this workspace{target_names.hint(item_id)}; '
                     f"{how} to create it",
                 )
             )
@@ -210,6 +213,18 @@ def _cells(
             value = parse_number_cell(text) if column.numeric else Value(text)
         except NotNumeric as exc:
             plan.findings.append(Finding("not-numeric", "error", cell, f"{column.name}: {exc}"))
+            ok = False
+            continue
+        if is_number(value.data) and number_problem(value.data):
+            shown = describe(text.strip())
+            plan.findings.append(
+                Finding(
+                    "not-numeric",
+                    "error",
+                    cell,
+                    f"{column.name}: {shown} must be a finite number between -1e15 and 1e15",
+                )
+            )
             ok = False
             continue
         if column.path == ("status",):

@@ -16,11 +16,13 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     StrictStr,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from prioritize.errors import did_you_mean
+from prioritize.values import describe, is_number, number_problem
 from prioritize.vocabulary import Risk
 
 Status = Literal["idea", "proposed", "ready", "in-progress", "done", "dropped"]
@@ -54,10 +56,33 @@ def _id_from_number(value: Any) -> Any:
 # Field before the validator, so that the JSON schema keeps the pattern.
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=200), BeforeValidator(_id_from_number)]
 CriterionId = Annotated[str, Field(pattern=CRITERION_ID_PATTERN, max_length=100)]
-# Strict: YAML gives numbers as numbers; a quoted "5" is a mistake worth reporting.
-Number = StrictFloat
+# Bounds that keep every sum and product of scoring finite (README, "Numbers").
+MAX_WEIGHT = 1e6  # weights and risk factors
+MIN_EFFORT = 1e-6  # effort and actual_effort
+MIN_CAPACITY = 0.01  # capacity per week
+
+
+def _within_bounds(value: Any) -> Any:
+    # Before the float check: an integer of 5,000 digits cannot even be turned into a float.
+    # (NaN and infinity are left to the finiteness checks, which word them as before.)
+    if (
+        is_number(value)
+        and (problem := number_problem(value))
+        and not (isinstance(value, float) and not math.isfinite(value))
+    ):
+        raise ValueError(problem)
+    return value
+
+
+# Strict: YAML gives numbers as numbers; a quoted "5" is a mistake worth reporting. Finite and
+# within ±MAX_NUMBER, so `.nan` is refused like `.inf`.
+Number = Annotated[
+    StrictFloat, BeforeValidator(_within_bounds), AfterValidator(lambda v: _finite(v))
+]
 # A scalar as written: 1 stays 1 (not 1.0), so messages list values the way the file does.
-Scalar = StrictInt | StrictFloat | StrictStr
+Scalar = Annotated[
+    StrictInt | StrictFloat | StrictStr, BeforeValidator(lambda v: _within_bounds(v))
+]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -73,8 +98,41 @@ def _positive_finite(value: float) -> float:
     return value
 
 
-FiniteNumber = Annotated[Number, AfterValidator(_finite)]
-PositiveNumber = Annotated[Number, AfterValidator(_positive_finite)]
+def _effort(value: float) -> float:
+    if value < MIN_EFFORT:
+        raise ValueError(f"must be at least {MIN_EFFORT:g}")
+    return value
+
+
+def _capacity(value: float) -> float:
+    if value < MIN_CAPACITY:
+        raise ValueError(f"must be at least {MIN_CAPACITY:g}")
+    return value
+
+
+def _data_value(value: Any) -> Any:
+    """Evidence and scores hold anything, but the numbers in them are finite and bounded."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif is_number(node) and not isinstance(node, bool):
+            problem = number_problem(node)
+            if problem and not (isinstance(node, float) and math.isinf(node)):
+                # (an infinite value a criterion reads is a not-numeric finding of scoring)
+                raise ValueError(problem)
+    return value
+
+
+FiniteNumber = Number
+PositiveNumber = Annotated[
+    StrictFloat, BeforeValidator(_within_bounds), AfterValidator(_positive_finite)
+]
+Effort = Annotated[PositiveNumber, AfterValidator(_effort)]
+DataValue = Annotated[Any, AfterValidator(_data_value)]
 
 
 class Model(BaseModel):
@@ -129,14 +187,14 @@ class ValuePool(Model):
 class Evidence(Model):
     as_of: date | None = None
     sources: list[str] = []
-    functional: dict[str, Any] = {}
-    operational: dict[str, Any] = {}
-    experience: dict[str, Any] = {}
+    functional: dict[str, DataValue] = {}
+    operational: dict[str, DataValue] = {}
+    experience: dict[str, DataValue] = {}
 
 
 class Outcome(Model):
     delivered: date | None = None
-    actual_effort: PositiveNumber | None = None
+    actual_effort: Effort | None = None
     kpi: str | None = None
     before: Number | None = None
     after: Number | None = None
@@ -148,7 +206,7 @@ class Item(Model):
     title: Text
     pool: Id
     status: Status = "proposed"
-    effort: PositiveNumber | None = None
+    effort: Effort | None = None
     risk: Risk | None = None
     facing: Facing | None = None
     owner: str | None = None
@@ -156,7 +214,7 @@ class Item(Model):
     personas: list[str] = []
     depends_on: list[Id] = []
     evidence: Evidence = Evidence()
-    scores: dict[str, Any] = {}
+    scores: dict[str, DataValue] = {}
     outcome: Outcome | None = None
 
     @property
@@ -203,11 +261,23 @@ class Criterion(Model):
     description: str | None = None
     data: DataKind
     source: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
-    weight: PositiveNumber = 1
+    weight: Annotated[StrictFloat, AfterValidator(_positive_finite)] = 1
     direction: Direction = "higher"
     scale: Scale = Scale()
     allowed: list[Scalar] | None = Field(default=None, min_length=1)
     required: StrictBool = True
+
+    @field_validator("weight", mode="before")
+    @classmethod
+    def _bounded_weight(cls, value: Any, info: ValidationInfo) -> Any:
+        # Bounded, so that the weights' sum (and each share of it) stays a finite number.
+        finite = not (isinstance(value, float) and not math.isfinite(value))
+        if is_number(value) and finite and (number_problem(value) or value > MAX_WEIGHT):
+            raise ValueError(
+                f"must be at most {MAX_WEIGHT:g} (criterion {info.data.get('id', '?')}), "
+                f"not {describe(value)}; weights count only relative to each other"
+            )
+        return value
 
     @property
     def source_path(self) -> str:
@@ -239,6 +309,8 @@ class CriteriaSet(Model):
     def _factors_positive(cls, value: dict[str, float] | None) -> dict[str, float] | None:
         if any(factor < 0 for factor in (value or {}).values()):
             raise ValueError("risk factors must be >= 0")
+        if any(factor > MAX_WEIGHT for factor in (value or {}).values()):
+            raise ValueError(f"risk factors must be at most {MAX_WEIGHT:g}")
         return value
 
     @model_validator(mode="after")
@@ -266,7 +338,7 @@ class CriteriaSet(Model):
 
 
 class Capacity(Model):
-    per_week: PositiveNumber
+    per_week: Annotated[PositiveNumber, AfterValidator(_capacity)]
     teams: Annotated[StrictInt, Field(ge=1, le=1000)] = 1
 
 

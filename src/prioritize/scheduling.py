@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from prioritize.errors import PrioritizeError, Problem, Ref
-from prioritize.models import IDEA, Item, Settings
+from prioritize.models import IDEA, MIN_CAPACITY, Item, Settings
 from prioritize.scoring import (
     DEPENDS_ON,
     EFFORT,
@@ -31,6 +31,7 @@ from prioritize.scoring import (
     TITLE,
     VALUE,
 )  # fmt: skip
+from prioritize.values import MAX_NUMBER
 
 ORDERS: tuple[str, ...] = ("score", "listed", "value", "cd3")
 ORDER, TEAM, START_WEEK, FINISH_WEEK = "order", "team", "start_week", "finish_week"
@@ -73,6 +74,9 @@ class Resources:
     start: date
 
 
+MAX_TEAMS = 1000  # as prioritize.yaml's capacity.teams
+
+
 def next_monday(today: date) -> date:
     """The first Monday strictly after `today` (a Monday gives the Monday a week later)."""
     return today + timedelta(days=7 - today.weekday())
@@ -98,12 +102,15 @@ def resources(
                 "give --capacity N (effort units per team per week) or add `capacity: {per_week: N}` to prioritize.yaml"
             )
         per_week = capacity.per_week
-    if not (math.isfinite(per_week) and per_week > 0):
+    if not (math.isfinite(per_week) and MIN_CAPACITY <= per_week <= MAX_NUMBER):
         raise PrioritizeError(
-            message=f"--capacity must be a number of effort units greater than 0, not {per_week:g}"
+            message=f"--capacity must be a number of effort units greater than 0 (from "
+            f"{MIN_CAPACITY:g} to {MAX_NUMBER:g}), not {per_week:g}"
         )
     if teams is None:
         teams = capacity.teams if capacity is not None else 1
+    if not 1 <= teams <= MAX_TEAMS:
+        raise PrioritizeError(message=f"--teams must be from 1 to {MAX_TEAMS}, not {teams}")
     return Resources(float(per_week), int(teams), start or settings.start or next_monday(today))
 
 
@@ -311,7 +318,16 @@ def working_day_dates(start: date, weeks: np.ndarray, *, end: bool) -> list[date
     """
     days = np.round(np.asarray(weeks, dtype=float) * WORKING_DAYS_PER_WEEK, _DIGITS)
     offsets = np.maximum(np.ceil(days) - 1, 0) if end else np.floor(days)
+    past = PrioritizeError(
+        message=f"the schedule from {start.isoformat()} runs past the year 9999, the last a date "
+        "can hold; start earlier, or give more --capacity or --teams"
+    )
+    # Working days to the end of 9999 from any start: fewer than 3,700,000 (and no overflow).
+    if len(offsets) and not offsets.max() < 3_700_000:
+        raise past
     found = np.busday_offset(np.datetime64(start, "D"), offsets.astype(np.int64), roll="forward")
+    if len(found) and found.max() > np.datetime64("9999-12-31"):
+        raise past
     return [d.item() for d in found.astype("datetime64[D]")]
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 from prioritize.errors import Problem, Ref
 from prioritize.formula import Formula, compile_formula, evaluate
 from prioritize.models import CLOSED_STATUSES, IDEA, CriteriaSet, Criterion
-from prioritize.values import describe, is_number, same_value
+from prioritize.values import describe, is_number, number_problem, same_value
 
 DEPENDS_ON = "depends_on"  # the ids an item depends on (items frame: all; rank rows: open ones)
 RANK, ID, TITLE, POOL, STATUS, RISK, FACING, EFFORT = (
@@ -174,17 +174,16 @@ def _inputs(
                 f"{criterion.id} needs a number here, not {describe(value)}",
             )
             continue
-        try:
-            number = float(value)
-        except OverflowError:
-            number = math.inf
-        if not math.isfinite(number):
+        if bad := number_problem(value):
             problem(
                 item_id,
                 "not-numeric",
-                f"{criterion.id} needs a finite number here, not {describe(value)}",
+                f"{criterion.id} needs a finite number here, not {describe(value)}"
+                if "finite" in bad
+                else f"{criterion.id} {bad}",
             )
             continue
+        number = float(value)
         if scale.transform == "log":
             if number < 0:
                 problem(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any
 
@@ -10,11 +11,32 @@ import numpy as np
 _QUOTED_MAX = (
     40  # longer text is cut in messages: a message names a value, it does not quote a file
 )
+# Every number read from a file lies within ±MAX_NUMBER: a float keeps 15 significant digits, so
+# nothing a person types is lost, and sums and products of such numbers stay finite.
+MAX_NUMBER = 1e15
 
 
 def is_number(value: Any) -> bool:
     """A number as YAML gives one: int or float (numpy's too), never bool."""
     return type(value) in (int, float) or isinstance(value, np.integer | np.floating)
+
+
+def number_problem(value: Any) -> str:
+    """Why a number read from a file cannot be used ("" when it can): NaN, infinite, or beyond
+    ±MAX_NUMBER (huge integers included, which float() and str() refuse)."""
+    if isinstance(value, int | np.integer):
+        return (
+            ""
+            if abs(int(value)) <= MAX_NUMBER
+            else f"must be between -1e15 and 1e15, not {describe(value)}"
+        )
+    if math.isnan(value):
+        return "must be a finite number, not nan"
+    if math.isinf(value):
+        return f"must be a finite number, not {describe(value)}"
+    if abs(value) > MAX_NUMBER:
+        return f"must be between -1e15 and 1e15, not {describe(value)}"
+    return ""
 
 
 def same_value(a: Any, b: Any) -> bool:
@@ -38,4 +60,9 @@ def describe(value: Any) -> str:
         return f'"{value}"' if len(value) <= _QUOTED_MAX else f'"{value[:_QUOTED_MAX]}..."'
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, int) and value.bit_length() > 128:
+        # str() refuses integers past 4,300 digits; a message names the size, not the digits
+        digits = int(math.log10(abs(value))) + 1
+        digits -= 10 ** (digits - 1) > abs(value)  # log10 rounds 999...9 up
+        return f"a number of {digits:,} digits"
     return repr(value)

@@ -27,15 +27,19 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.nodes import MappingNode, SequenceNode
 
+from prioritize.yamldepth import too_deep
+
 _IGNORED_EVENTS = frozenset(
     {StreamStartEvent, StreamEndEvent, DocumentStartEvent, DocumentEndEvent}
 )
 _START_EVENTS = frozenset({MappingStartEvent, SequenceStartEvent})
 _END_EVENTS = frozenset({MappingEndEvent, SequenceEndEvent})
 
-# libyaml recurses per level of nesting and crashes the process somewhere past 10,000 levels;
-# no real file comes near this bound.
-MAX_FLOW_DEPTH = 500
+# How deeply a file may nest mappings and lists, however written. The readers recurse per level
+# (libyaml crashes the process somewhere past 20,000 levels), and so do copy.deepcopy, json and
+# the round-trip loader that writes files back (some three frames a level against Python's
+# 1,000); no real file comes near this bound.
+MAX_DEPTH = 100
 
 
 @dataclass
@@ -80,14 +84,32 @@ def decode(data: bytes) -> str:
 
 
 def _check_flow_depth(text: str) -> None:
-    if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
+    # Measured as libyaml reads the text (brackets in comments, quotes and text do not count),
+    # before it parses it: its parser slows with the square of the depth, its loader recurses.
+    deep = too_deep(text, MAX_DEPTH)
+    if deep is None:
         return
-    depth = 0
-    for match in re.finditer(r"[\[\]{}]", text):
-        depth += 1 if match.group() in "[{" else -1
-        if depth > MAX_FLOW_DEPTH:
-            line, col = _position(text, match.start())
-            raise YamlError("syntax", f"nesting deeper than {MAX_FLOW_DEPTH} levels", line, col)
+    message = f"nesting deeper than {MAX_DEPTH} levels"
+    if not deep.certain:
+        message += " (every [ and { after a ? key or a line starting with : counts as a level)"
+    raise YamlError("syntax", message, deep.line, deep.col)
+
+
+def _check_data_depth(data: Any, text: str) -> None:
+    """Refuse data nested deeper than MAX_DEPTH, at the place it first goes too deep."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    while stack:
+        node, path = stack.pop()
+        if type(node) is dict:
+            children: Any = ((str(k), v) for k, v in node.items())
+        elif type(node) is list:
+            children = enumerate(node)
+        else:
+            continue
+        if len(path) >= MAX_DEPTH:
+            line, col = locate(positions(text), path)
+            raise YamlError("syntax", f"nesting deeper than {MAX_DEPTH} levels", line, col)
+        stack.extend((value, (*path, key)) for key, value in children)
 
 
 # Block collections nest one level per indicator or step of indentation ("- - - x" nests them
@@ -251,18 +273,25 @@ def _fast(text: str) -> Any:
 
 def _holds_plain_non_date(data: Any) -> bool:
     # A plain scalar shaped like a date that is no date (2026-02-30) stays text in yaml-rs but
-    # is an error in the exact path. Quoted ones never get here (see _DIFFERENT).
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        kind = type(node)
-        if kind is dict:
-            stack.extend(node.values())
-            stack.extend(k for k in node if type(k) is str)
-        elif kind is list:
-            stack.extend(node)
-        elif kind is str and node[:1].isdigit() and _TIMESTAMP.fullmatch(node):
-            return True
+    # is an error in the exact path. Quoted ones never get here (see _DIFFERENT). Data nested
+    # too deeply goes there too, to be refused in one place. Walked a level at a time.
+    level, depth = [data], 0
+    while level:
+        below: list[Any] = []
+        for node in level:
+            kind = type(node)
+            if kind is dict:
+                if depth >= MAX_DEPTH:
+                    return True
+                below.extend(node.values())
+                below.extend(k for k in node if type(k) is str)
+            elif kind is list:
+                if depth >= MAX_DEPTH:
+                    return True
+                below.extend(node)
+            elif kind is str and node[:1].isdigit() and _TIMESTAMP.fullmatch(node):
+                return True
+        level, depth = below, depth + 1
     return False
 
 
@@ -284,16 +313,19 @@ def parse_exact(text: str) -> Any:
 
 
 def _check_shape(text: str) -> None:
-    # What neither reader may see: nesting that would crash it, a directive that changes the schema.
-    _check_flow_depth(text)
+    # What neither reader may see: block nesting that would crash it, a directive that changes
+    # the schema. Flow nesting is measured before the exact path only: yaml-rs refuses more
+    # than 255 levels of it by itself (tests/test_fuzz.py holds it to that), and what it
+    # refuses goes to the exact path, so both paths end in the same refusal.
     _check_block_depth(text)
     _check_directive(text)
 
 
 def _exact(text: str) -> Any:
+    _check_flow_depth(text)
     try:
         _check_aliases(text)
-        return _safe_yaml().load(text)
+        data = _safe_yaml().load(text)
     except YAMLError as exc:
         raise _problem(exc, text) from None
     except (ValueError, OverflowError) as exc:
@@ -301,6 +333,8 @@ def _exact(text: str) -> Any:
         raise _unbuildable(text, exc) from None
     except RecursionError:
         raise YamlError("syntax", "the file nests too deeply to read") from None
+    _check_data_depth(data, text)
+    return data
 
 
 def _unbuildable(text: str, exc: Exception) -> YamlError:
@@ -320,11 +354,15 @@ def _unbuildable(text: str, exc: Exception) -> YamlError:
                 what = "date" if "timestamp" in node.tag else "value"
                 return YamlError(
                     "invalid-value",
-                    f'"{node.value}" is not a valid {what}: {inner}',
+                    f'"{_cut(node.value)}" is not a valid {what}: {_cut(str(inner))}',
                     node.start_mark.line + 1,
                     node.start_mark.column + 1,
                 )
     return YamlError("invalid-value", f"a value cannot be read: {exc}")
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= 60 else text[:60] + "..."
 
 
 def read(path: Path) -> Any:

@@ -10,18 +10,18 @@ so that the median is always a value the criterion accepts.
 
 from __future__ import annotations
 
-import math
 import statistics
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import pandas as pd
 
-from prioritize.errors import Problem, Ref
+from prioritize.errors import Problem, Ref, Suggestions
 from prioritize.models import CriteriaSet, Criterion, Item, Votes, did_you_mean
 from prioritize.scoring import ID, raw_column
-from prioritize.values import describe, is_number, same_value
+from prioritize.values import describe, is_number, number_problem, same_value
 
 # Columns of `votes` (docs/reference.md 5).
 CRITERION, VOTES, MEDIAN, MIN, MAX, SPREAD, FLAG = (
@@ -85,11 +85,26 @@ def _number(criterion: Criterion, value: Any) -> float | str:
         if key is None:
             return f"{describe(value)} has no number in the map of {criterion.id}; use one of {_choices(criterion.scale.map)}"
         return float(criterion.scale.map[key])
-    if not is_number(value) or not math.isfinite(float(value)):
+    if not is_number(value):
         return f"{criterion.id} needs a number here, not {describe(value)}"
+    if problem := number_problem(value):
+        return f"{criterion.id} {problem}"
     if criterion.scale.transform == "log" and float(value) < 0:
         return f"{criterion.id} takes the log of its value, which must be >= 0, not {value}"
     return float(value)
+
+
+# Characters that show as nothing: a name holding one looks like the name without it.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"))
+
+
+def same_voter(name: str) -> str:
+    """The stakeholder a name means: two names with the same key are one person.
+
+    NFKC-normalized (full-width and compatibility forms fold), invisible characters removed,
+    trimmed and case-folded: `cio`, `CIO`, `"cio "` and `c\u200bio` are one voter.
+    """
+    return unicodedata.normalize("NFKC", name).translate(_INVISIBLE).strip().casefold()
 
 
 def vote_problems(
@@ -109,20 +124,29 @@ def vote_problems(
     """
     by_id = {c.id: c for c in _criteria(criteria)}
     item_ids = {i.id for i in items}
+    item_names = Suggestions(item_ids)
     problems: list[Problem] = []
-    first_file: dict[str, str] = {}
+    first_file: dict[str, tuple[str, str]] = {}  # voter -> (path, name as written there)
     for model, path in _entries(votes):
-        if model.stakeholder in first_file:
+        voter = same_voter(model.stakeholder)
+        if voter in first_file:
+            first_path, first_name = first_file[voter]
+            same = (
+                ""
+                if first_name == model.stakeholder
+                else f' (as "{first_name}": names are compared ignoring case, spaces at either '
+                "end and invisible characters)"
+            )
             problems.append(Problem(
                 "duplicate-stakeholder", "error", Ref("votes", path, ("stakeholder",)),
-                f'stakeholder "{model.stakeholder}" already voted in {first_file[model.stakeholder]}; one file per stakeholder',
+                f'stakeholder "{model.stakeholder}" already voted in {first_path}{same}; one file per stakeholder',
             ))  # fmt: skip
-        first_file.setdefault(model.stakeholder, path)
+        first_file.setdefault(voter, (path, model.stakeholder))
         for item_id, scores in model.scores.items():
             if item_id not in item_ids:
                 problems.append(Problem(
                     "unknown-vote-item", "error", Ref("votes", path, ("scores", item_id), key=True),
-                    f'"{item_id}" is not an item of this workspace{did_you_mean(item_id, item_ids)}',
+                    f'"{item_id}" is not an item of this workspace{item_names.hint(item_id)}',
                 ))  # fmt: skip
                 continue
             for criterion_id, value in (scores or {}).items():

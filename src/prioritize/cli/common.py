@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import sys
 import traceback
 from collections.abc import Callable, Mapping
@@ -156,8 +158,14 @@ def emit(text: str, output: Path | None) -> None:
     a regular file is replaced all at once, a device, FIFO or /dev/fd/N written in place, a
     symbolic link written through; a read-only file is refused (output.write_output)."""
     if output is None or str(output) == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError as exc:  # a full disk, a closed pipe
+            _discard_stdout()
+            raise PrioritizeError(
+                message=f"cannot write to standard output: {exc.strerror}"
+            ) from None
     else:
         from prioritize.output import write_output
 
@@ -176,6 +184,13 @@ def render(
 
     with csv_cells(raw=raw_csv):
         return renderers[fmt](view)
+
+
+def _discard_stdout() -> None:
+    # What stayed in the buffer would fail again when the interpreter flushes it on exit. (No
+    # file descriptor behind stdout, as when tests capture it: nothing to do.)
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def stdout_is_terminal(output: Path | None) -> bool:

@@ -69,7 +69,7 @@ CapacityOption = Annotated[
     float | None,
     typer.Option(
         "--capacity",
-        help="Effort units one team completes in a week (default: prioritize.yaml capacity.per_week).",
+        help="Effort units one team completes in a week, 0.01 to 1e15 (default: prioritize.yaml capacity.per_week).",
     ),
 ]
 TeamsOption = Annotated[
@@ -77,7 +77,8 @@ TeamsOption = Annotated[
     typer.Option(
         "--teams",
         min=1,
-        help="Teams working in parallel (default: prioritize.yaml capacity.teams, else 1).",
+        max=1000,
+        help="Teams working in parallel, 1 to 1000 (default: prioritize.yaml capacity.teams, else 1).",
     ),
 ]
 StartOption = Annotated[
