@@ -13,6 +13,7 @@ A deeper run on demand: PRIORITIZE_FUZZ_EXAMPLES=500 pytest tests/test_fuzz_extr
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,13 @@ def nesting(draw: st.DrawFn) -> str:
     return lines + " 1"
 
 
+# Titles and keys that try to act on a terminal or a CI log (YAML double-quoted escapes).
+HOSTILE_TEXT = [
+    "plain", "\\e]0;PWNED\\a\\e[2Jall clear", "\\n::error file=README.md,line=1::FORGED",
+    "=HYPERLINK(1)", "\\u009b31m C1", "\\u202e reversed", "a\\rb", "\\x00nul",
+]  # fmt: skip
+
+
 @st.composite
 def workspaces(draw: st.DrawFn) -> dict[str, str]:
     n = lambda: draw(numbers)  # noqa: E731 - one draw per use
@@ -73,10 +81,11 @@ def workspaces(draw: st.DrawFn) -> dict[str, str]:
         "value_pools:",
         f"  - {{id: p, name: Pool, kpis: [{{id: k, name: K, baseline: {n()}, target: {n()}}}]}}",
         "items:",
-        f"  - {{id: A-1, title: One, pool: p, effort: {n()}, risk: low, scores: {{o: {n()}, e: 2}},",
+        f'  - {{id: A-1, title: "{draw(st.sampled_from(HOSTILE_TEXT))}", pool: p, effort: {n()}, risk: low, scores: {{o: {n()}, e: 2}},',
         f"      evidence: {{functional: {{rate: {n()}}}}}}}",
         "  - id: A-2",
-        "    title: Two",
+        f'    title: "{draw(st.sampled_from(HOSTILE_TEXT))}"',
+        f'    "x-{draw(st.sampled_from(HOSTILE_TEXT))}": 1',
         "    pool: p",
         f"    effort: {n()}",
         "    depends_on: [A-1, A-9]",
@@ -98,6 +107,9 @@ def workspaces(draw: st.DrawFn) -> dict[str, str]:
 
 COMMANDS = [
     ("check",),
+    ("rank",),
+    ("rank", "-f", "csv"),
+    ("rank", "-f", "markdown"),
     ("rank", "-f", "json"),
     ("ttv", "-f", "csv"),
     ("explain", "A-1", "-f", "json"),
@@ -129,3 +141,9 @@ def test_extreme_input_never_crashes_any_command(root: Path, files: dict[str, st
         assert result.exit_code in (0, 1, 2), (args, result.exit_code, result.stderr[-500:])
         assert "internal error" not in result.stderr, (args, result.stderr[-800:])
         assert "Traceback" not in result.stderr + result.stdout, args
+        for stream in (result.stdout, result.stderr):  # nothing raw reaches a terminal or a log
+            assert not RAW_CONTROL.search(stream), (args, stream[-800:])
+            assert not any(line.startswith("::") for line in stream.splitlines()), args
+
+
+RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
