@@ -223,7 +223,7 @@ def test_the_measure_is_exact_on_realistic_files() -> None:
     [
         "x: " + "[" * 99 + "]" * 99 + "\n",  # 100 levels with the mapping: read
         "x: " + "[" * 100 + "]" * 100 + "\n",  # 101: refused
-        "x: {a: " * 100 + "1" + "}" * 100 + "\n",
+        "x: " + "{a: " * 100 + "1" + "}" * 100 + "\n",
         "".join(" " * k + f"k{k}:\n" for k in range(100)) + " " * 100 + "v: 1\n",
         "".join(" " * k + f"k{k}:\n" for k in range(99)) + " " * 99 + "v: 1\n",
         hidden_nesting(300),
