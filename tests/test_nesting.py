@@ -216,3 +216,27 @@ def test_the_measure_is_exact_on_realistic_files() -> None:
         "    scores: {f: [1, [2, [3]]]}\n"
     )
     assert yamldepth.max_depth(text) == libyaml_depth(text) == 4
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x: " + "[" * 99 + "]" * 99 + "\n",  # 100 levels with the mapping: read
+        "x: " + "[" * 100 + "]" * 100 + "\n",  # 101: refused
+        "x: " + "{a: " * 100 + "1" + "}" * 100 + "\n",
+        "".join(" " * k + f"k{k}:\n" for k in range(100)) + " " * 100 + "v: 1\n",
+        "".join(" " * k + f"k{k}:\n" for k in range(99)) + " " * 99 + "v: 1\n",
+        hidden_nesting(300),
+        f'x: "{"[" * 300}"\n',
+    ],
+    ids=["flow-100", "flow-101", "mapping-101", "block-101", "block-100", "hidden", "quoted"],
+)
+def test_both_read_paths_apply_the_same_bound(text: str) -> None:
+    def outcome(reader: object) -> object:
+        try:
+            return ("data", reader(text))  # type: ignore[operator]
+        except yamlio.YamlError as problem:
+            return ("refused", problem.code, problem.line, problem.col, problem.message)
+
+    fast, exact = outcome(yamlio.parse), outcome(yamlio.parse_exact)
+    assert fast == exact
