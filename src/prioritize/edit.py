@@ -405,16 +405,17 @@ def _verify(old_text: str, new_text: str, edits: Sequence[Edit]) -> None:
     expected = copy.deepcopy(yamlio.parse(old_text))
     for edit in edits:
         _set_plain(expected, edit.path, edit.value.data)
+    _reads_back(new_text, expected, "the edited file", "as the old data plus the edits")
+
+
+def _reads_back(new_text: str, expected: Any, what: str, how: str) -> None:
+    """Raise EditError, so that nothing is written, unless `new_text` reads as `expected`."""
     try:
         actual = yamlio.parse(new_text)
     except yamlio.YamlError as problem:  # pragma: no cover - ruamel writes what it reads
-        raise EditError(
-            f"the edited file would not read back: {problem.message}", problem.line
-        ) from None
+        raise EditError(f"{what} would not read back: {problem.message}", problem.line) from None
     if actual != expected:
-        raise EditError(
-            "the edited file would not read back as the old data plus the edits; it was left alone"
-        )
+        raise EditError(f"{what} would not read back {how}; it was left alone")
 
 
 def _set_plain(data: Any, path: Path_, value: Any) -> None:
@@ -575,13 +576,4 @@ def _plain_item(item: NewItem) -> dict[str, Any]:
 
 
 def _verify_data(new_text: str, expected: Any) -> None:
-    try:
-        actual = yamlio.parse(new_text)
-    except yamlio.YamlError as problem:  # pragma: no cover - ruamel writes what it reads
-        raise EditError(
-            f"the new items would not read back: {problem.message}", problem.line
-        ) from None
-    if actual != expected:
-        raise EditError(
-            "the file with the new items would not read back as written; it was left alone"
-        )
+    _reads_back(new_text, expected, "the file with the new items", "as written")
