@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -102,20 +103,29 @@ def _revision_names(given: list[str]) -> tuple[str, str | None]:
 
 def _scored_at_revision(root: Path, revision: str, criteria: str | None) -> tuple[Scored, str]:
     """The workspace as it was at `revision`, scored by the set chosen as it was there, with
-    the revision's label; problems there are refused, located REV:path."""
+    the revision's label."""
+    git = _git_source(root, revision)
+    scored = _score_at(git, root, lambda ws: _criteria_chosen_at(git, root, criteria, ws))
+    return scored, git.revision.label
+
+
+def _score_at(
+    git: GitSource, root: Path, criteria_for: Callable[[Workspace], LoadedCriteria]
+) -> Scored:
+    """The workspace at the revision scored by `criteria_for(it)`; problems there are refused
+    like those in the working tree, located REV:path. Votes are those at the revision."""
     from prioritize import workspace as ws_module
     from prioritize.errors import PrioritizeError
     from prioritize.pipeline import score_workspace
 
-    git = _git_source(root, revision)
     try:
         ws = ws_module.load(root, files=git)
         ws.raise_for_errors()
-        scored = score_workspace(ws, _criteria_chosen_at(git, root, criteria, ws))
+        scored = score_workspace(ws, criteria_for(ws))
         scored.raise_for_refusals()
     except PrioritizeError as exc:
         raise _at_revision(exc, git.revision) from None
-    return scored, git.revision.label
+    return scored
 
 
 def _criteria_chosen_at(
@@ -126,20 +136,31 @@ def _criteria_chosen_at(
     A set named by file path is that file at the revision where it lies in the repository,
     else (it has no past) the file as it is.
     """
-    from prioritize import gitio
-    from prioritize.criteria_sets import CRITERIA_DIR, load_criteria
-    from prioritize.errors import PrioritizeError
+    from prioritize.criteria_sets import load_criteria
 
     if choice is None or (Path(choice).name == choice and not choice.endswith((".yaml", ".yml"))):
         return load_criteria(root, choice, ws.settings, files=git)
     path = Path(choice) if Path(choice).is_absolute() else Path.cwd() / choice
+    return _criteria_file_at(git, root, path, choice, Path(choice).stem) or load_criteria(
+        root, choice, ws.settings, cwd=Path.cwd()
+    )
+
+
+def _criteria_file_at(
+    git: GitSource, root: Path, path: Path, shown: str, name: str
+) -> LoadedCriteria | None:
+    """The criteria file at `path` as it was at the revision, by the name `name`; None where
+    it lies outside the repository (it has no past)."""
+    from prioritize import gitio
+    from prioritize.criteria_sets import CRITERIA_DIR, load_criteria
+    from prioritize.errors import PrioritizeError
+
     in_repo = gitio.repo_path(git.repo, path)
     if in_repo is None:
-        return load_criteria(root, choice, ws.settings, cwd=Path.cwd())
+        return None
     data = git.show(in_repo)
     if data is None:
-        raise PrioritizeError(message=f"criteria file {choice} did not exist yet")
-    name = Path(choice).stem
+        raise PrioritizeError(message=f"criteria file {shown} did not exist yet")
     return load_criteria(root, name, files=gitio.OneFile(f"{CRITERIA_DIR}/{name}.yaml", data))
 
 
@@ -155,40 +176,20 @@ def _scored_at(git: GitSource, new: Scored) -> Scored:
 
     The set is read as it was at the revision: criteria/NAME.yaml there, else the built-in
     preset NAME; a set chosen by file path is that file at the revision (a file outside the
-    repository has no past, so it scores both sides). Votes are those at the revision.
-    Problems at the revision are refused like those in the working tree, located REV:path.
+    repository has no past, so it scores both sides).
     """
-    from prioritize import workspace as ws_module
-    from prioritize.errors import PrioritizeError
-    from prioritize.pipeline import score_workspace
-
-    try:
-        old = ws_module.load(new.workspace.root, files=git)
-        old.raise_for_errors()
-        scored = score_workspace(old, _criteria_at(git, new))
-        scored.raise_for_refusals()
-    except PrioritizeError as exc:
-        raise _at_revision(exc, git.revision) from None
-    return scored
+    return _score_at(git, new.workspace.root, lambda _: _criteria_at(git, new))
 
 
 def _criteria_at(git: GitSource, new: Scored) -> LoadedCriteria:
-    from prioritize import gitio
     from prioritize.criteria_sets import CRITERIA_DIR, load_criteria
-    from prioritize.errors import PrioritizeError
 
     now, root = new.criteria, new.workspace.root
     by_name = {f"{CRITERIA_DIR}/{now.name}{ext}" for ext in (".yaml", ".yml")}
     if now.builtin or now.source.path in by_name:
         return load_criteria(root, now.name, files=git)
-    in_repo = gitio.repo_path(git.repo, root / now.source.path)  # chosen by file path
-    if in_repo is None:
-        return now
-    data = git.show(in_repo)
-    if data is None:
-        raise PrioritizeError(message=f"criteria file {now.source.path} did not exist yet")
-    rel = f"{CRITERIA_DIR}/{now.name}.yaml"
-    return load_criteria(root, now.name, files=gitio.OneFile(rel, data))
+    path = root / now.source.path  # chosen by file path
+    return _criteria_file_at(git, root, path, now.source.path, now.name) or now
 
 
 def _at_revision(exc: PrioritizeError, revision: Revision) -> PrioritizeError:
