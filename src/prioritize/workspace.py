@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,7 +84,7 @@ class Workspace:
     # (kind, id) of entries that failed validation: known for references, never scored.
     invalid_ids: set[tuple[str, str]] = field(default_factory=set)
     # Backlog files that could not be read: what they define is unknown, so references that
-    # might point into them are not reported (see unchecked_references).
+    # might point into them are not reported; loading counts those it left out.
     unreadable: list[str] = field(default_factory=list)
     unchecked_references: int = 0
     _positions: dict[str, yamlio.Positions] = field(default_factory=dict, repr=False)
@@ -110,22 +110,17 @@ class Workspace:
             origin.path + ref.path, key=ref.key, positions=self.positions(origin.file)
         )
 
-    def without_cascade(self, findings: Iterable[Finding]) -> list[Finding]:
+    def without_cascade(self, findings: Sequence[Finding]) -> tuple[list[Finding], int]:
         """`findings` less the unknown references a backlog file that cannot be read may define
-        (one slip, one error); they are counted in `unchecked_references` instead."""
-        kept = []
-        for finding in findings:
-            if self.unreadable and finding.code in CASCADE_CODES:
-                self.unchecked_references += 1
-            else:
-                kept.append(finding)
-        return kept
+        (one slip, one error), and how many were left out."""
+        kept = [f for f in findings if not (self.unreadable and f.code in CASCADE_CODES)]
+        return kept, len(findings) - len(kept)
 
-    def cascade_notes(self) -> list[Finding]:
-        """One note per unreadable backlog file: how many references could not be checked."""
-        if not self.unchecked_references:
+    def cascade_notes(self, count: int) -> list[Finding]:
+        """One note per unreadable backlog file: how many references (`count`) could not be
+        checked."""
+        if not count:
             return []
-        count = self.unchecked_references
         refs = f"{count} reference{'s' if count != 1 else ''}"
         return [
             Finding(
@@ -294,4 +289,5 @@ def _check_references(ws: Workspace) -> None:
     known = {entry_id for kind, entry_id in ws.invalid_ids if kind == "pool"}
     known_items = {entry_id for kind, entry_id in ws.invalid_ids if kind == "item"}
     problems = reference_problems(ws.pools, ws.items, extra_pools=known, extra_items=known_items)
-    ws.findings.extend(ws.without_cascade([ws.finding(p) for p in problems]))
+    kept, ws.unchecked_references = ws.without_cascade([ws.finding(p) for p in problems])
+    ws.findings.extend(kept)
