@@ -15,6 +15,7 @@ from prioritize.render.fit import Kind, fit_table
 from prioritize.render.formats import plain, to_csv, to_json, to_markdown
 from prioritize.render.table import numbers, render_to_text, risk_text
 from prioritize.scoring import (
+    DEPENDS_ON,
     EFFORT,
     ID,
     POOL,
@@ -52,7 +53,7 @@ def top_contributions(row: pd.Series, criteria: CriteriaSet, limit: int = TOP_CO
 
 
 # The open items an item waits for, when the rows carry them (a list of ids per row).
-AFTER = "depends_on"
+AFTER = DEPENDS_ON
 
 
 def _ids(value: object) -> str:
