@@ -7,6 +7,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 CHAR_WIDTH, LABEL_HEIGHT = 7.0, 12  # a generous box for one character of an 11px id label
 
 
@@ -51,21 +53,37 @@ def place_labels(
 ) -> list[tuple[float, float, str, bool]]:
     """A spot per label, greedily in the order given: the first free one inside `area`, else the
     least crowded. Labels avoid the points, the obstacles and the labels placed before them."""
-    placed = [*obstacles, *(Box(px - 5, py - 5, 10, 10) for px, py, _ in points)]
+    first = [*obstacles, *(Box(px - 5, py - 5, 10, 10) for px, py, _ in points)]
+    # One row (x, y, w, h) per box to keep clear of; each label placed adds its own.
+    placed = np.empty((len(first) + len(points), 4))
+    placed[: len(first)] = [(b.x, b.y, b.w, b.h) for b in first]
+    count = len(first)
     chosen = []
     for px, py, text in points:
         w = CHAR_WIDTH * len(text) + 2
         best, best_cost = (px + 8, py + 4, "start", False), math.inf
         for spot in _spots(px, py):
             box = label_box(spot[0], spot[1], spot[2], w)
-            cost = sum(box.overlap(other) for other in placed) if box.inside(area) else math.inf
+            cost = _crowding(box, placed[:count]) if box.inside(area) else math.inf
             if cost < best_cost:
                 best, best_cost = spot, cost
             if cost == 0:
                 break
-        placed.append(label_box(best[0], best[1], best[2], w))
+        label = label_box(best[0], best[1], best[2], w)
+        placed[count] = (label.x, label.y, label.w, label.h)
+        count += 1
         chosen.append(best)
     return chosen
+
+
+def _crowding(box: Box, others: np.ndarray) -> float:
+    """The area `box` shares with each of `others` (rows of x, y, w, h), added up in their order:
+    `Box.overlap` for all of them at once."""
+    x, y, w, h = others.T
+    dx = np.minimum(box.x + box.w, x + w) - np.maximum(box.x, x)
+    dy = np.minimum(box.y + box.h, y + h) - np.maximum(box.y, y)
+    shared: list[float] = np.where((dx > 0) & (dy > 0), dx * dy, 0.0).tolist()
+    return sum(shared)  # Python's own sum, as the overlaps one by one would add
 
 
 def along(x0: float, y0: float, x1: float, y1: float) -> list[Box]:

@@ -14,7 +14,7 @@ from html import escape
 import pandas as pd
 
 from prioritize.render.formats import plain, round_for_reading
-from prioritize.render.html_blocks import cell, details, table
+from prioritize.render.html_blocks import cell, cells, details, table
 from prioritize.render.html_labels import (
     LABEL_HEIGHT,
     Box,
@@ -100,7 +100,8 @@ class Matrix:
         return names
 
     def members(self, band: int) -> list[str]:
-        return [str(i) for i, b in zip(self.frame[ID], self.frame[BAND], strict=True) if b == band]
+        ids, bands = self.frame[ID].tolist(), self.frame[BAND].tolist()
+        return [str(i) for i, b in zip(ids, bands, strict=True) if b == band]
 
     def level(self, value: float, effort: float) -> float:
         """The score a point has before delivery risk, the quantity constant along a line."""
@@ -128,15 +129,16 @@ class Matrix:
         """Per line and side, the items its line puts on the other side from their rank, as
         "ID (rank R, RISK risk)": (line, above, items). Only a risk factor other than 1 does that."""
         found: dict[tuple[int, bool], list[str]] = {}
-        for r in self.frame.to_dict(orient="records"):
-            level = self.level(float(r[VALUE]), float(r[EFFORT]))
+        columns = (self.frame[c].tolist() for c in (ID, RANK, RISK, VALUE, EFFORT))
+        for item_id, rank, risk, value, effort in zip(*columns, strict=True):
+            level = self.level(float(value), float(effort))
             for k, line in enumerate(self.lines):
                 if math.isclose(level, line.score, rel_tol=1e-9, abs_tol=1e-12):
                     continue
                 above = level > line.score
-                if above == (int(r[RANK]) > line.rank):
+                if above == (int(rank) > line.rank):
                     found.setdefault((k, above), []).append(
-                        f"{r[ID]} (rank {r[RANK]}, {plain(r[RISK]) or 'no'} risk)"
+                        f"{item_id} (rank {rank}, {plain(risk) or 'no'} risk)"
                     )
         return [(self.lines[k], above, items) for (k, above), items in sorted(found.items())]
 
@@ -235,14 +237,20 @@ def matrix_svg(chart: Matrix, unit: str, desc: str) -> str:
             f'style="fill:{colour}">{escape(text)}</text>'
         )
     body.append("</g>")
-    points = [(x(e), y(v), str(i)) for e, v, i in zip(efforts, values, frame[ID], strict=True)]
+    ids = [str(i) for i in frame[ID].tolist()]
+    points = [
+        (x(e), y(v), i) for e, v, i in zip(efforts.tolist(), values.tolist(), ids, strict=True)
+    ]
     body.append('<g class="points">')
-    for (px, py, item_id), r in zip(points, frame.to_dict(orient="records"), strict=True):
+    columns = (frame[c].tolist() for c in (TITLE, RANK, VALUE, EFFORT, SCORE, BAND))
+    for (px, py, item_id), (title, rank, value, effort, score, band) in zip(
+        points, zip(*columns, strict=True), strict=True
+    ):
         tip = (
-            f"{item_id}: {r[TITLE]} (rank {r[RANK]}, value {float(r[VALUE]):.1f}, "
-            f"effort {float(r[EFFORT]):g}, score {_score(r[SCORE])})"
+            f"{item_id}: {title} (rank {rank}, value {float(value):.1f}, "
+            f"effort {float(effort):g}, score {_score(score)})"
         )
-        fill = BAND_STYLE[min(int(r[BAND]), len(BAND_STYLE) - 1)][0]
+        fill = BAND_STYLE[min(int(band), len(BAND_STYLE) - 1)][0]
         body.append(
             f'<circle cx="{num(px)}" cy="{num(py)}" r="5" fill="{fill}"><title>{escape(tip)}</title></circle>'
         )
@@ -333,11 +341,13 @@ def matrix_figure(chart: Matrix, unit: str, desc: str) -> str:
         else ""
     )
     names = chart.bands
-    rows = [
-        [str(r[RANK]), cell(r[ID]), cell(r[TITLE]), cell(r[VALUE], 1), cell(r[EFFORT], 1),
-         cell(r[SCORE], 2), escape(names[int(r[BAND])])]
-        for r in chart.frame.to_dict(orient="records")
-    ]  # fmt: skip
+    frame = chart.frame
+    rows = zip(
+        [str(r) for r in frame[RANK].tolist()], cells(frame[ID]), cells(frame[TITLE]),
+        cells(frame[VALUE], 1), cells(frame[EFFORT], 1), cells(frame[SCORE], 2),
+        [escape(names[int(b)]) for b in frame[BAND].tolist()],
+        strict=True,
+    )  # fmt: skip
     columns = [("Rank", True), ("ID", False), ("Title", False), ("Value", True),
                (f"Effort ({unit})", True), ("Score", True), ("Band", False)]  # fmt: skip
     data = table("Value and effort of each ranked item, in rank order", columns, rows, header=1)
