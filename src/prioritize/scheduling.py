@@ -256,16 +256,17 @@ def schedule(
     ids: list[str] = list(frame[ID])
     index = {item_id: k for k, item_id in enumerate(ids)}
     deps: list[tuple[str, ...]] = [
-        tuple(d for d in ds if d not in done) for ds in frame[DEPENDS_ON]
+        tuple([d for d in ds if d not in done]) if len(ds) else () for ds in frame[DEPENDS_ON]
     ]
     waiting = [0] * len(ids)
-    dependents: list[list[int]] = [[] for _ in ids]
+    # Only the items something waits for get a list: a list per item costs more than the rest.
+    dependents: dict[int, list[int]] = {}
     for k, ds in enumerate(deps):
         for dep in ds:
             if dep not in index:
                 raise ValueError(f"{ids[k]} depends on {dep}, which is not in the schedule")
             waiting[k] += 1
-            dependents[index[dep]].append(k)
+            dependents.setdefault(index[dep], []).append(k)
     weeks: list[float] = (frame[EFFORT].astype(float) / plan.per_week).tolist()
 
     ready = [k for k in range(len(ids)) if waiting[k] == 0]
@@ -281,7 +282,7 @@ def schedule(
         finish[k] = end
         heapq.heappush(teams, (end, team))
         taken.append((k, team + 1, begin, end))
-        for j in dependents[k]:
+        for j in dependents.get(k, ()):
             waiting[j] -= 1
             if waiting[j] == 0:
                 heapq.heappush(ready, j)

@@ -6,6 +6,7 @@ cells are made a column at a time and each row is joined from tags made once per
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from functools import partial
 from html import escape
@@ -25,8 +26,16 @@ def cell(value: object, digits: int | None = None) -> str:
 
 def cells(column: pd.Series, digits: int | None = None) -> list[str]:
     """`cell` of every value of a column, in order."""
-    # tolist() gives plain Python values, which `plain` passes through at once.
-    return [cell(value, digits) for value in column.tolist()]
+    # tolist() gives plain Python values; text and numbers, nearly every cell, skip `plain`.
+    return [_cell(value, digits) for value in column.tolist()]
+
+
+def _cell(value: object, digits: int | None) -> str:
+    if isinstance(value, str):
+        return escape(value)
+    if digits is not None and isinstance(value, float) and not math.isnan(value):
+        return round_for_reading(value, digits)  # digits, commas, a sign: nothing to escape
+    return cell(value, digits)
 
 
 weeks = fixed
