@@ -101,7 +101,7 @@ class _Scorer:
             else np.zeros((len(ranked), 0))
         )
         self.terms = np.ascontiguousarray(self.terms)
-        self.columns = np.ascontiguousarray(self.terms.T)  # one row per criterion
+        self.by_criterion = np.ascontiguousarray(self.terms.T)  # the terms, one row per criterion
         self.effort = ranked[EFFORT].to_numpy(dtype=float)
         self.factor = ranked[RISK_FACTOR].to_numpy(dtype=float)
         self.weights = np.array([c.weight for c in scoring.criteria.criteria], dtype=float)
@@ -125,7 +125,7 @@ class _Scorer:
                 # Summed criterion by criterion, each a (runs, items) array, in the order numpy
                 # sums each item's contributions: the value rounds exactly as scoring rounds it.
                 value = _pairwise_sum(
-                    [gain[:, j, None] * column for j, column in enumerate(self.columns)],
+                    [gain[:, j, None] * column for j, column in enumerate(self.by_criterion)],
                     (factors.shape[0], self.count),
                 )
                 score = value / self.effort if self.criteria.per_effort else value
