@@ -258,3 +258,25 @@ def test_solved_weight_moves_agree_with_a_search(
                 assert solved is not None
                 assert solved[0] == pytest.approx(searched[0], rel=1e-9)
                 assert solved[1] == searched[1]
+
+
+@pytest.mark.parametrize("terms", [1, 2, 7, 8, 9, 15, 16, 17, 40, 129, 300])
+def test_criterion_by_criterion_sums_round_as_numpy_sums_each_row(terms: int) -> None:
+    # The runs add whole columns of contributions; each item's value must round exactly as
+    # scoring's `contributions.sum(axis=1)` rounds it, or a spread of 0 could reorder near-ties.
+    from prioritize.analysis.sensitivity import _pairwise_sum
+
+    rows = np.random.default_rng(terms).uniform(-100, 100, size=(3, 50, terms))
+    summed = _pairwise_sum([rows[:, :, j] for j in range(terms)], (3, 50))
+    assert np.array_equal(summed, rows.sum(axis=2))
+
+
+@given(st.lists(st.lists(st.sampled_from([-np.inf, -1.0, 0.0, 0.5, 2.0]), min_size=5, max_size=5), min_size=1, max_size=6))  # fmt: skip
+def test_ranks_put_ties_in_id_order_as_a_stable_sort_does(rows: list[list[float]]) -> None:
+    from prioritize.analysis.sensitivity import _ranks
+
+    scores = np.array(rows)
+    order = np.argsort(-scores, axis=1, kind="stable")
+    expected = np.empty_like(order)
+    np.put_along_axis(expected, order, np.arange(1, scores.shape[1] + 1), axis=1)
+    assert np.array_equal(_ranks(scores), expected)

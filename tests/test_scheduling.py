@@ -6,6 +6,7 @@ import itertools
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -482,3 +483,12 @@ def test_no_item_starts_before_its_dependencies_and_no_team_does_two_at_once(
     for _, team in result.groupby(TEAM):
         spans = sorted(zip(team[START_WEEK], team[FINISH_WEEK], strict=True))
         assert all(later[0] >= earlier[1] - 1e-9 for earlier, later in itertools.pairwise(spans))
+
+
+@given(st.floats(min_value=0, max_value=1e12, allow_nan=False))
+def test_weeks_round_as_numpy_rounds_them(value: float) -> None:
+    # The schedule once rounded numpy floats; plain floats must round to the same weeks, halves
+    # to even after scaling, which Python's round(value, 9) does not always do.
+    from prioritize.scheduling import _DIGITS, _round_weeks
+
+    assert _round_weeks(value) == float(np.round(np.float64(value), _DIGITS))

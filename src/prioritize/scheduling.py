@@ -60,6 +60,7 @@ POOL_COLUMNS = [
 
 WORKING_DAYS_PER_WEEK = 5
 _DIGITS = 9  # weeks are rounded to 1e-9 so that float noise never decides a tie between teams
+_SCALE = 10.0**_DIGITS
 
 
 # --- settings ---------------------------------------------------------------------------------
@@ -255,17 +256,18 @@ def schedule(
     ids: list[str] = list(frame[ID])
     index = {item_id: k for k, item_id in enumerate(ids)}
     deps: list[tuple[str, ...]] = [
-        tuple(d for d in ds if d not in done) for ds in frame[DEPENDS_ON]
+        tuple([d for d in ds if d not in done]) if len(ds) else () for ds in frame[DEPENDS_ON]
     ]
     waiting = [0] * len(ids)
-    dependents: list[list[int]] = [[] for _ in ids]
+    # Only the items something waits for get a list: a list per item costs more than the rest.
+    dependents: dict[int, list[int]] = {}
     for k, ds in enumerate(deps):
         for dep in ds:
             if dep not in index:
                 raise ValueError(f"{ids[k]} depends on {dep}, which is not in the schedule")
             waiting[k] += 1
-            dependents[index[dep]].append(k)
-    weeks = (frame[EFFORT].astype(float) / plan.per_week).to_numpy()
+            dependents.setdefault(index[dep], []).append(k)
+    weeks: list[float] = (frame[EFFORT].astype(float) / plan.per_week).tolist()
 
     ready = [k for k in range(len(ids)) if waiting[k] == 0]
     heapq.heapify(ready)
@@ -276,11 +278,11 @@ def schedule(
         k = heapq.heappop(ready)
         free, team = heapq.heappop(teams)
         begin = max([free, *(finish[index[d]] for d in deps[k])])
-        end = round(begin + weeks[k], _DIGITS)
+        end = _round_weeks(begin + weeks[k])
         finish[k] = end
         heapq.heappush(teams, (end, team))
         taken.append((k, team + 1, begin, end))
-        for j in dependents[k]:
+        for j in dependents.get(k, ()):
             waiting[j] -= 1
             if waiting[j] == 0:
                 heapq.heappush(ready, j)
@@ -328,7 +330,16 @@ def working_day_dates(start: date, weeks: np.ndarray, *, end: bool) -> list[date
     found = np.busday_offset(np.datetime64(start, "D"), offsets.astype(np.int64), roll="forward")
     if len(found) and found.max() > np.datetime64("9999-12-31"):
         raise past
-    return [d.item() for d in found.astype("datetime64[D]")]
+    dates: list[date] = found.astype("datetime64[D]").tolist()
+    return dates
+
+
+def _round_weeks(value: float) -> float:
+    """`value` rounded to _DIGITS decimals as numpy rounds a float64 (scaled, rounded half to
+    even, scaled back), which is not always Python's `round`: in plain floats, it is many times
+    faster than numpy's rounding of one number at a time."""
+    scaled = value * _SCALE
+    return round(scaled) / _SCALE if math.isfinite(scaled) else scaled / _SCALE
 
 
 def _cumulative_pct(values: np.ndarray, finishes: np.ndarray) -> np.ndarray:

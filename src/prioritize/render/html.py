@@ -2,7 +2,8 @@
 
 Standard-library string building; every piece of user data goes through `html.escape`. Sections:
 at a glance, time to value, value versus effort, ranked backlog, criteria, value pools, persona
-coverage, unscored items and warnings. The charts and the table builder live in `render.html_charts`.
+coverage, unscored items and warnings. The building blocks live in `render.html_blocks`, the
+charts in `render.html_burnup` and `render.html_matrix`.
 """
 
 from __future__ import annotations
@@ -23,17 +24,9 @@ from prioritize.errors import Finding
 from prioritize.models import CriteriaSet, Criterion
 from prioritize.render.coverage import left_out_line
 from prioritize.render.formats import plain
-from prioritize.render.html_charts import (
-    burn_up_figure,
-    cell,
-    details,
-    matrix,
-    matrix_desc,
-    matrix_figure,
-    pct,
-    table,
-    weeks,
-)
+from prioritize.render.html_blocks import cell, cells, details, pct, table, weeks
+from prioritize.render.html_burnup import burn_up_figure
+from prioritize.render.html_matrix import matrix, matrix_desc, matrix_figure
 from prioritize.render.rank import criteria_caption, top_contributions
 from prioritize.render.ttv import ordering_label, plan_caption
 from prioritize.scoring import EFFORT, ID, POOL, RANK, RISK, SCORE, TITLE, UNSCORED, VALUE
@@ -152,13 +145,13 @@ def _glance(data: ReportData) -> str:
         (f"Personas left out of the top {data.top}", str(len(left_out)), ""),
         ("Check warnings", str(len(data.findings)), ""),
     ]
-    cells = "".join(
+    entries = "".join(
         f'<div class="explained"><dt>{escape(k)}</dt><dd>{v}</dd><dd class="says">{escape(says)}</dd></div>'
         if says
         else f"<div><dt>{escape(k)}</dt><dd>{v}</dd></div>"
         for k, v, says in figures
     )
-    return _section("glance", f'<dl class="figures">{cells}</dl>')
+    return _section("glance", f'<dl class="figures">{entries}</dl>')
 
 
 def _ttv_sentence(ttv: sch.TimeToValue) -> str:
@@ -228,12 +221,16 @@ def _schedule(ttv: sch.TimeToValue, unit: str) -> str:
     columns = [("Order", True), ("ID", False), ("Title", False), ("Pool", False), ("Team", True),
                ("Start week", True), ("Finish week", True), ("Start", False), ("Finish", False),
                ("Value", True), ("Value delivered", True)]  # fmt: skip
-    rows = [
-        [str(r[sch.ORDER]), cell(r[ID]), cell(r[TITLE]), cell(r[POOL]), str(r[sch.TEAM]),
-         weeks(r[sch.START_WEEK]), weeks(r[sch.FINISH_WEEK]), cell(r[sch.START_DATE]),
-         cell(r[sch.FINISH_DATE]), cell(r[VALUE], 1), pct(r[sch.CUMULATIVE_VALUE_PCT])]
-        for r in ttv.schedule.to_dict(orient="records")
-    ]  # fmt: skip
+    plan = ttv.schedule
+    rows = zip(
+        [str(o) for o in plan[sch.ORDER].tolist()], cells(plan[ID]), cells(plan[TITLE]),
+        cells(plan[POOL]), [str(t) for t in plan[sch.TEAM].tolist()],
+        [weeks(w) for w in plan[sch.START_WEEK].tolist()],
+        [weeks(w) for w in plan[sch.FINISH_WEEK].tolist()], cells(plan[sch.START_DATE]),
+        cells(plan[sch.FINISH_DATE]), cells(plan[VALUE], 1),
+        [pct(p) for p in plan[sch.CUMULATIVE_VALUE_PCT].tolist()],
+        strict=True,
+    )  # fmt: skip
     return table(plan_caption(ttv, unit), columns, rows, header=1)
 
 
@@ -257,12 +254,15 @@ def _ranked(data: ReportData) -> str:
     columns = [("Rank", True), ("ID", False), ("Title", False), ("Pool", False), ("Risk", False),
                (f"Effort ({data.unit})", True), ("Value", True), ("Score", True),
                ("Value comes from" if weighted else "Formula inputs", False)]  # fmt: skip
-    rows = [
-        [str(row[RANK]), cell(row[ID]), cell(row[TITLE]), f'<span class="nowrap">{cell(row[POOL])}</span>', cell(row[RISK]),
-         cell(row[EFFORT], 1), cell(row[VALUE], 1), cell(row[SCORE], 2),
-         cell(top_contributions(row, data.criteria))]
-        for _, row in data.ranked.iterrows()
-    ]  # fmt: skip
+    ranked = data.ranked
+    why = [top_contributions(row, data.criteria) for row in ranked.to_dict(orient="records")]
+    rows = list(zip(
+        [str(r) for r in ranked[RANK].tolist()], cells(ranked[ID]), cells(ranked[TITLE]),
+        [f'<span class="nowrap">{c}</span>' for c in cells(ranked[POOL])], cells(ranked[RISK]),
+        cells(ranked[EFFORT], 1), cells(ranked[VALUE], 1), cells(ranked[SCORE], 2),
+        [cell(w) for w in why],
+        strict=True,
+    ))  # fmt: skip
     count = len(rows)
     caption = f"{count} ranked item{'s' if count != 1 else ''}, highest score first"
     intro = (

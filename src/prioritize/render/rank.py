@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 from rich.console import RenderableType
@@ -42,7 +43,9 @@ def criteria_caption(criteria: CriteriaSet, name: str) -> str:
     return caption
 
 
-def top_contributions(row: pd.Series, criteria: CriteriaSet, limit: int = TOP_CONTRIBUTIONS) -> str:
+def top_contributions(
+    row: Mapping[Hashable, Any] | pd.Series, criteria: CriteriaSet, limit: int = TOP_CONTRIBUTIONS
+) -> str:
     """The criteria adding most to the item's value (weighted) or its formula inputs (formula)."""
     cells = [(c.id, row.get(contribution_column(c.id))) for c in criteria.criteria]
     pairs = [(cid, float(v)) for cid, v in cells if v is not None and pd.notna(v)]

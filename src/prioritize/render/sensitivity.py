@@ -103,15 +103,23 @@ def items_table(s: Sensitivity) -> FitTable:
     table.add_column("5th-95th pct", Kind.NUMBER, priority=2)
     table.add_column(f"In top {s.top}", Kind.NUMBER)
     items = s.items
-    columns = zip(numbers(items[RANK], 0), numbers(items[MEDIAN_RANK], 1), strict=True)
-    for row, (rank, median) in zip(items.to_dict("records"), columns, strict=True):
-        share = row[TOP_K_PROBABILITY]
-        style = "" if row[RANK] > s.top or share >= 0.9 else "yellow"
-        table.add_row(
-            rank, row[ID], row[TITLE], median,
-            Text(f"{round_for_reading(row[P5_RANK])}-{round_for_reading(row[P95_RANK])}", justify="right"),
-            Text(f"{share:.0%}", style=style, justify="right"),
-        )  # fmt: skip
+    # Column by column (plain Python values, not a dict per row): a table may hold every item.
+    spans = [
+        Text(f"{round_for_reading(low)}-{round_for_reading(high)}", justify="right")
+        for low, high in zip(items[P5_RANK].tolist(), items[P95_RANK].tolist(), strict=True)
+    ]
+    shares = [
+        Text(
+            f"{share:.0%}", style="" if rank > s.top or share >= 0.9 else "yellow", justify="right"
+        )
+        for rank, share in zip(items[RANK].tolist(), items[TOP_K_PROBABILITY].tolist(), strict=True)
+    ]
+    columns = (
+        numbers(items[RANK], 0), items[ID].tolist(), items[TITLE].tolist(),
+        numbers(items[MEDIAN_RANK], 1), spans, shares,
+    )  # fmt: skip
+    for cells in zip(*columns, strict=True):
+        table.add_row(*cells)
     return table
 
 
