@@ -260,7 +260,7 @@ def _render(ws: Workspace, plan: ImportPlan, findings: list[Finding]) -> list[Ch
                     )
                 )
                 continue
-            new_text = apply_edits(text, edits) if edits else text
+            new_text = apply_edits(text, edits, ws.files[rel].data) if edits else text
             new_text = append_items(new_text, items) if items else new_text
         except EditError as exc:
             findings.append(Finding("cannot-edit", "error", Location(rel, exc.line), exc.message))
