@@ -195,10 +195,12 @@ def _locate(
     alone where every edit lies in one (a file of many items), else in the whole text."""
     everything = {e.path for e in edits} | {e.path[:-1] for e in edits}
     items = data.get("items") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return _scan(text, everything)
     by_entry: dict[int, set[Path_]] = {}
     for edit in edits:
         index = edit.path[1] if edit.item == 2 and edit.path[0] == "items" else None
-        if not isinstance(items, list) or not isinstance(index, int) or index >= len(items):
+        if not isinstance(index, int) or index >= len(items):
             return _scan(text, everything)
         inside = (0, *edit.path[2:])  # the entry is the first of a one-entry list
         by_entry.setdefault(index, set()).update((inside, inside[:-1]))
