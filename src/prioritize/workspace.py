@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -165,13 +165,46 @@ class Workspace:
         return located
 
 
+@dataclass(frozen=True)
+class KnownFile:
+    """A backlog file as another load read it without a finding, to be taken as it is."""
+
+    source: SourceFile
+    pools: list[tuple[ValuePool, Origin]]
+    items: list[tuple[Item, dict[str, Any], Origin]]
+
+
+def known_files(ws: Workspace) -> dict[str, KnownFile]:
+    """Every backlog file `ws` read, with the pools and items it defines, in file order.
+
+    Only for a workspace loaded without errors: a file with an invalid entry would lose it.
+    """
+    known = {
+        rel: KnownFile(source, [], [])
+        for rel, source in ws.files.items()
+        if rel.startswith(BACKLOGS_DIR + "/")
+    }
+    for pool in ws.pools:
+        origin = ws.origins[("pool", pool.id)]
+        known[origin.file.path].pools.append((pool, origin))
+    for item, raw in zip(ws.items, ws.raw_items, strict=True):
+        origin = ws.origins[("item", item.id)]
+        known[origin.file.path].items.append((item, raw, origin))
+    return known
+
+
 def load(
     root: Path,
     *,
     files: FileSource | None = None,
     on_file: Callable[[int, int], None] | None = None,
+    known: Mapping[str, KnownFile] | None = None,
 ) -> Workspace:
-    """Read every file of the workspace; problems become findings, never exceptions."""
+    """Read every file of the workspace; problems become findings, never exceptions.
+
+    A backlog file in `known` (see known_files) is taken as read there, not read again: the
+    caller vouches that its bytes are the same.
+    """
     files = files or DiskSource(root)
     ws = Workspace(root)
     source = read_source(files, SETTINGS_FILE, ws.findings)
@@ -181,6 +214,16 @@ def load(
 
     paths = files.list_yaml(BACKLOGS_DIR)
     for done, rel in enumerate(paths, start=1):
+        same = known.get(rel) if known is not None else None
+        if same is not None:
+            if on_file is not None:
+                on_file(done, len(paths))
+            ws.files[rel] = same.source
+            for pool, origin in same.pools:
+                _add_pool(ws, pool, origin)
+            for item, raw, origin in same.items:
+                _add_item(ws, item, raw, origin)
+            continue
         errors_before = len(ws.findings)
         source = read_source(files, rel, ws.findings)
         if on_file is not None:

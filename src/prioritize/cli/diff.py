@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from prioritize.errors import PrioritizeError
     from prioritize.gitio import GitSource, Revision
     from prioritize.pipeline import Scored
-    from prioritize.workspace import Workspace
+    from prioritize.workspace import KnownFile, Workspace
 
 
 @guarded
@@ -110,16 +110,24 @@ def _scored_at_revision(root: Path, revision: str, criteria: str | None) -> tupl
 
 
 def _score_at(
-    git: GitSource, root: Path, criteria_for: Callable[[Workspace], LoadedCriteria]
+    git: GitSource,
+    root: Path,
+    criteria_for: Callable[[Workspace], LoadedCriteria],
+    now: Workspace | None = None,
 ) -> Scored:
     """The workspace at the revision scored by `criteria_for(it)`; problems there are refused
-    like those in the working tree, located REV:path. Votes are those at the revision."""
+    like those in the working tree, located REV:path. Votes are those at the revision.
+
+    Backlog files whose text is the same in `now` (the working tree, read without errors) are
+    taken from it, not read again: their items are shared, not copied.
+    """
     from prioritize import workspace as ws_module
     from prioritize.errors import PrioritizeError
     from prioritize.pipeline import score_workspace
 
     try:
-        ws = ws_module.load(root, files=git)
+        known = _unchanged(git, now) if now is not None else None
+        ws = ws_module.load(root, files=git, known=known)
         ws.raise_for_errors()
         scored = score_workspace(ws, criteria_for(ws))
         scored.raise_for_refusals()
@@ -178,7 +186,23 @@ def _scored_at(git: GitSource, new: Scored) -> Scored:
     preset NAME; a set chosen by file path is that file at the revision (a file outside the
     repository has no past, so it scores both sides).
     """
-    return _score_at(git, new.workspace.root, lambda _: _criteria_at(git, new))
+    return _score_at(git, new.workspace.root, lambda _: _criteria_at(git, new), now=new.workspace)
+
+
+def _unchanged(git: GitSource, now: Workspace) -> dict[str, KnownFile]:
+    """The backlog files of `now` whose text at the revision is the same, as `now` read them."""
+    from prioritize import yamlio
+    from prioritize.workspace import known_files
+
+    same: dict[str, KnownFile] = {}
+    for rel, known in known_files(now).items():
+        data = git.read_bytes(rel)
+        try:
+            if data is not None and yamlio.decode(data) == known.source.text:
+                same[rel] = known
+        except yamlio.YamlError:  # not UTF-8 there: read as it is, to report it
+            continue
+    return same
 
 
 def _criteria_at(git: GitSource, new: Scored) -> LoadedCriteria:
