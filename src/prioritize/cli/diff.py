@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from prioritize.errors import PrioritizeError
     from prioritize.gitio import GitSource, Revision
     from prioritize.pipeline import Scored
-    from prioritize.workspace import KnownFile, Workspace
+    from prioritize.workspace import Known, KnownFile, Workspace
 
 
 @guarded
@@ -207,10 +207,11 @@ def _git_source(root: Path, rev: str) -> GitSource:
     return gitio.GitSource(repo, gitio.resolve(repo, rev))
 
 
-def _unchanged(git: GitSource, now: Workspace) -> dict[str, KnownFile]:
-    """The backlog files of `now` whose text at the revision is the same, as `now` read them."""
+def _unchanged(git: GitSource, now: Workspace) -> Known:
+    """What the revision shares with `now`: the backlog files whose text is the same there,
+    and every item (one read alike at the revision is the same object)."""
     from prioritize import yamlio
-    from prioritize.workspace import known_files
+    from prioritize.workspace import Known, known_files
 
     same: dict[str, KnownFile] = {}
     for rel, known in known_files(now).items():
@@ -220,7 +221,8 @@ def _unchanged(git: GitSource, now: Workspace) -> dict[str, KnownFile]:
                 same[rel] = known
         except yamlio.YamlError:  # not UTF-8 there: read as it is, to report it
             continue
-    return same
+    items = {item.id: (item, raw) for item, raw in zip(now.items, now.raw_items, strict=True)}
+    return Known(same, items)
 
 
 def _criteria_at(git: GitSource, now: LoadedCriteria, root: Path) -> LoadedCriteria:
