@@ -471,3 +471,30 @@ def test_unknown_criteria_name_without_a_criteria_folder(
     assert result.exit_code == 2
     assert 'no criteria set "nothing-like-it"' in result.stderr
     assert "rice" in result.stderr  # the presets are listed
+
+
+def test_a_second_load_shares_what_the_first_read_alike(tmp_path: Path) -> None:
+    from prioritize import workspace
+
+    listed = "items:\n  - id: A\n    title: A\n    pool: p\n  - id: B\n    title: B\n    pool: p\n"
+    write_files(
+        tmp_path,
+        {"backlogs/pools.yaml": POOLS, "backlogs/list.yaml": listed, "backlogs/c.yaml": item("C")},
+    )
+    first = workspace.load(tmp_path)
+    (tmp_path / "backlogs/list.yaml").write_text(listed.replace("title: B", "title: Bee"))
+    known = workspace.Known(
+        {"backlogs/pools.yaml": workspace.known_files(first)["backlogs/pools.yaml"]},
+        {i.id: (i, raw) for i, raw in zip(first.items, first.raw_items, strict=True)},
+    )
+    second = workspace.load(tmp_path, known=known)
+    fresh = workspace.load(tmp_path)
+    assert second.items == fresh.items and second.raw_items == fresh.raw_items
+    assert second.files["backlogs/pools.yaml"] is first.files["backlogs/pools.yaml"]
+    assert second.pools[0] is first.pools[0]
+    before = {i.id: (i, raw) for i, raw in zip(first.items, first.raw_items, strict=True)}
+    by_id = {i.id: i for i in second.items}
+    assert by_id["A"] is before["A"][0]  # read alike in a changed file: the same object
+    assert second.files["backlogs/list.yaml"].data["items"][0] is before["A"][1]
+    assert by_id["B"] is not before["B"][0] and by_id["B"].title == "Bee"
+    assert by_id["C"] is not before["C"][0]  # a one-item file keeps its own data

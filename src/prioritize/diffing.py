@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from prioritize.models import CriteriaSet, Criterion
-from prioritize.scoring import ID, RANK, SCORE, TITLE, Scoring
+from prioritize.scoring import ID, RANK, SCORE, TITLE
 
 OLD_RANK, NEW_RANK, OLD_SCORE, NEW_SCORE, CHANGE = (
     "old_rank",
@@ -18,22 +18,24 @@ OLD_RANK, NEW_RANK, OLD_SCORE, NEW_SCORE, CHANGE = (
     "change",
 )
 DIFF_COLUMNS = [ID, TITLE, OLD_RANK, NEW_RANK, OLD_SCORE, NEW_SCORE, CHANGE]
+RANKING_COLUMNS = [ID, TITLE, RANK, SCORE]  # what ranking_diff reads of each side
 UP, DOWN, NEW, REMOVED, SAME = "up", "down", "new", "removed", "same"
 CHANGES = (UP, DOWN, NEW, REMOVED, SAME)
 
 
-def ranking_diff(old: Scoring, new: Scoring) -> pd.DataFrame:
-    """One row per item ranked on either side, with DIFF_COLUMNS.
+def ranking_diff(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """One row per item ranked on either side (each a Scoring.ranked frame, RANKING_COLUMNS
+    at least), with DIFF_COLUMNS.
 
     `change` is up or down (rank number fell or rose), same, new (ranked only in `new`: added,
     reopened, or unscored before) or removed (ranked only in `old`: deleted, done, dropped or
     unscored now). The title is the new one where the item still exists. Rows come in new rank
     order, then the removed items in old rank order; ties cannot occur (ranks are unique).
     """
-    before = old.ranked[[ID, TITLE, RANK, SCORE]].rename(
+    before = old[RANKING_COLUMNS].rename(
         columns={TITLE: "_old_title", RANK: OLD_RANK, SCORE: OLD_SCORE}
     )
-    after = new.ranked[[ID, TITLE, RANK, SCORE]].rename(columns={RANK: NEW_RANK, SCORE: NEW_SCORE})
+    after = new[RANKING_COLUMNS].rename(columns={RANK: NEW_RANK, SCORE: NEW_SCORE})
     merged = before.merge(after, on=ID, how="outer", sort=False)
     old_rank = merged[OLD_RANK].astype("Int64")
     new_rank = merged[NEW_RANK].astype("Int64")

@@ -231,11 +231,12 @@ def _round_trip_checked(text: str) -> _Loaded:
     return _Loaded(yaml, layout, head, body, tail, _load(yaml, body))
 
 
-def apply_edits(text: str, edits: Sequence[Edit]) -> str:
+def apply_edits(text: str, edits: Sequence[Edit], data: Any = None) -> str:
     """`text` with each edit applied and every other byte as it was.
 
     Tries the splicer first (splice.splice_edits: the values replaced in place, a fraction of
-    the cost), and takes the round-trip path where it cannot prove its result.
+    the cost), and takes the round-trip path where it cannot prove its result. `data`, what
+    yamlio.parse reads `text` as where the caller has it (left unchanged), spares reading it again.
     A missing key is appended to its mapping, creating the mappings on its path as needed (in
     flow style where the mappings beside them are); comments and blank lines that followed the
     mapping's last entry stay after the new key.
@@ -245,7 +246,7 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     if edits:
         from prioritize.splice import splice_edits
 
-        spliced = splice_edits(text, edits, _new_key_position, _number_text)
+        spliced = splice_edits(text, edits, _new_key_position, _number_text, data)
         if spliced is not None:
             return spliced
     return round_trip_edits(text, edits)

@@ -78,6 +78,12 @@ class ImportPlan:
         """Every file the import writes, in path order."""
         return sorted({*self.edits, *self.creates})
 
+    @property
+    def named(self) -> set[str]:
+        """The ids of the items the CSV gives a value for (changed or not): the only items
+        `located` can place a problem of."""
+        return {item_id for item_id, _ in self.cells}
+
     def located(self, problems: Iterable[Problem]) -> list[Finding]:
         """Scoring problems about imported values, located at the CSV cell they came from."""
         found: list[Finding] = []

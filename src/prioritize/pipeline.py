@@ -73,10 +73,15 @@ def score_workspace(ws: Workspace, loaded: LoadedCriteria) -> Scored:
     """
     own_set = loaded.name == (ws.settings.criteria or "default")
     problems = vote_problems(ws.votes, ws.items, loaded.criteria, own_set=own_set)
-    frame = items_frame(ws, loaded.criteria.criteria)
-    items = apply_votes(frame, ws.votes, loaded.criteria) if ws.votes else frame
+    items = voted_items(ws, loaded)
     scoring = score(items, loaded.compiled)
     return Scored(ws, loaded, scoring, items, tuple(ws.finding(p) for p in problems))
+
+
+def voted_items(ws: Workspace, loaded: LoadedCriteria) -> pd.DataFrame:
+    """What `score_workspace` scores: the items frame with the vote medians in place."""
+    frame = items_frame(ws, loaded.criteria.criteria)
+    return apply_votes(frame, ws.votes, loaded.criteria) if ws.votes else frame
 
 
 def predicted(scored: Scored) -> Scoring:

@@ -39,6 +39,8 @@ _PLAIN_BLOCK = re.compile(r"[A-Za-z][A-Za-z0-9 _.,()/&+'-]*(?<! )")
 _PLAIN_FLOW = re.compile(r"[A-Za-z][A-Za-z0-9 _./()&+'-]*(?<! )")
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _COMMENT = re.compile(r"[ \t]+#")
+_ITEMS_KEY = re.compile(r"^items:[ \t]*(?:#[^\r\n]*)?\r?$", re.MULTILINE)
+_CONTENT_LINE = re.compile(r"^( *)[^ \r\n#]", re.MULTILINE)  # not blank, not a comment
 
 
 @cache
@@ -161,44 +163,122 @@ def splice_edits(
     edits: Sequence[Edit],
     position: Callable[[list[str], str, Edit], int],
     number_text: Callable[[Value], str],
+    data: Any = None,
 ) -> str | None:
     """`text` with each edit applied in place and every other byte as it was, or None.
 
     `position(keys, key, edit)` says where a new key goes among a mapping's keys (as the
     round-trip editor places it); `number_text(value)` is the text the round-trip editor
-    writes for a number or date. None where the splicer cannot prove the result.
+    writes for a number or date. `data` is what yamlio.parse reads `text` as, where the caller
+    has it already (it is left unchanged; None: read here). Only the items edited are scanned
+    where the file is a list of items, not the whole file. None where the splicer cannot prove the result.
     """
     if not edits:
         return text
     newline = "\r\n" if "\r\n" in text else "\n"
     if newline == "\r\n" and text.count("\n") != text.count("\r\n"):
         return None  # mixed line endings
-    wanted = {e.path for e in edits} | {e.path[:-1] for e in edits}
     try:
-        mappings, scalars = _scan(text, wanted)
+        old = yamlio.parse(text) if data is None else data
+        mappings, scalars = _locate(text, edits, old)
         result = _apply(text, edits, mappings, scalars, newline, position, number_text)
-        expected = yamlio.parse(text)
         actual = yamlio.parse(result)
     except (_Unprovable, YAMLError, yamlio.YamlError):
         return None
+    return result if _reads_as_edited(actual, old, edits) else None
+
+
+def _locate(
+    text: str, edits: Sequence[Edit], data: Any
+) -> tuple[dict[Path_, _Mapping], dict[Path_, _Scalar]]:
+    """What `_scan` finds for `edits`: in the edited entries of the top-level `items:` list
+    alone where every edit lies in one (a file of many items), else in the whole text."""
+    everything = {e.path for e in edits} | {e.path[:-1] for e in edits}
+    items = data.get("items") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return _scan(text, everything)
+    by_entry: dict[int, set[Path_]] = {}
     for edit in edits:
-        if not _set_plain(expected, edit.path, edit.value.data):
-            return None
-    return result if actual == expected else None
+        index = edit.path[1] if edit.item == 2 and edit.path[0] == "items" else None
+        if not isinstance(index, int) or index >= len(items):
+            return _scan(text, everything)
+        inside = (0, *edit.path[2:])  # the entry is the first of a one-entry list
+        by_entry.setdefault(index, set()).update((inside, inside[:-1]))
+    spans = _entry_spans(text, len(items))
+    if spans is None:
+        return _scan(text, everything)
+    mappings: dict[Path_, _Mapping] = {}
+    scalars: dict[Path_, _Scalar] = {}
+    for index, wanted in by_entry.items():
+        start, end = spans[index]
+        entry = text[start:end]
+        # The cut must hold the whole entry and nothing else: a mapping cut short would give
+        # new keys another place among the keys it still has.
+        if yamlio.parse(entry) != [items[index]]:
+            raise _Unprovable("an entry the line scan cannot cut out")
+        found_mappings, found_scalars = _scan(entry, wanted)
+        for path, mapping in found_mappings.items():
+            if path:
+                mapping.start += start if mapping.start >= 0 else 0
+                mapping.ends = [e + start for e in mapping.ends]
+                mappings[("items", index, *path[1:])] = mapping
+        for path, scalar in found_scalars.items():
+            scalar.start, scalar.end = scalar.start + start, scalar.end + start
+            scalars[("items", index, *path[1:])] = scalar
+    return mappings, scalars
 
 
-def _set_plain(data: Any, path: Path_, value: Any) -> bool:
+def _entry_spans(text: str, count: int) -> list[tuple[int, int]] | None:
+    """Where each entry of the top-level block list `items:` starts and ends (whole lines, the
+    comments below an entry with it); None unless exactly `count` entries are found.
+
+    A line scan, not a parse: `_locate` proves each cut by reading it.
+    """
+    key = _ITEMS_KEY.search(text)
+    if key is None or _ITEMS_KEY.search(text, key.end()) is not None:
+        return None
+    first = _CONTENT_LINE.search(text, key.end())
+    if first is None or text[first.end() - 1] != "-":
+        return None
+    dash = len(first.group(1))
+    entry = re.compile(rf"^ {{{dash}}}-(?:[ \t]|\r?$)", re.MULTILINE)
+    after = re.compile(rf"^(?! {{{dash}}}-(?:[ \t]|\r?$)) {{0,{dash}}}[^ \r\n#]", re.MULTILINE)
+    stop = after.search(text, first.start())
+    end = stop.start() if stop is not None else len(text)
+    starts = [m.start() for m in entry.finditer(text, first.start(), end)]
+    if len(starts) != count:
+        return None
+    return list(zip(starts, [*starts[1:], end], strict=True))
+
+
+def _reads_as_edited(actual: Any, old: Any, edits: Sequence[Edit]) -> bool:
+    """Whether `actual` is `old` with each edit's value set (`actual` is changed on the way:
+    each edited value is checked, then put back as it was in `old`)."""
+    last = {edit.path: edit.value.data for edit in edits}
+    for path, value in last.items():
+        now, before = _parent(actual, path), _parent(old, path)
+        if now is None or before is None:
+            return False
+        key = path[-1]
+        if key not in now or now[key] != value:
+            return False
+        if key in before:
+            now[key] = before[key]
+        else:
+            del now[key]
+    return bool(actual == old)
+
+
+def _parent(data: Any, path: Path_) -> dict[Any, Any] | None:
+    """The mapping holding the value at `path`, through existing mappings and lists only."""
     node = data
     for step in path[:-1]:
         inside_list = isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
         inside_map = isinstance(node, dict) and isinstance(node.get(step), dict | list)
         if not inside_list and not inside_map:
-            return False
+            return None
         node = node[step]
-    if not isinstance(node, dict):
-        return False
-    node[path[-1]] = value
-    return True
+    return node if isinstance(node, dict) else None
 
 
 class _Placed:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -165,13 +165,58 @@ class Workspace:
         return located
 
 
+@dataclass(frozen=True)
+class KnownFile:
+    """A backlog file as another load read it without a finding, to be taken as it is."""
+
+    source: SourceFile
+    pools: list[tuple[ValuePool, Origin]]
+    items: list[tuple[Item, dict[str, Any], Origin]]
+
+
+@dataclass(frozen=True)
+class Known:
+    """What another load of the same workspace read without errors, shared with this one.
+
+    `files`: backlog files whose bytes are the same, taken as they are. `items`: every item
+    by id, with its data; an item of another file read with equal data is that one.
+    """
+
+    files: Mapping[str, KnownFile]
+    items: Mapping[str, tuple[Item, dict[str, Any]]]
+
+
+def known_files(ws: Workspace) -> dict[str, KnownFile]:
+    """Every backlog file `ws` read, with the pools and items it defines, in file order.
+
+    Only for a workspace loaded without errors: a file with an invalid entry would lose it.
+    """
+    known = {
+        rel: KnownFile(source, [], [])
+        for rel, source in ws.files.items()
+        if rel.startswith(BACKLOGS_DIR + "/")
+    }
+    for pool in ws.pools:
+        origin = ws.origins[("pool", pool.id)]
+        known[origin.file.path].pools.append((pool, origin))
+    for item, raw in zip(ws.items, ws.raw_items, strict=True):
+        origin = ws.origins[("item", item.id)]
+        known[origin.file.path].items.append((item, raw, origin))
+    return known
+
+
 def load(
     root: Path,
     *,
     files: FileSource | None = None,
     on_file: Callable[[int, int], None] | None = None,
+    known: Known | None = None,
 ) -> Workspace:
-    """Read every file of the workspace; problems become findings, never exceptions."""
+    """Read every file of the workspace; problems become findings, never exceptions.
+
+    With `known`, its files are taken as read there, not read again (the caller vouches that
+    their bytes are the same), and items read alike share their objects (held once in memory).
+    """
     files = files or DiskSource(root)
     ws = Workspace(root)
     source = read_source(files, SETTINGS_FILE, ws.findings)
@@ -181,6 +226,16 @@ def load(
 
     paths = files.list_yaml(BACKLOGS_DIR)
     for done, rel in enumerate(paths, start=1):
+        same = known.files.get(rel) if known is not None else None
+        if same is not None:
+            if on_file is not None:
+                on_file(done, len(paths))
+            ws.files[rel] = same.source
+            for pool, origin in same.pools:
+                _add_pool(ws, pool, origin)
+            for item, raw, origin in same.items:
+                _add_item(ws, item, raw, origin)
+            continue
         errors_before = len(ws.findings)
         source = read_source(files, rel, ws.findings)
         if on_file is not None:
@@ -190,7 +245,10 @@ def load(
                 ws.unreadable.append(rel)
             continue
         ws.files[rel] = source
+        first = len(ws.items)
         _add_backlog(ws, source)
+        if known is not None:
+            _share(ws, first, known.items)
     for rel in files.list_yaml(VOTES_DIR):
         source = read_source(files, rel, ws.findings)
         if source is not None and holds_mapping(source, ws.findings) and source.data is not None:
@@ -200,6 +258,21 @@ def load(
                 ws.votes.append((votes, source))
     _check_references(ws)
     return ws
+
+
+def _share(ws: Workspace, first: int, items: Mapping[str, tuple[Item, dict[str, Any]]]) -> None:
+    """Put the known item in place of each item from `first` on whose data is equal, in the
+    file's data too, so that the copies just read are let go."""
+    for index in range(first, len(ws.items)):
+        same = items.get(ws.items[index].id)
+        origin = ws.origins[("item", ws.items[index].id)]
+        if same is None or not origin.path or same[1] != ws.raw_items[index]:
+            continue  # a one-item file's data is the file's own: kept as read
+        ws.items[index], ws.raw_items[index] = same
+        entries = origin.file.data
+        for step in origin.path[:-1]:
+            entries = entries[step]
+        entries[origin.path[-1]] = same[1]
 
 
 def _add_backlog(ws: Workspace, source: SourceFile) -> None:

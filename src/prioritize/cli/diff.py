@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,11 +20,13 @@ from prioritize.cli.options import (
 from prioritize.render.choices import Format
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from prioritize.criteria_sets import LoadedCriteria
     from prioritize.errors import PrioritizeError
     from prioritize.gitio import GitSource, Revision
     from prioritize.pipeline import Scored
-    from prioritize.workspace import Workspace
+    from prioritize.workspace import Known, KnownFile, Workspace
 
 
 @guarded
@@ -49,31 +51,21 @@ def diff(
     """Show how the ranking moved between a git revision (default HEAD) and the working tree,
     or between two revisions."""
     from prioritize import diffing
-    from prioritize.cli.common import (
-        emit,
-        err,
-        load_scored,
-        render,
-        stdout_is_terminal,
-        warn_unscored,
-    )
+    from prioritize.cli.common import emit, err, render, stdout_is_terminal
     from prioritize.render.diff import DIFF_RENDERERS, NOTES_WRITTEN, DiffView
     from prioritize.render.rank import criteria_caption
     from prioritize.workspace import workspace_root
 
     old_name, new_name = _revision_names(revisions or [])
     if new_name is None:  # a revision against the working tree
-        new = load_scored(workspace, criteria)
-        warn_unscored(new)
-        git = _git_source(new.workspace.root, old_name)
-        old, since = _scored_at(git, new), git.revision.label
+        old, new, since = _against_working_tree(workspace, criteria, old_name)
     else:  # two revisions, each scored by the set chosen as it was there
         root = workspace_root(workspace, Path.cwd())
         (old, old_label), (new, new_label) = (
             _scored_at_revision(root, name, criteria) for name in (old_name, new_name)
         )
         since = f"{old_label} (to {new_label})"
-    rows = diffing.ranking_diff(old.scoring, new.scoring)
+    rows = diffing.ranking_diff(old.ranked, new.ranked)
     changes = diffing.criteria_changes(old.criteria.criteria, new.criteria.criteria)
     notes = [f"criteria changed since {since}: {'; '.join(changes)}"] if changes else []
     if format not in NOTES_WRITTEN:
@@ -101,25 +93,69 @@ def _revision_names(given: list[str]) -> tuple[str, str | None]:
     return (given[0] if given else "HEAD"), None
 
 
-def _scored_at_revision(root: Path, revision: str, criteria: str | None) -> tuple[Scored, str]:
+@dataclass(frozen=True)
+class _Side:
+    """What diff keeps of one scored side: the ranked items (id, title, rank, score) and the
+    criteria set. The workspace and the scoring frames are let go as soon as this is taken."""
+
+    ranked: pd.DataFrame
+    criteria: LoadedCriteria
+
+    @classmethod
+    def of(cls, scored: Scored) -> _Side:
+        from prioritize.diffing import RANKING_COLUMNS
+
+        return cls(scored.scoring.ranked[RANKING_COLUMNS].copy(), scored.criteria)
+
+
+def _against_working_tree(
+    workspace: Path | None, criteria: str | None, revision: str
+) -> tuple[_Side, _Side, str]:
+    """(the revision's side, the working tree's side, the revision's label); the revision
+    is scored by the working tree's criteria set as it was there (see _criteria_at)."""
+    new, now = _working_tree(workspace, criteria)
+    git = _git_source(now.root, revision)
+    scored = _score_at(git, now.root, lambda _: _criteria_at(git, new.criteria, now.root), now=now)
+    return _Side.of(scored), new, git.revision.label
+
+
+def _working_tree(workspace: Path | None, criteria: str | None) -> tuple[_Side, Workspace]:
+    """The working tree's side, its warnings given on stderr, and its workspace (to share
+    the files unchanged at the revision); its scoring frames are not kept."""
+    from prioritize.cli.common import load_scored, warn_unscored
+
+    scored = load_scored(workspace, criteria)
+    warn_unscored(scored)
+    return _Side.of(scored), scored.workspace
+
+
+def _scored_at_revision(root: Path, revision: str, criteria: str | None) -> tuple[_Side, str]:
     """The workspace as it was at `revision`, scored by the set chosen as it was there, with
     the revision's label."""
     git = _git_source(root, revision)
     scored = _score_at(git, root, lambda ws: _criteria_chosen_at(git, root, criteria, ws))
-    return scored, git.revision.label
+    return _Side.of(scored), git.revision.label
 
 
 def _score_at(
-    git: GitSource, root: Path, criteria_for: Callable[[Workspace], LoadedCriteria]
+    git: GitSource,
+    root: Path,
+    criteria_for: Callable[[Workspace], LoadedCriteria],
+    now: Workspace | None = None,
 ) -> Scored:
     """The workspace at the revision scored by `criteria_for(it)`; problems there are refused
-    like those in the working tree, located REV:path. Votes are those at the revision."""
+    like those in the working tree, located REV:path. Votes are those at the revision.
+
+    Backlog files whose text is the same in `now` (the working tree, read without errors) are
+    taken from it, not read again: their items are shared, not copied.
+    """
     from prioritize import workspace as ws_module
     from prioritize.errors import PrioritizeError
     from prioritize.pipeline import score_workspace
 
     try:
-        ws = ws_module.load(root, files=git)
+        known = _unchanged(git, now) if now is not None else None
+        ws = ws_module.load(root, files=git, known=known)
         ws.raise_for_errors()
         scored = score_workspace(ws, criteria_for(ws))
         scored.raise_for_refusals()
@@ -171,20 +207,33 @@ def _git_source(root: Path, rev: str) -> GitSource:
     return gitio.GitSource(repo, gitio.resolve(repo, rev))
 
 
-def _scored_at(git: GitSource, new: Scored) -> Scored:
-    """The workspace at the revision scored by the same criteria set as the working tree.
+def _unchanged(git: GitSource, now: Workspace) -> Known:
+    """What the revision shares with `now`: the backlog files whose text is the same there,
+    and every item (one read alike at the revision is the same object)."""
+    from prioritize import yamlio
+    from prioritize.workspace import Known, known_files
 
-    The set is read as it was at the revision: criteria/NAME.yaml there, else the built-in
-    preset NAME; a set chosen by file path is that file at the revision (a file outside the
-    repository has no past, so it scores both sides).
+    same: dict[str, KnownFile] = {}
+    for rel, known in known_files(now).items():
+        data = git.read_bytes(rel)
+        try:
+            if data is not None and yamlio.decode(data) == known.source.text:
+                same[rel] = known
+        except yamlio.YamlError:  # not UTF-8 there: read as it is, to report it
+            continue
+    items = {item.id: (item, raw) for item, raw in zip(now.items, now.raw_items, strict=True)}
+    return Known(same, items)
+
+
+def _criteria_at(git: GitSource, now: LoadedCriteria, root: Path) -> LoadedCriteria:
+    """The working tree's criteria set `now` as it was at the revision.
+
+    criteria/NAME.yaml there, else the built-in preset NAME; a set chosen by file path is
+    that file at the revision (a file outside the repository has no past, so it scores both
+    sides).
     """
-    return _score_at(git, new.workspace.root, lambda _: _criteria_at(git, new))
-
-
-def _criteria_at(git: GitSource, new: Scored) -> LoadedCriteria:
     from prioritize.criteria_sets import CRITERIA_DIR, load_criteria
 
-    now, root = new.criteria, new.workspace.root
     by_name = {f"{CRITERIA_DIR}/{now.name}{ext}" for ext in (".yaml", ".yml")}
     if now.builtin or now.source.path in by_name:
         return load_criteria(root, now.name, files=git)

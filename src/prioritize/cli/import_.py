@@ -17,6 +17,7 @@ from prioritize.cli.common import guarded
 from prioritize.cli.options import CriteriaOption, WorkspaceOption
 
 if TYPE_CHECKING:
+    from prioritize.criteria_sets import LoadedCriteria
     from prioritize.errors import Finding
     from prioritize.importing import ImportPlan, Target
     from prioritize.workspace import Workspace
@@ -112,7 +113,7 @@ def import_(
             source=FORMATS[source.value], pools=_pools(ws), pool=pool, files=set(ws.files),
             metrics=known_metrics(ws.raw_items, sources), new_metrics=new_metrics,
         )  # fmt: skip
-        changes = _prepare(ws, plan, criteria)
+        changes = _prepare(ws, plan, loaded)
         if dry_run:
             emit(_unified_diff(changes), None)
             err(f"{_summary(plan, changes, dry_run=True)} (dry run: nothing written)")
@@ -200,32 +201,33 @@ def _targets(ws: Workspace) -> dict[str, Target]:
     return targets
 
 
-def _prepare(ws: Workspace, plan: ImportPlan, criteria: str | None) -> list[Change]:
+def _prepare(ws: Workspace, plan: ImportPlan, loaded: LoadedCriteria) -> list[Change]:
     """Every file's new bytes, after every check; all problems at once as a PrioritizeError."""
     from prioritize.errors import PrioritizeError
 
-    findings = [*plan.findings, *_scoring_findings(ws, plan, criteria)]
+    findings = [*plan.findings, *_scoring_findings(ws, plan, loaded)]
     changes = _render(ws, plan, findings)
     if findings:
         raise PrioritizeError(findings)
     return changes
 
 
-def _scoring_findings(ws: Workspace, plan: ImportPlan, criteria: str | None) -> list[Finding]:
+def _scoring_findings(ws: Workspace, plan: ImportPlan, loaded: LoadedCriteria) -> list[Finding]:
     """Imported values the criteria set cannot score (text where a number belongs, ...)."""
     from dataclasses import replace
 
-    from prioritize.cli.common import choose_criteria
-    from prioritize.pipeline import score_workspace
+    from prioritize.pipeline import voted_items
+    from prioritize.scoring import score
 
     if not plan.items:
         return []
-    items = [plan.items.get(i.id, i) for i in ws.items] + [plan.items[i] for i in plan.created]
-    data = [plan.data.get(i.id, d) for i, d in zip(ws.items, ws.raw_items, strict=True)]
-    data += [plan.data[i] for i in plan.created]
+    # A value's problems depend on its item alone: score only the items the CSV names.
+    named = plan.named
+    kept = [(i, d) for i, d in zip(ws.items, ws.raw_items, strict=True) if i.id in named]
+    items = [plan.items.get(i.id, i) for i, _ in kept] + [plan.items[i] for i in plan.created]
+    data = [plan.data.get(i.id, d) for i, d in kept] + [plan.data[i] for i in plan.created]
     after = replace(ws, items=items, raw_items=data)
-    scored = score_workspace(after, choose_criteria(ws, criteria))
-    return plan.located(scored.scoring.problems)
+    return plan.located(score(voted_items(after, loaded), loaded.compiled).problems)
 
 
 def _render(ws: Workspace, plan: ImportPlan, findings: list[Finding]) -> list[Change]:
@@ -260,7 +262,7 @@ def _render(ws: Workspace, plan: ImportPlan, findings: list[Finding]) -> list[Ch
                     )
                 )
                 continue
-            new_text = apply_edits(text, edits) if edits else text
+            new_text = apply_edits(text, edits, ws.files[rel].data) if edits else text
             new_text = append_items(new_text, items) if items else new_text
         except EditError as exc:
             findings.append(Finding("cannot-edit", "error", Location(rel, exc.line), exc.message))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from rich.console import RenderableType
@@ -40,11 +41,10 @@ def summary_line(counts: Mapping[str, int], since: str) -> str:
     )
 
 
-def _change_cell(row: pd.Series) -> Text:
-    change = str(row[CHANGE])
+def _change_cell(change: str, old_rank: Any, new_rank: Any) -> Text:
     label = change
     if change in (UP, DOWN):
-        label = f"{change} {abs(int(row[OLD_RANK]) - int(row[NEW_RANK]))}"
+        label = f"{change} {abs(int(old_rank) - int(new_rank))}"
     mark = CHANGE_MARKS.get(change)
     return Text(f"{mark} {label}" if mark else label, style=CHANGE_STYLES.get(change, ""))
 
@@ -59,15 +59,22 @@ def diff_table(frame: pd.DataFrame, caption: str) -> RenderableType:
     table.add_column("Old score", Kind.NUMBER, priority=3)
     table.add_column("New score", Kind.NUMBER, priority=1)
     table.add_column("Change", Kind.LABEL)
-    columns = zip(
+    changes = [
+        _change_cell(str(change), old, new)
+        for change, old, new in zip(frame[CHANGE], frame[OLD_RANK], frame[NEW_RANK], strict=True)
+    ]
+    rows = zip(
+        frame[ID],
+        frame[TITLE],
         numbers(frame[OLD_RANK], 0),
         numbers(frame[NEW_RANK], 0),
         numbers(frame[OLD_SCORE], 2),
         numbers(frame[NEW_SCORE], 2),
+        changes,
         strict=True,
-    )
-    for (_, row), (was, now, old, new) in zip(frame.iterrows(), columns, strict=True):
-        table.add_row(row[ID], row[TITLE], was, now, old, new, _change_cell(row))
+    )  # column by column: a row at a time through iterrows costs a Series per row
+    for row in rows:
+        table.add_row(*row)
     return table
 
 
