@@ -20,6 +20,7 @@ The columns' widths are then fixed, so Rich lays the table out exactly as planne
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -40,6 +41,8 @@ from rich.table import Table
 from rich.text import Text
 
 DEFAULT_HINT = "use a wider terminal or --format csv"
+# What Rich's markup or emoji codes could change in a string cell.
+_MARKUP = re.compile(r"[\[:]")
 
 
 class Kind(Enum):
@@ -125,20 +128,21 @@ class FitTable:
 
     # --- layout --------------------------------------------------------------------------------
 
-    def _shown_rows(self) -> list[_Row]:
+    def shown_rows(self) -> list[_Row]:
+        """The rows printed: the first `fold_after` of them, or all."""
         return self.rows if self.fold_after is None else self.rows[: self.fold_after]
 
     def layout(self, console: Console, width: int) -> Layout:
         """The columns shown and their widths so that the table is at most `width` cells wide."""
         probe = Table(**self.table)
         pad_left, pad_right = _horizontal_padding(probe)
-        rows = self._shown_rows()
+        rows = self.shown_rows()
         options = console.options.update_width(max(width, 1))
         natural, narrowest = [], []
         for index, column in enumerate(self.columns):
             header = _header(column)
             head_max, head_min = _measure(console, options, header)
-            cell_max = max((_measure(console, options, r.cells[index])[0] for r in rows), default=0)
+            cell_max = max((_widest(console, options, r.cells[index]) for r in rows), default=0)
             full = max(head_max if probe.show_header else 0, cell_max, 1)
             if column.max_width is not None:
                 full = min(full, max(column.max_width, head_min))
@@ -196,9 +200,8 @@ class FitTable:
         more = len(self.rows) - self.fold_after
         return f"… {more} more {self.fold_noun}: {self.fold_hint}" if self.fold_hint else None
 
-    def build(self, console: Console, width: int) -> tuple[Table, Layout]:
-        """The Rich table laid out for `width`, and the layout chosen."""
-        layout = self.layout(console, width)
+    def frame(self, layout: Layout) -> Table:
+        """The Rich table for `layout`: its settings and shown columns at their widths, no rows."""
         table = Table(**self.table)
         for index, content in zip(layout.shown, layout.widths, strict=True):
             column = self.columns[index]
@@ -211,7 +214,13 @@ class FitTable:
                 width=content,
                 min_width=content if column.kind is Kind.NUMBER else None,
             )
-        for row in self._shown_rows():
+        return table
+
+    def build(self, console: Console, width: int) -> tuple[Table, Layout]:
+        """The Rich table laid out for `width`, and the layout chosen."""
+        layout = self.layout(console, width)
+        table = self.frame(layout)
+        for row in self.shown_rows():
             table.add_row(
                 *(row.cells[i] for i in layout.shown), style=row.style, end_section=row.end_section
             )
@@ -251,9 +260,29 @@ def _measure(console: Console, options: ConsoleOptions, cell: RenderableType) ->
     return measured.maximum, measured.minimum
 
 
+def ascii_plain(cell: RenderableType) -> str | None:
+    """The cell's text when Rich reads it character by character, one terminal cell each:
+    printable ASCII, and in a string no markup or emoji code. None for any other cell."""
+    if isinstance(cell, str):
+        plain = None if _MARKUP.search(cell) else cell
+    else:
+        plain = cell.plain if isinstance(cell, Text) else None
+    return plain if plain is not None and plain.isascii() and plain.isprintable() else None
+
+
+def _widest(console: Console, options: ConsoleOptions, cell: RenderableType) -> int:
+    """A cell's widest line in terminal cells, as Measurement.get gives it; for ASCII text
+    without building a Text, since a table has many cells."""
+    plain = ascii_plain(cell)
+    if plain is None:
+        return _measure(console, options, cell)[0]
+    widest = min(len(plain), options.max_width)
+    return widest if widest >= 1 else 0
+
+
 def fit_table(**table: Any) -> FitTable:
     """A FitTable with these Rich table settings (title, caption, box, header_style, ...)."""
     return FitTable(table=table)
 
 
-__all__ = ["DEFAULT_HINT", "FitColumn", "FitTable", "Kind", "Layout", "fit_table"]
+__all__ = ["DEFAULT_HINT", "FitColumn", "FitTable", "Kind", "Layout", "ascii_plain", "fit_table"]
