@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from rich.console import RenderableType
@@ -40,7 +41,7 @@ def summary_line(counts: Mapping[str, int], since: str) -> str:
     )
 
 
-def _change_cell(row: pd.Series) -> Text:
+def _change_cell(row: Mapping[Any, Any]) -> Text:
     change = str(row[CHANGE])
     label = change
     if change in (UP, DOWN):
@@ -66,7 +67,8 @@ def diff_table(frame: pd.DataFrame, caption: str) -> RenderableType:
         numbers(frame[NEW_SCORE], 2),
         strict=True,
     )
-    for (_, row), (was, now, old, new) in zip(frame.iterrows(), columns, strict=True):
+    rows = frame.to_dict(orient="records")  # dicts: a Series per row costs more than its layout
+    for row, (was, now, old, new) in zip(rows, columns, strict=True):
         table.add_row(row[ID], row[TITLE], was, now, old, new, _change_cell(row))
     return table
 

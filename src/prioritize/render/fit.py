@@ -41,8 +41,9 @@ from rich.table import Table
 from rich.text import Text
 
 DEFAULT_HINT = "use a wider terminal or --format csv"
-# What Rich's markup or emoji codes could change in a string cell.
-_MARKUP = re.compile(r"[\[:]")
+# What Rich's markup or emoji codes could change in a string cell: a string without them is
+# printed as it is.
+MARKUP = re.compile(r"[\[:]")
 
 
 class Kind(Enum):
@@ -132,8 +133,14 @@ class FitTable:
         """The rows printed: the first `fold_after` of them, or all."""
         return self.rows if self.fold_after is None else self.rows[: self.fold_after]
 
-    def layout(self, console: Console, width: int) -> Layout:
-        """The columns shown and their widths so that the table is at most `width` cells wide."""
+    def layout(
+        self, console: Console, width: int, widest_cells: Sequence[int] | None = None
+    ) -> Layout:
+        """The columns shown and their widths so that the table is at most `width` cells wide.
+
+        `widest_cells` may give each column's widest cell (at most `width`), measured by the
+        caller.
+        """
         probe = Table(**self.table)
         pad_left, pad_right = _horizontal_padding(probe)
         rows = self.shown_rows()
@@ -142,7 +149,11 @@ class FitTable:
         for index, column in enumerate(self.columns):
             header = _header(column)
             head_max, head_min = _measure(console, options, header)
-            cell_max = max((_widest(console, options, r.cells[index]) for r in rows), default=0)
+            cell_max = (
+                max((_widest(console, options, r.cells[index]) for r in rows), default=0)
+                if widest_cells is None
+                else widest_cells[index]
+            )
             full = max(head_max if probe.show_header else 0, cell_max, 1)
             if column.max_width is not None:
                 full = min(full, max(column.max_width, head_min))
@@ -264,7 +275,7 @@ def ascii_plain(cell: RenderableType) -> str | None:
     """The cell's text when Rich reads it character by character, one terminal cell each:
     printable ASCII, and in a string no markup or emoji code. None for any other cell."""
     if isinstance(cell, str):
-        plain = None if _MARKUP.search(cell) else cell
+        plain = None if MARKUP.search(cell) else cell
     else:
         plain = cell.plain if isinstance(cell, Text) else None
     return plain if plain is not None and plain.isascii() and plain.isprintable() else None
@@ -285,4 +296,13 @@ def fit_table(**table: Any) -> FitTable:
     return FitTable(table=table)
 
 
-__all__ = ["DEFAULT_HINT", "FitColumn", "FitTable", "Kind", "Layout", "ascii_plain", "fit_table"]
+__all__ = [
+    "DEFAULT_HINT",
+    "MARKUP",
+    "FitColumn",
+    "FitTable",
+    "Kind",
+    "Layout",
+    "ascii_plain",
+    "fit_table",
+]

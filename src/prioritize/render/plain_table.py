@@ -12,9 +12,11 @@ None, and the caller lets Rich draw it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from rich.box import Box
 from rich.cells import cell_len, set_cell_size
@@ -23,7 +25,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from prioritize.render.fit import FitTable, Layout, ascii_plain
+from prioritize.render.fit import MARKUP, FitTable, Layout, ascii_plain
 
 # Table settings whose effect on the body this module reproduces; any other one goes to Rich.
 _KNOWN_SETTINGS = frozenset(
@@ -72,7 +74,14 @@ def plain_table(
     """
     if console.color_system is not None or not set(fit.table) <= _KNOWN_SETTINGS:
         return None
-    layout = fit.layout(console, width)
+    rows = fit.shown_rows()
+    texts = []
+    for index in range(len(fit.columns)):
+        text = _column_text(console, [row.cells[index] for row in rows])
+        if text is None:
+            return None
+        texts.append(text)
+    layout = fit.layout(console, width, [_widest(plains, max(width, 1)) for plains, _ in texts])
     frame = fit.frame(layout)
     top, right, bottom, left = Padding.unpack(frame.padding)
     if top or bottom:
@@ -82,16 +91,13 @@ def plain_table(
     edges = ((2 if frame.show_edge else 0) + len(columns) - 1) if frame.box else 0
     if sum(widths) + edges > width:
         return None  # Rich would shrink the columns below the plan: let it
-    rows = fit.shown_rows()
-    texts: list[list[Text | str]] = []
-    for row in rows:
-        cells = [_plain(console, row.cells[i]) for i in layout.shown]
-        if any(cell is None for cell in cells):
-            return None
-        texts.append([cell for cell in cells if cell is not None])
-    body = _body(console, frame, columns, widths, texts, [r.end_section for r in rows])
-    if body is None:
+    if any(c.justify == "full" or c.overflow == "ignore" for c in columns):
         return None
+    drawn = [
+        _column_lines(console, *texts[index], column)
+        for index, column in zip(layout.shown, columns, strict=True)
+    ]
+    body = _body(console, frame, widths, drawn, [row.end_section for row in rows])
     head, tail = _frame_lines(frame, print_lines)
     lines = [*head, *body, *tail]
     if (fold := fit.fold_line()) is not None:
@@ -132,44 +138,100 @@ def _frame_lines(frame: Table, print_lines: PrintLines) -> tuple[list[str], list
     return head, with_caption[len(head) :]
 
 
-def _plain(console: Console, cell: RenderableType) -> Text | str | None:
-    """The cell as Rich would read it: a string of printable ASCII as it is (the common case),
-    other text as a Text; None for what this module does not draw (or what holds control
-    characters, which the caller escapes after Rich's layout)."""
-    if isinstance(cell, str):
-        if (plain := ascii_plain(cell)) is not None:
-            return plain
-        cell = console.render_str(cell)
-    if not isinstance(cell, Text) or cell.end != "\n" or cell.tab_size is not None:
-        return None
-    plain = cell.plain
-    if not plain.isprintable():
-        return None  # line breaks, tabs, control characters: Rich's own path escapes them
-    if cell.justify == "full" or cell.overflow == "ignore":
-        return None
-    return cell
+# One column's cells: each one's plain text, and the Text of those that are not a plain string
+# (None for the whole column when every cell is one).
+_ColumnText = tuple[list[str], list[Text | None] | None]
+
+
+def _column_text(console: Console, cells: Sequence[RenderableType]) -> _ColumnText | None:
+    """A column's cells as Rich reads them; None if a cell is not one this module draws, or has
+    line breaks, tabs or control characters (Rich's path escapes those after its layout)."""
+    if all(isinstance(cell, str) for cell in cells):
+        joined = "".join(cells)  # type: ignore[arg-type]
+        if joined.isascii() and joined.isprintable() and not MARKUP.search(joined):
+            return cast("list[str]", list(cells)), None  # the common case, checked at once
+    plains: list[str] = []
+    texts: list[Text | None] = []
+    for cell in cells:
+        if isinstance(cell, str) and (plain := ascii_plain(cell)) is not None:
+            plains.append(plain)
+            texts.append(None)
+            continue
+        text = console.render_str(cell) if isinstance(cell, str) else cell
+        if not isinstance(text, Text) or text.end != "\n" or text.tab_size is not None:
+            return None
+        if not text.plain.isprintable() or text.justify == "full" or text.overflow == "ignore":
+            return None
+        plains.append(text.plain)
+        texts.append(text)
+    return plains, texts
+
+
+def _widest(plains: Sequence[str], width: int) -> int:
+    """The widest cell in terminal cells, at most `width`, as Measurement.get gives it."""
+    widest = max((len(p) if p.isascii() else cell_len(p) for p in plains), default=0)
+    return min(widest, width)
+
+
+def _column_lines(
+    console: Console, plains: Sequence[str], texts: Sequence[Text | None] | None, column: _Column
+) -> list[str | list[str]]:
+    """Each cell of one column drawn with its padding: one line as a string, several as a list."""
+    width, left, right = column.width, column.left, column.right
+    if texts is None and max(map(len, plains), default=0) <= width:
+        # Plain strings that fit are neither wrapped nor cut, only justified: the common case.
+        if column.justify == "right":
+            return [left + p.rstrip().rjust(width) + right for p in plains]
+        if column.justify != "center":
+            return [left + p.ljust(width) + right for p in plains]
+    out: list[str | list[str]] = []
+    for k, plain in enumerate(plains):
+        text = texts[k] if texts is not None else None
+        if text is None:
+            justify, overflow, no_wrap = column.justify, column.overflow, column.no_wrap
+        else:
+            justify = text.justify or column.justify
+            overflow = text.overflow or column.overflow
+            no_wrap = column.no_wrap if text.no_wrap is None else text.no_wrap
+            if not plain.isascii():
+                # Wide characters, emoji, combining marks: Rich's own wrap, then its padding.
+                wrapped = text.wrap(
+                    console, width, justify=justify, overflow=overflow, no_wrap=no_wrap
+                )
+                out.append([left + set_cell_size(line.plain, width) + right for line in wrapped])
+                continue
+        if len(plain) <= width:
+            # What fits is neither wrapped nor cut: only justified.
+            if justify == "right":
+                out.append(left + plain.rstrip().rjust(width) + right)
+            elif justify == "center":
+                stripped = plain.rstrip()
+                line = " " * ((width - len(stripped)) // 2) + stripped
+                out.append(left + line.ljust(width) + right)
+            else:
+                out.append(left + plain.ljust(width) + right)
+        else:
+            lines = _ascii_lines(plain, width, justify, overflow, no_wrap=no_wrap)
+            out.append([left + line + right for line in lines])
+    return out
 
 
 def _body(
     console: Console,
     frame: Table,
-    columns: Sequence[_Column],
     widths: Sequence[int],
-    rows: Sequence[Sequence[Text | str]],
+    columns: Sequence[Sequence[str | list[str]]],
     end_sections: Sequence[bool],
-) -> list[str] | None:
-    if any(c.justify == "full" or c.overflow == "ignore" for c in columns):
-        return None
+) -> list[str]:
+    """The body rows between the header and the bottom edge, as Table._render joins them."""
     box: Box | None = frame.box.substitute(console.options) if frame.box else None
     if box is not None and not frame.show_header:
         box = box.get_plain_headed_box()
-    edge = frame.show_edge
-    separator = box.get_row(list(widths), "row", edge=edge) if box else ""
+    separator = box.get_row(list(widths), "row", edge=frame.show_edge) if box else ""
+    blank = [" " * w for w in widths]
     out: list[str] = []
-    last = len(rows) - 1
-    for index, row in enumerate(rows):
-        cells = [_cell_lines(console, cell, column) for cell, column in zip(row, columns)]
-        height = max(len(lines) for lines in cells)
+    last = len(end_sections) - 1
+    for index, row in enumerate(zip(*columns, strict=True)):
         if box is None:
             left = right = divider = ""
         elif index == 0 and not frame.show_header:
@@ -178,84 +240,77 @@ def _body(
             left, right, divider = box.foot_left, box.foot_right, box.foot_vertical
         else:
             left, right, divider = box.mid_left, box.mid_right, box.mid_vertical
-        if not edge:
+        if not frame.show_edge:
             left = right = ""
-        blank = [" " * w for w in widths]
-        for line_no in range(height):
-            out.append(
-                left
-                + divider.join(
-                    column.left + lines[line_no] + column.right
-                    if line_no < len(lines)
-                    else blank[k]
-                    for k, (lines, column) in enumerate(zip(cells, columns))
+        if all(isinstance(cell, str) for cell in row):
+            out.append(left + divider.join(cast("tuple[str, ...]", row)) + right)
+        else:
+            cells = [[cell] if isinstance(cell, str) else cell for cell in row]
+            for line_no in range(max(len(lines) for lines in cells)):
+                line = divider.join(
+                    lines[line_no] if line_no < len(lines) else blank[k]
+                    for k, lines in enumerate(cells)
                 )
-                + right
-            )
+                out.append(left + line + right)
         if box and (frame.show_lines or end_sections[index]) and index != last:
             out.append(separator)
     return out
 
 
-def _cell_lines(console: Console, cell: Text | str, column: _Column) -> list[str]:
-    """The cell's lines, each exactly `column.width` cells wide, as Rich's Text.wrap makes them."""
-    width = column.width
-    if isinstance(cell, str):
-        text, justify, overflow, no_wrap = cell, column.justify, column.overflow, column.no_wrap
-    else:
-        text = cell.plain
-        justify = cell.justify or column.justify
-        overflow = cell.overflow or column.overflow
-        no_wrap = column.no_wrap if cell.no_wrap is None else cell.no_wrap
-        if not (text.isascii() and text.isprintable()):
-            # Wide characters, emoji, combining marks: Rich's own wrap, then its padding.
-            wrapped = cell.wrap(console, width, justify=justify, overflow=overflow, no_wrap=no_wrap)
-            return [set_cell_size(line.plain, width) for line in wrapped]
+def _ascii_lines(
+    text: str, width: int, justify: JustifyMethod, overflow: OverflowMethod, *, no_wrap: bool
+) -> list[str]:
+    """Printable ASCII wider than `width` in lines exactly `width` wide, as Text.wrap, then
+    Rich's padding, make them. A character is one cell here (so is the … of a shortened line)."""
     pieces = [text] if no_wrap else _divide(text, width, fold=overflow == "fold")
+    aligned = justify in ("right", "center")
     out = []
     for piece in pieces:
-        if not no_wrap and len(piece) > width:
-            excess = len(piece) - width
-            trailing = _TRAILING_SPACE.search(piece)
-            if trailing is not None:
-                piece = piece[: len(piece) - min(len(trailing.group()), excess)]
-        if justify in ("right", "center"):
+        if len(piece) > width:
+            if not no_wrap:  # Text.rstrip_end
+                excess = len(piece) - width
+                trailing = _TRAILING_SPACE.search(piece)
+                if trailing is not None:
+                    piece = piece[: len(piece) - min(len(trailing.group()), excess)]
+        elif not aligned:
+            out.append(piece.ljust(width))  # fits: only padded
+            continue
+        if aligned:  # Lines.justify
             piece = _truncated(piece.rstrip(), width, overflow)
-            room = width - cell_len(piece)
+            room = width - len(piece)
             piece = " " * (room if justify == "right" else room // 2) + piece
         out.append(_truncated(piece, width, overflow).ljust(width))
     return out
 
 
 def _truncated(piece: str, width: int, overflow: OverflowMethod) -> str:
-    """Text.truncate for printable ASCII (and the … it may already end with)."""
-    if cell_len(piece) <= width:
+    """Text.truncate, for text whose characters are one cell each."""
+    if len(piece) <= width:
         return piece
-    if overflow == "ellipsis":
-        return set_cell_size(piece, width - 1) + "…"
-    return set_cell_size(piece, width)
+    return piece[: width - 1] + "…" if overflow == "ellipsis" else piece[:width]
 
 
 def _divide(text: str, width: int, *, fold: bool) -> list[str]:
-    """Rich's word wrap (rich._wrap.divide_line and Text.divide) for printable ASCII, where a
-    character is one cell."""
+    """Rich's word wrap (rich._wrap.divide_line, then Text.divide) for text whose characters
+    are one cell each. A word is a run of non-space with the spaces after it."""
     breaks: list[int] = []
     offset = 0
-    for match in _WORD.finditer(text):
-        start, word = match.start(), match.group()
+    start = 0
+    for word in _WORD.findall(text):
         word_length = len(word.rstrip())
         if width - offset >= word_length:
             offset += len(word)
         elif word_length > width:
             if fold:
+                at = start
                 chunks = [word[i : i + width] for i in range(0, len(word), width)]
-                for k, chunk in enumerate(chunks):
-                    if start:
-                        breaks.append(start)
-                    if k == len(chunks) - 1:
-                        offset = len(chunk)
-                    else:
-                        start += len(chunk)
+                for chunk in chunks[:-1]:
+                    if at:
+                        breaks.append(at)
+                    at += len(chunk)
+                if at:
+                    breaks.append(at)
+                offset = len(chunks[-1])
             else:
                 if start:
                     breaks.append(start)
@@ -263,10 +318,8 @@ def _divide(text: str, width: int, *, fold: bool) -> list[str]:
         elif offset and start:
             breaks.append(start)
             offset = len(word)
+        start += len(word)
+    if not breaks:
+        return [text]
     bounds = [0, *breaks, len(text)]
-    return [text[a:b] for a, b in zip(bounds, bounds[1:])]
-
-
-__all__ = ["PrintLines", "plain_table"]
-
-
+    return [text[a:b] for a, b in itertools.pairwise(bounds)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 from rich.console import RenderableType
@@ -42,9 +43,15 @@ def criteria_caption(criteria: CriteriaSet, name: str) -> str:
     return caption
 
 
-def top_contributions(row: pd.Series, criteria: CriteriaSet, limit: int = TOP_CONTRIBUTIONS) -> str:
+def top_contributions(
+    row: pd.Series | Mapping[str, Any], criteria: CriteriaSet, limit: int = TOP_CONTRIBUTIONS
+) -> str:
     """The criteria adding most to the item's value (weighted) or its formula inputs (formula)."""
     cells = [(c.id, row.get(contribution_column(c.id))) for c in criteria.criteria]
+    return _top(cells, criteria, limit)
+
+
+def _top(cells: list[tuple[str, Any]], criteria: CriteriaSet, limit: int) -> str:
     pairs = [(cid, float(v)) for cid, v in cells if v is not None and pd.notna(v)]
     if criteria.method == "formula":
         return ", ".join(f"{cid} {v:g}" for cid, v in pairs)
@@ -101,27 +108,46 @@ def rank_table(
         numbers(frame[SCORE], 2),
         strict=True,
     )
-    for (_, row), (rank, effort, value, score) in zip(frame.iterrows(), columns, strict=True):
-        unscored = pd.isna(row[RANK])
+    # Plain lists, read by position: a Series (or a dict) per row costs more than the layout.
+    contributions = [(c.id, _values(frame, contribution_column(c.id))) for c in criteria.criteria]
+    rows = zip(
+        frame[ID].tolist(),
+        frame[TITLE].tolist(),
+        frame[POOL].tolist(),
+        frame[RISK].tolist(),
+        frame[RANK].isna().tolist(),
+        _values(frame, AFTER) if after else [None] * len(frame),
+        strict=True,
+    )
+    for k, ((item, title, pool, risk, unscored, waits), (rank, effort, value, score)) in enumerate(
+        zip(rows, columns, strict=True)
+    ):
         cells: list[RenderableType] = [
             rank,
-            row[ID],
-            row[TITLE],
-            row[POOL],
-            risk_text(row[RISK]),
+            item,
+            title,
+            pool,
+            risk_text(risk),
             effort,
             value,
             score,
         ]
         if after:
-            cells.append(_ids(row[AFTER]))
+            cells.append(_ids(waits))
         cells.append(
-            Text(f"unscored: {(reasons or {}).get(row[ID], '')}", style="dim")
+            Text(f"unscored: {(reasons or {}).get(item, '')}", style="dim")
             if unscored
-            else top_contributions(row, criteria)
+            else _top(
+                [(cid, values[k]) for cid, values in contributions], criteria, TOP_CONTRIBUTIONS
+            )
         )
         table.add_row(*cells)
     return table
+
+
+def _values(frame: pd.DataFrame, column: str) -> list[Any]:
+    """A column's cells in row order (None for every row when the frame lacks it)."""
+    return frame[column].tolist() if column in frame.columns else [None] * len(frame)
 
 
 @dataclass(frozen=True)
