@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,8 +14,8 @@ from rich.text import Text
 from prioritize.models import CriteriaSet
 from prioritize.render.choices import Format
 from prioritize.render.fit import Kind, fit_table
-from prioritize.render.formats import plain, to_csv, to_json, to_markdown
-from prioritize.render.table import numbers, render_to_text, risk_text
+from prioritize.render.formats import column_numbers, plain, to_csv, to_json, to_markdown
+from prioritize.render.table import RISK_STYLES, render_to_text, risk_text
 from prioritize.scoring import (
     DEPENDS_ON,
     EFFORT,
@@ -48,11 +49,34 @@ def top_contributions(
 ) -> str:
     """The criteria adding most to the item's value (weighted) or its formula inputs (formula)."""
     cells = [(c.id, row.get(contribution_column(c.id))) for c in criteria.criteria]
-    return _top(cells, criteria, limit)
-
-
-def _top(cells: list[tuple[str, Any]], criteria: CriteriaSet, limit: int) -> str:
     pairs = [(cid, float(v)) for cid, v in cells if v is not None and pd.notna(v)]
+    return _top(pairs, criteria, limit)
+
+
+def contributions_by_row(
+    frame: pd.DataFrame, criteria: CriteriaSet, limit: int = TOP_CONTRIBUTIONS
+) -> list[str]:
+    """top_contributions of every row, in row order, read a column at a time."""
+    missing = [math.nan] * len(frame)
+    columns = [
+        frame[column].to_numpy(dtype=float, na_value=math.nan).tolist()
+        if (column := contribution_column(c.id)) in frame.columns
+        else missing
+        for c in criteria.criteria
+    ]
+    ids = [c.id for c in criteria.criteria]
+    return (
+        [
+            _top([(cid, v) for cid, v in zip(ids, values, strict=True) if v == v], criteria, limit)
+            for values in zip(*columns, strict=True)
+        ]
+        if columns
+        else [""] * len(frame)
+    )
+
+
+def _top(pairs: list[tuple[str, float]], criteria: CriteriaSet, limit: int) -> str:
+    """The text of the present (criterion, contribution) pairs."""
     if criteria.method == "formula":
         return ", ".join(f"{cid} {v:g}" for cid, v in pairs)
     pairs.sort(key=lambda p: (-p[1], p[0]))
@@ -101,15 +125,16 @@ def rank_table(
         priority=4,
         min_width=16,
     )
+    # Number cells as strings: their columns are right-aligned and never wrapped already.
     columns = zip(
-        numbers(frame[RANK], 0),
-        numbers(frame[EFFORT], 1),
-        numbers(frame[VALUE], 1),
-        numbers(frame[SCORE], 2),
+        column_numbers(frame[RANK], 0),
+        column_numbers(frame[EFFORT], 1),
+        column_numbers(frame[VALUE], 1),
+        column_numbers(frame[SCORE], 2),
         strict=True,
     )
     # Plain lists, read by position: a Series (or a dict) per row costs more than the layout.
-    contributions = [(c.id, _values(frame, contribution_column(c.id))) for c in criteria.criteria]
+    risks = {level: risk_text(level) for level in RISK_STYLES}  # cells are only read: shared
     rows = zip(
         frame[ID].tolist(),
         frame[TITLE].tolist(),
@@ -117,17 +142,18 @@ def rank_table(
         frame[RISK].tolist(),
         frame[RANK].isna().tolist(),
         _values(frame, AFTER) if after else [None] * len(frame),
+        contributions_by_row(frame, criteria),
         strict=True,
     )
-    for k, ((item, title, pool, risk, unscored, waits), (rank, effort, value, score)) in enumerate(
-        zip(rows, columns, strict=True)
+    for (item, title, pool, risk, unscored, waits, top), (rank, effort, value, score) in zip(
+        rows, columns, strict=True
     ):
         cells: list[RenderableType] = [
             rank,
             item,
             title,
             pool,
-            risk_text(risk),
+            risks[risk] if isinstance(risk, str) and risk in risks else risk_text(risk),
             effort,
             value,
             score,
@@ -135,11 +161,7 @@ def rank_table(
         if after:
             cells.append(_ids(waits))
         cells.append(
-            Text(f"unscored: {(reasons or {}).get(item, '')}", style="dim")
-            if unscored
-            else _top(
-                [(cid, values[k]) for cid, values in contributions], criteria, TOP_CONTRIBUTIONS
-            )
+            Text(f"unscored: {(reasons or {}).get(item, '')}", style="dim") if unscored else top
         )
         table.add_row(*cells)
     return table
