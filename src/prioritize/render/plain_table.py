@@ -16,7 +16,6 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import cast
 
 from rich.box import Box
 from rich.cells import cell_len, set_cell_size
@@ -81,7 +80,7 @@ def plain_table(
         if text is None:
             return None
         texts.append(text)
-    layout = fit.layout(console, width, [_widest(plains, max(width, 1)) for plains, _ in texts])
+    layout = fit.layout(console, width, [_widest(*text, max(width, 1)) for text in texts])
     frame = fit.frame(layout)
     top, right, bottom, left = Padding.unpack(frame.padding)
     if top or bottom:
@@ -149,7 +148,7 @@ def _column_text(console: Console, cells: Sequence[RenderableType]) -> _ColumnTe
     if all(isinstance(cell, str) for cell in cells):
         joined = "".join(cells)  # type: ignore[arg-type]
         if joined.isascii() and joined.isprintable() and not MARKUP.search(joined):
-            return cast("list[str]", list(cells)), None  # the common case, checked at once
+            return [str(cell) for cell in cells], None  # the common case, checked at once
     plains: list[str] = []
     texts: list[Text | None] = []
     for cell in cells:
@@ -167,24 +166,31 @@ def _column_text(console: Console, cells: Sequence[RenderableType]) -> _ColumnTe
     return plains, texts
 
 
-def _widest(plains: Sequence[str], width: int) -> int:
+def _widest(plains: Sequence[str], texts: Sequence[Text | None] | None, width: int) -> int:
     """The widest cell in terminal cells, at most `width`, as Measurement.get gives it."""
+    if texts is None:  # printable ASCII: a character is a cell
+        return min(max(map(len, plains), default=0), width)
     widest = max((len(p) if p.isascii() else cell_len(p) for p in plains), default=0)
     return min(widest, width)
 
 
+# One column drawn: each cell's first line, and every line of the cells taller than one (by row).
+_Drawn = tuple[list[str], dict[int, list[str]]]
+
+
 def _column_lines(
     console: Console, plains: Sequence[str], texts: Sequence[Text | None] | None, column: _Column
-) -> list[str | list[str]]:
-    """Each cell of one column drawn with its padding: one line as a string, several as a list."""
+) -> _Drawn:
+    """Each cell of one column drawn with its padding, every line `column.width` wide."""
     width, left, right = column.width, column.left, column.right
     if texts is None and max(map(len, plains), default=0) <= width:
         # Plain strings that fit are neither wrapped nor cut, only justified: the common case.
         if column.justify == "right":
-            return [left + p.rstrip().rjust(width) + right for p in plains]
+            return [left + p.rstrip().rjust(width) + right for p in plains], {}
         if column.justify != "center":
-            return [left + p.ljust(width) + right for p in plains]
-    out: list[str | list[str]] = []
+            return [left + p.ljust(width) + right for p in plains], {}
+    out: list[str] = []
+    tall: dict[int, list[str]] = {}
     for k, plain in enumerate(plains):
         text = texts[k] if texts is not None else None
         if text is None:
@@ -198,7 +204,10 @@ def _column_lines(
                 wrapped = text.wrap(
                     console, width, justify=justify, overflow=overflow, no_wrap=no_wrap
                 )
-                out.append([left + set_cell_size(line.plain, width) + right for line in wrapped])
+                lines = [left + set_cell_size(line.plain, width) + right for line in wrapped]
+                out.append(lines[0])
+                if len(lines) > 1:
+                    tall[k] = lines
                 continue
         if len(plain) <= width:
             # What fits is neither wrapped nor cut: only justified.
@@ -211,16 +220,21 @@ def _column_lines(
             else:
                 out.append(left + plain.ljust(width) + right)
         else:
-            lines = _ascii_lines(plain, width, justify, overflow, no_wrap=no_wrap)
-            out.append([left + line + right for line in lines])
-    return out
+            lines = [
+                left + line + right
+                for line in _ascii_lines(plain, width, justify, overflow, no_wrap=no_wrap)
+            ]
+            out.append(lines[0])
+            if len(lines) > 1:
+                tall[k] = lines
+    return out, tall
 
 
 def _body(
     console: Console,
     frame: Table,
     widths: Sequence[int],
-    columns: Sequence[Sequence[str | list[str]]],
+    columns: Sequence[_Drawn],
     end_sections: Sequence[bool],
 ) -> list[str]:
     """The body rows between the header and the bottom edge, as Table._render joins them."""
@@ -229,32 +243,38 @@ def _body(
         box = box.get_plain_headed_box()
     separator = box.get_row(list(widths), "row", edge=frame.show_edge) if box else ""
     blank = [" " * w for w in widths]
+    tall_rows = set().union(*(tall for _, tall in columns))
+    sections = frame.show_lines or any(end_sections)
     out: list[str] = []
     last = len(end_sections) - 1
-    for index, row in enumerate(zip(*columns, strict=True)):
-        if box is None:
-            left = right = divider = ""
-        elif index == 0 and not frame.show_header:
-            left, right, divider = box.head_left, box.head_right, box.head_vertical
-        elif index == last:
-            left, right, divider = box.foot_left, box.foot_right, box.foot_vertical
+    for index, row in enumerate(zip(*(firsts for firsts, _ in columns), strict=True)):
+        left, right, divider = _edges(box, first=index == 0, last=index == last, frame=frame)
+        if index not in tall_rows:
+            out.append(left + divider.join(row) + right)
         else:
-            left, right, divider = box.mid_left, box.mid_right, box.mid_vertical
-        if not frame.show_edge:
-            left = right = ""
-        if all(isinstance(cell, str) for cell in row):
-            out.append(left + divider.join(cast("tuple[str, ...]", row)) + right)
-        else:
-            cells = [[cell] if isinstance(cell, str) else cell for cell in row]
+            cells = [tall.get(index, [row[k]]) for k, (_, tall) in enumerate(columns)]
             for line_no in range(max(len(lines) for lines in cells)):
                 line = divider.join(
                     lines[line_no] if line_no < len(lines) else blank[k]
                     for k, lines in enumerate(cells)
                 )
                 out.append(left + line + right)
-        if box and (frame.show_lines or end_sections[index]) and index != last:
+        if sections and box and (frame.show_lines or end_sections[index]) and index != last:
             out.append(separator)
     return out
+
+
+def _edges(box: Box | None, *, first: bool, last: bool, frame: Table) -> tuple[str, str, str]:
+    """A body row's left edge, right edge and column divider."""
+    if box is None:
+        return "", "", ""
+    if first and not frame.show_header:
+        left, right, divider = box.head_left, box.head_right, box.head_vertical
+    elif last:
+        left, right, divider = box.foot_left, box.foot_right, box.foot_vertical
+    else:
+        left, right, divider = box.mid_left, box.mid_right, box.mid_vertical
+    return (left, right, divider) if frame.show_edge else ("", "", divider)
 
 
 def _ascii_lines(
