@@ -90,7 +90,8 @@ class FitTable:
 
     `table` holds the keyword arguments of the Rich table (title, caption, box, ...); `hint` says
     how to see the columns left out; `fold_after` shows only that many rows and a line saying how
-    many more there are, and `fold_hint` how to see them.
+    many more there are, and `fold_hint` how to see them. `unlisted` counts rows past the fold
+    that were never added (a caller that knows they will not be shown need not build them).
     """
 
     table: dict[str, Any] = field(default_factory=dict)
@@ -98,6 +99,7 @@ class FitTable:
     fold_after: int | None = None
     fold_hint: str = ""
     fold_noun: str = "rows"
+    unlisted: int = 0
     columns: list[FitColumn] = field(default_factory=list)
     rows: list[_Row] = field(default_factory=list)
 
@@ -206,9 +208,10 @@ class FitTable:
         return f"Left out to fit {width} columns: {names} ({self.hint})"
 
     def fold_line(self) -> str | None:
-        if self.fold_after is None or len(self.rows) <= self.fold_after:
+        total = len(self.rows) + self.unlisted
+        if self.fold_after is None or total <= self.fold_after:
             return None
-        more = len(self.rows) - self.fold_after
+        more = total - self.fold_after
         return f"… {more} more {self.fold_noun}: {self.fold_hint}" if self.fold_hint else None
 
     def frame(self, layout: Layout) -> Table:

@@ -91,10 +91,14 @@ def number(value: Any, digits: int = 2) -> Text:
 
 
 def numbers(
-    values: Iterable[Any], digits: int = 2, *, same_decimals: bool = True, suffix: str = ""
+    values: Iterable[Any],
+    digits: int = 2,
+    *,
+    same_decimals: bool = True,
+    suffix: str = "",
+    first: int | None = None,
 ) -> list[Text]:
-    """A column's number cells in one format (formats.column_numbers), right-aligned, unwrapped."""
-    return [
-        Text(cell, justify="right", no_wrap=True)
-        for cell in column_numbers(values, digits, same_decimals=same_decimals, suffix=suffix)
-    ]
+    """A column's number cells in one format (formats.column_numbers), right-aligned, unwrapped;
+    with `first`, only that many cells, still in the format of the whole column."""
+    cells = column_numbers(values, digits, same_decimals=same_decimals, suffix=suffix)
+    return [Text(cell, justify="right", no_wrap=True) for cell in cells[:first]]
