@@ -20,6 +20,7 @@ The columns' widths are then fixed, so Rich lays the table out exactly as planne
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -40,6 +41,9 @@ from rich.table import Table
 from rich.text import Text
 
 DEFAULT_HINT = "use a wider terminal or --format csv"
+# What Rich's markup or emoji codes could change in a string cell: a string without them is
+# printed as it is.
+MARKUP = re.compile(r"[\[:]")
 
 
 class Kind(Enum):
@@ -86,7 +90,8 @@ class FitTable:
 
     `table` holds the keyword arguments of the Rich table (title, caption, box, ...); `hint` says
     how to see the columns left out; `fold_after` shows only that many rows and a line saying how
-    many more there are, and `fold_hint` how to see them.
+    many more there are, and `fold_hint` how to see them. `unlisted` counts rows past the fold
+    that were never added (a caller that knows they will not be shown need not build them).
     """
 
     table: dict[str, Any] = field(default_factory=dict)
@@ -94,6 +99,7 @@ class FitTable:
     fold_after: int | None = None
     fold_hint: str = ""
     fold_noun: str = "rows"
+    unlisted: int = 0
     columns: list[FitColumn] = field(default_factory=list)
     rows: list[_Row] = field(default_factory=list)
 
@@ -125,20 +131,31 @@ class FitTable:
 
     # --- layout --------------------------------------------------------------------------------
 
-    def _shown_rows(self) -> list[_Row]:
+    def shown_rows(self) -> list[_Row]:
+        """The rows printed: the first `fold_after` of them, or all."""
         return self.rows if self.fold_after is None else self.rows[: self.fold_after]
 
-    def layout(self, console: Console, width: int) -> Layout:
-        """The columns shown and their widths so that the table is at most `width` cells wide."""
+    def layout(
+        self, console: Console, width: int, widest_cells: Sequence[int] | None = None
+    ) -> Layout:
+        """The columns shown and their widths so that the table is at most `width` cells wide.
+
+        `widest_cells` may give each column's widest cell (at most `width`), measured by the
+        caller.
+        """
         probe = Table(**self.table)
         pad_left, pad_right = _horizontal_padding(probe)
-        rows = self._shown_rows()
+        rows = self.shown_rows()
         options = console.options.update_width(max(width, 1))
         natural, narrowest = [], []
         for index, column in enumerate(self.columns):
             header = _header(column)
             head_max, head_min = _measure(console, options, header)
-            cell_max = max((_measure(console, options, r.cells[index])[0] for r in rows), default=0)
+            cell_max = (
+                max((_widest(console, options, r.cells[index]) for r in rows), default=0)
+                if widest_cells is None
+                else widest_cells[index]
+            )
             full = max(head_max if probe.show_header else 0, cell_max, 1)
             if column.max_width is not None:
                 full = min(full, max(column.max_width, head_min))
@@ -191,14 +208,14 @@ class FitTable:
         return f"Left out to fit {width} columns: {names} ({self.hint})"
 
     def fold_line(self) -> str | None:
-        if self.fold_after is None or len(self.rows) <= self.fold_after:
+        total = len(self.rows) + self.unlisted
+        if self.fold_after is None or total <= self.fold_after:
             return None
-        more = len(self.rows) - self.fold_after
+        more = total - self.fold_after
         return f"… {more} more {self.fold_noun}: {self.fold_hint}" if self.fold_hint else None
 
-    def build(self, console: Console, width: int) -> tuple[Table, Layout]:
-        """The Rich table laid out for `width`, and the layout chosen."""
-        layout = self.layout(console, width)
+    def frame(self, layout: Layout) -> Table:
+        """The Rich table for `layout`: its settings and shown columns at their widths, no rows."""
         table = Table(**self.table)
         for index, content in zip(layout.shown, layout.widths, strict=True):
             column = self.columns[index]
@@ -211,7 +228,13 @@ class FitTable:
                 width=content,
                 min_width=content if column.kind is Kind.NUMBER else None,
             )
-        for row in self._shown_rows():
+        return table
+
+    def build(self, console: Console, width: int) -> tuple[Table, Layout]:
+        """The Rich table laid out for `width`, and the layout chosen."""
+        layout = self.layout(console, width)
+        table = self.frame(layout)
+        for row in self.shown_rows():
             table.add_row(
                 *(row.cells[i] for i in layout.shown), style=row.style, end_section=row.end_section
             )
@@ -251,9 +274,38 @@ def _measure(console: Console, options: ConsoleOptions, cell: RenderableType) ->
     return measured.maximum, measured.minimum
 
 
+def ascii_plain(cell: RenderableType) -> str | None:
+    """The cell's text when Rich reads it character by character, one terminal cell each:
+    printable ASCII, and in a string no markup or emoji code. None for any other cell."""
+    if isinstance(cell, str):
+        plain = None if MARKUP.search(cell) else cell
+    else:
+        plain = cell.plain if isinstance(cell, Text) else None
+    return plain if plain is not None and plain.isascii() and plain.isprintable() else None
+
+
+def _widest(console: Console, options: ConsoleOptions, cell: RenderableType) -> int:
+    """A cell's widest line in terminal cells, as Measurement.get gives it; for ASCII text
+    without building a Text, since a table has many cells."""
+    plain = ascii_plain(cell)
+    if plain is None:
+        return _measure(console, options, cell)[0]
+    widest = min(len(plain), options.max_width)
+    return widest if widest >= 1 else 0
+
+
 def fit_table(**table: Any) -> FitTable:
     """A FitTable with these Rich table settings (title, caption, box, header_style, ...)."""
     return FitTable(table=table)
 
 
-__all__ = ["DEFAULT_HINT", "FitColumn", "FitTable", "Kind", "Layout", "fit_table"]
+__all__ = [
+    "DEFAULT_HINT",
+    "MARKUP",
+    "FitColumn",
+    "FitTable",
+    "Kind",
+    "Layout",
+    "ascii_plain",
+    "fit_table",
+]

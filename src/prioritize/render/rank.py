@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,8 +14,8 @@ from rich.text import Text
 from prioritize.models import CriteriaSet
 from prioritize.render.choices import Format
 from prioritize.render.fit import Kind, fit_table
-from prioritize.render.formats import plain, to_csv, to_json, to_markdown
-from prioritize.render.table import numbers, render_to_text, risk_text
+from prioritize.render.formats import column_numbers, plain, to_csv, to_json, to_markdown
+from prioritize.render.table import RISK_STYLES, render_to_text, risk_text
 from prioritize.scoring import (
     DEPENDS_ON,
     EFFORT,
@@ -44,11 +45,40 @@ def criteria_caption(criteria: CriteriaSet, name: str) -> str:
 
 
 def top_contributions(
-    row: Mapping[Hashable, Any] | pd.Series, criteria: CriteriaSet, limit: int = TOP_CONTRIBUTIONS
+    row: Mapping[str, Any] | Mapping[Hashable, Any] | pd.Series,
+    criteria: CriteriaSet,
+    limit: int = TOP_CONTRIBUTIONS,
 ) -> str:
     """The criteria adding most to the item's value (weighted) or its formula inputs (formula)."""
     cells = [(c.id, row.get(contribution_column(c.id))) for c in criteria.criteria]
     pairs = [(cid, float(v)) for cid, v in cells if v is not None and pd.notna(v)]
+    return _top(pairs, criteria, limit)
+
+
+def contributions_by_row(
+    frame: pd.DataFrame, criteria: CriteriaSet, limit: int = TOP_CONTRIBUTIONS
+) -> list[str]:
+    """top_contributions of every row, in row order, read a column at a time."""
+    missing = [math.nan] * len(frame)
+    columns = [
+        frame[column].to_numpy(dtype=float, na_value=math.nan).tolist()
+        if (column := contribution_column(c.id)) in frame.columns
+        else missing
+        for c in criteria.criteria
+    ]
+    ids = [c.id for c in criteria.criteria]
+    return (
+        [
+            _top([(cid, v) for cid, v in zip(ids, values, strict=True) if v == v], criteria, limit)
+            for values in zip(*columns, strict=True)
+        ]
+        if columns
+        else [""] * len(frame)
+    )
+
+
+def _top(pairs: list[tuple[str, float]], criteria: CriteriaSet, limit: int) -> str:
+    """The text of the present (criterion, contribution) pairs."""
     if criteria.method == "formula":
         return ", ".join(f"{cid} {v:g}" for cid, v in pairs)
     pairs.sort(key=lambda p: (-p[1], p[0]))
@@ -97,34 +127,51 @@ def rank_table(
         priority=4,
         min_width=16,
     )
+    # Number cells as strings: their columns are right-aligned and never wrapped already.
     columns = zip(
-        numbers(frame[RANK], 0),
-        numbers(frame[EFFORT], 1),
-        numbers(frame[VALUE], 1),
-        numbers(frame[SCORE], 2),
+        column_numbers(frame[RANK], 0),
+        column_numbers(frame[EFFORT], 1),
+        column_numbers(frame[VALUE], 1),
+        column_numbers(frame[SCORE], 2),
         strict=True,
     )
-    for (_, row), (rank, effort, value, score) in zip(frame.iterrows(), columns, strict=True):
-        unscored = pd.isna(row[RANK])
+    # Plain lists, read by position: a Series (or a dict) per row costs more than the layout.
+    risks = {level: risk_text(level) for level in RISK_STYLES}  # cells are only read: shared
+    rows = zip(
+        frame[ID].tolist(),
+        frame[TITLE].tolist(),
+        frame[POOL].tolist(),
+        frame[RISK].tolist(),
+        frame[RANK].isna().tolist(),
+        _values(frame, AFTER) if after else [None] * len(frame),
+        contributions_by_row(frame, criteria),
+        strict=True,
+    )
+    for (item, title, pool, risk, unscored, waits, top), (rank, effort, value, score) in zip(
+        rows, columns, strict=True
+    ):
         cells: list[RenderableType] = [
             rank,
-            row[ID],
-            row[TITLE],
-            row[POOL],
-            risk_text(row[RISK]),
+            item,
+            title,
+            pool,
+            risks[risk] if isinstance(risk, str) and risk in risks else risk_text(risk),
             effort,
             value,
             score,
         ]
         if after:
-            cells.append(_ids(row[AFTER]))
+            cells.append(_ids(waits))
         cells.append(
-            Text(f"unscored: {(reasons or {}).get(row[ID], '')}", style="dim")
-            if unscored
-            else top_contributions(row, criteria)
+            Text(f"unscored: {(reasons or {}).get(item, '')}", style="dim") if unscored else top
         )
         table.add_row(*cells)
     return table
+
+
+def _values(frame: pd.DataFrame, column: str) -> list[Any]:
+    """A column's cells in row order (None for every row when the frame lacks it)."""
+    return frame[column].tolist() if column in frame.columns else [None] * len(frame)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,10 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.segment import Segment
 from rich.text import Text
 
+from prioritize.render.fit import FitTable
 from prioritize.render.formats import column_numbers, round_for_reading
 from prioritize.render.inert import printable
+from prioritize.render.plain_table import plain_table
 
 RISK_STYLES = {"low": "green", "medium": "yellow", "high": "red"}
 
@@ -33,8 +35,22 @@ def render_to_text(
         highlight=False,
         soft_wrap=False,
     )
+
+    def print_lines(renderable: RenderableType) -> list[str]:
+        with console.capture() as captured:
+            console.print(_Inert(renderable))
+        return captured.get().split("\n")[:-1]
+
     for renderable in renderables:
-        console.print(_Inert(renderable))
+        # Without colour a table is composed as plain lines, the same characters at a fraction
+        # of the cost (render.plain_table); anything else, or a table it declines, goes to Rich.
+        lines = None
+        if isinstance(renderable, FitTable):
+            lines = plain_table(renderable, console, console.width, print_lines)
+        if lines is None:
+            console.print(_Inert(renderable))
+        else:
+            buffer.write("".join(line + "\n" for line in lines))
     # Rich pads centred titles and captions to the table's width: the padding is not output.
     return "\n".join(line.rstrip(" ") for line in buffer.getvalue().split("\n"))
 
@@ -75,10 +91,14 @@ def number(value: Any, digits: int = 2) -> Text:
 
 
 def numbers(
-    values: Iterable[Any], digits: int = 2, *, same_decimals: bool = True, suffix: str = ""
+    values: Iterable[Any],
+    digits: int = 2,
+    *,
+    same_decimals: bool = True,
+    suffix: str = "",
+    first: int | None = None,
 ) -> list[Text]:
-    """A column's number cells in one format (formats.column_numbers), right-aligned, unwrapped."""
-    return [
-        Text(cell, justify="right", no_wrap=True)
-        for cell in column_numbers(values, digits, same_decimals=same_decimals, suffix=suffix)
-    ]
+    """A column's number cells in one format (formats.column_numbers), right-aligned, unwrapped;
+    with `first`, only that many cells, still in the format of the whole column."""
+    cells = column_numbers(values, digits, same_decimals=same_decimals, suffix=suffix)
+    return [Text(cell, justify="right", no_wrap=True) for cell in cells[:first]]

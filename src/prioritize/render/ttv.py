@@ -118,17 +118,21 @@ def schedule_table(report: TimeToValue, unit: str, rows: int | None = SCHEDULE_R
     table.add_column("Finish", Kind.LABEL)
     table.add_column("Value", Kind.NUMBER, priority=1)
     table.add_column("Cum.\nvalue", Kind.NUMBER, priority=3)
+    # Only the rows shown are built; numbers still take the format of their whole column.
+    head = frame if rows is None else frame.iloc[:rows]
+    table.unlisted = len(frame) - len(head)
+    shown = len(head)
     columns = zip(
-        numbers(frame[ORDER], 0),
-        numbers(frame[TEAM], 0),
-        _cells(frame[START_WEEK]),
-        _cells(frame[FINISH_WEEK]),
-        numbers(frame[VALUE], 1),
-        _cells(frame[CUMULATIVE_VALUE_PCT], _pct),
+        numbers(frame[ORDER], 0, first=shown),
+        numbers(frame[TEAM], 0, first=shown),
+        _cells(head[START_WEEK]),
+        _cells(head[FINISH_WEEK]),
+        numbers(frame[VALUE], 1, first=shown),
+        _cells(head[CUMULATIVE_VALUE_PCT], _pct),
         strict=True,
     )
     for cells, (order, team, start, finish, value, cumulative) in zip(
-        frame.to_dict(orient="records"), columns, strict=True
+        head.to_dict(orient="records"), columns, strict=True
     ):
         table.add_row(
             order,
