@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from prioritize.errors import did_you_mean
-from prioritize.values import describe, is_number, number_problem
+from prioritize.values import MAX_NUMBER, describe, is_number, number_problem
 from prioritize.vocabulary import Risk
 
 Status = Literal["idea", "proposed", "ready", "in-progress", "done", "dropped"]
@@ -112,6 +112,13 @@ def _capacity(value: float) -> float:
 
 def _data_value(value: Any) -> Any:
     """Evidence and scores hold anything, but the numbers in them are finite and bounded."""
+    kind = type(value)
+    # Nearly every value is one plain scalar: settled without the walk (NaN and infinities
+    # fail the comparison and take it).
+    if kind is str or kind is bool or value is None:
+        return value
+    if (kind is int or kind is float) and -MAX_NUMBER <= value <= MAX_NUMBER:
+        return value
     stack = [value]
     while stack:
         node = stack.pop()
@@ -143,10 +150,13 @@ class Model(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _drop_extension_keys(cls, data: Any) -> Any:
-        if isinstance(data, dict) and any(isinstance(k, str) and k.startswith("x-") for k in data):
-            return {
-                k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))
-            }
+        if not isinstance(data, dict):
+            return data
+        for k in data:  # a plain loop: this runs once per model, tens of thousands of times
+            if isinstance(k, str) and k.startswith("x-"):
+                return {
+                    k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))
+                }
         return data
 
 
