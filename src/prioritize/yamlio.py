@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, SafeConstructor
@@ -312,14 +313,16 @@ def positions(text: str) -> Positions:
     index: Positions = {}
     # Frames of open collections: [path, is_mapping, next index or pending key, key mark, skip depth]
     frames: list[list[Any]] = []
-
-    def mark(event: Any) -> Mark:
-        return event.start_mark.line + 1, event.start_mark.column + 1
-
+    # The loop is kept flat: a file with findings has tens of thousands of events, and check
+    # locates findings in hundreds of files.
+    next_event = _event_reader(text)
     try:
-        for event in _safe_yaml().parse(text):
+        while True:
+            event = next_event()
             kind = type(event)
             if kind in _IGNORED_EVENTS:
+                if kind is StreamEndEvent:
+                    break
                 continue
             top = frames[-1] if frames else None
             if top is not None and top[4]:  # inside a complex key: skip to its end
@@ -330,29 +333,45 @@ def positions(text: str) -> Positions:
                 if frames:
                     _advance(frames[-1])
                 continue
-            if top is not None and top[1] and top[2] is _AWAIT_KEY:
-                if kind is ScalarEvent:
-                    top[2], top[3] = str(event.value), mark(event)
-                else:  # a mapping or sequence used as a key
-                    top[2], top[3], top[4] = None, mark(event), 1
-                continue
-            path: Path_ = () if top is None else (*top[0], top[2])
-            index.setdefault(path, (mark(event), top[3] if top is not None and top[1] else None))
+            start = event.start_mark
+            at: Mark = (start.line + 1, start.column + 1)
+            if top is None:
+                path: Path_ = ()
+                index.setdefault(path, (at, None))
+            elif top[1]:
+                if top[2] is _AWAIT_KEY:
+                    if kind is ScalarEvent:
+                        top[2], top[3] = str(event.value), at
+                    else:  # a mapping or sequence used as a key
+                        top[2], top[3], top[4] = None, at, 1
+                    continue
+                path = (*top[0], top[2])
+                if path not in index:
+                    index[path] = (at, top[3])
+            else:
+                path = (*top[0], top[2])
+                if path not in index:
+                    index[path] = (at, None)
             if kind in _START_EVENTS:
-                frames.append(
-                    [
-                        path,
-                        kind is MappingStartEvent,
-                        _AWAIT_KEY if kind is MappingStartEvent else 0,
-                        None,
-                        0,
-                    ]
-                )
+                mapping = kind is MappingStartEvent
+                frames.append([path, mapping, _AWAIT_KEY if mapping else 0, None, 0])
             elif top is not None:
-                _advance(top)
+                if top[1]:
+                    top[2], top[3] = _AWAIT_KEY, None
+                else:
+                    top[2] += 1
     except YAMLError:
         pass
     return index
+
+
+def _event_reader(text: str) -> Callable[[], Any]:
+    """The parse events of `text`, one per call: from the C parser itself where it is installed
+    (its generator wrapper costs a third of the time), else from ruamel's generator."""
+    yaml = _safe_yaml()
+    if hasattr(yaml.Parser, "raw_parse"):  # the C parser, which is built from the text
+        return cast(Callable[[], Any], yaml.Parser(text).get_event)
+    return functools.partial(next, iter(yaml.parse(text)))
 
 
 class _AwaitKey:
