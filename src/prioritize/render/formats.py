@@ -75,6 +75,9 @@ def _csv_cell(value: Any, text: Callable[[str], str]) -> str:
     return text(str(value)) if isinstance(value, str) else str(value)
 
 
+_CSV_ROWS_AT_ONCE = 4096
+
+
 def _csv_float(value: float) -> str:
     if value != value:  # NaN: a missing value
         return ""
@@ -109,13 +112,16 @@ def to_csv(frame: pd.DataFrame) -> str:
     # the line terminator); such a row is written fully quoted so that readers keep it whole.
     quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(frame.columns)
-    columns = [_csv_column(frame.iloc[:, k], text) for k in range(frame.shape[1])]
-    rows = list(zip(*columns, strict=True)) if columns else [() for _ in range(len(frame))]
-    if not any("\r" in cell for column in columns for cell in column):
-        writer.writerows(rows)
-        return out.getvalue()
-    for cells in rows:
-        (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
+    # A few thousand rows at a time: the cells of every row at once would outweigh the text.
+    for begin in range(0, len(frame), _CSV_ROWS_AT_ONCE):
+        part = frame.iloc[begin : begin + _CSV_ROWS_AT_ONCE]
+        columns = [_csv_column(part.iloc[:, k], text) for k in range(part.shape[1])]
+        rows = list(zip(*columns, strict=True)) if columns else [() for _ in range(len(part))]
+        if not any("\r" in cell for column in columns for cell in column):
+            writer.writerows(rows)
+            continue
+        for cells in rows:
+            (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
     return out.getvalue()
 
 
