@@ -17,6 +17,8 @@ from pydantic import (
     StrictInt,
     StrictStr,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
     field_validator,
     model_validator,
 )
@@ -142,6 +144,27 @@ Effort = Annotated[PositiveNumber, AfterValidator(_effort)]
 DataValue = Annotated[Any, AfterValidator(_data_value)]
 
 
+def _plain_data(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    # A mapping of names to plain scalars in bounds, as nearly every evidence and scores
+    # mapping is, is kept as read: validating each value, and copying the mapping, is what
+    # each item cost most. Anything else is validated value by value, and located there.
+    if type(value) is dict:
+        for key, item in value.items():
+            kind = type(item)
+            if type(key) is not str or not (
+                kind is str
+                or kind is bool
+                or item is None
+                or ((kind is int or kind is float) and -MAX_NUMBER <= item <= MAX_NUMBER)
+            ):
+                return handler(value)
+        return value
+    return handler(value)
+
+
+DataMapping = Annotated[dict[str, DataValue], WrapValidator(_plain_data)]
+
+
 class Model(BaseModel):
     """Base: unknown keys are errors, except `x-` extension keys, which are dropped."""
 
@@ -197,9 +220,9 @@ class ValuePool(Model):
 class Evidence(Model):
     as_of: date | None = None
     sources: list[str] = []
-    functional: dict[str, DataValue] = {}
-    operational: dict[str, DataValue] = {}
-    experience: dict[str, DataValue] = {}
+    functional: DataMapping = {}
+    operational: DataMapping = {}
+    experience: DataMapping = {}
 
 
 class Outcome(Model):
@@ -224,7 +247,7 @@ class Item(Model):
     personas: list[str] = []
     depends_on: list[Id] = []
     evidence: Evidence = Evidence()
-    scores: dict[str, DataValue] = {}
+    scores: DataMapping = {}
     outcome: Outcome | None = None
 
     @property
