@@ -17,12 +17,14 @@ from pydantic import (
     StrictInt,
     StrictStr,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
     field_validator,
     model_validator,
 )
 
 from prioritize.errors import did_you_mean
-from prioritize.values import describe, is_number, number_problem
+from prioritize.values import MAX_NUMBER, describe, is_number, number_problem
 from prioritize.vocabulary import Risk
 
 Status = Literal["idea", "proposed", "ready", "in-progress", "done", "dropped"]
@@ -112,6 +114,13 @@ def _capacity(value: float) -> float:
 
 def _data_value(value: Any) -> Any:
     """Evidence and scores hold anything, but the numbers in them are finite and bounded."""
+    kind = type(value)
+    # Nearly every value is one plain scalar: settled without the walk (NaN and infinities
+    # fail the comparison and take it).
+    if kind is str or kind is bool or value is None:
+        return value
+    if (kind is int or kind is float) and -MAX_NUMBER <= value <= MAX_NUMBER:
+        return value
     stack = [value]
     while stack:
         node = stack.pop()
@@ -135,6 +144,27 @@ Effort = Annotated[PositiveNumber, AfterValidator(_effort)]
 DataValue = Annotated[Any, AfterValidator(_data_value)]
 
 
+def _plain_data(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    # A mapping of names to plain scalars in bounds, as nearly every evidence and scores
+    # mapping is, is kept as read: validating each value, and copying the mapping, is what
+    # each item cost most. Anything else is validated value by value, and located there.
+    if type(value) is dict:
+        for key, item in value.items():
+            kind = type(item)
+            if type(key) is not str or not (
+                kind is str
+                or kind is bool
+                or item is None
+                or ((kind is int or kind is float) and -MAX_NUMBER <= item <= MAX_NUMBER)
+            ):
+                return handler(value)
+        return value
+    return handler(value)
+
+
+DataMapping = Annotated[dict[str, DataValue], WrapValidator(_plain_data)]
+
+
 class Model(BaseModel):
     """Base: unknown keys are errors, except `x-` extension keys, which are dropped."""
 
@@ -143,10 +173,13 @@ class Model(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _drop_extension_keys(cls, data: Any) -> Any:
-        if isinstance(data, dict) and any(isinstance(k, str) and k.startswith("x-") for k in data):
-            return {
-                k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))
-            }
+        if not isinstance(data, dict):
+            return data
+        for k in data:  # a plain loop: this runs once per model, tens of thousands of times
+            if isinstance(k, str) and k.startswith("x-"):
+                return {
+                    k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))
+                }
         return data
 
 
@@ -187,9 +220,9 @@ class ValuePool(Model):
 class Evidence(Model):
     as_of: date | None = None
     sources: list[str] = []
-    functional: dict[str, DataValue] = {}
-    operational: dict[str, DataValue] = {}
-    experience: dict[str, DataValue] = {}
+    functional: DataMapping = {}
+    operational: DataMapping = {}
+    experience: DataMapping = {}
 
 
 class Outcome(Model):
@@ -214,7 +247,7 @@ class Item(Model):
     personas: list[str] = []
     depends_on: list[Id] = []
     evidence: Evidence = Evidence()
-    scores: dict[str, DataValue] = {}
+    scores: DataMapping = {}
     outcome: Outcome | None = None
 
     @property

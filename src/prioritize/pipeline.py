@@ -108,15 +108,20 @@ def items_frame(ws: Workspace, criteria: list[Criterion]) -> pd.DataFrame:
         DEPENDS_ON: text([tuple(i.depends_on) for i in items]),
     }
     for criterion in criteria:
+        steps = criterion.source_path.split(".")
         columns[raw_column(criterion.id)] = pd.Series(
-            [dig(raw, criterion.source_path) for raw in ws.raw_items], dtype=object
+            [_dig(raw, steps) for raw in ws.raw_items], dtype=object
         )
     return pd.DataFrame(columns)
 
 
 def dig(data: Any, dotted: str) -> Any:
     """The value at a dotted path in nested mappings, or None where any step is missing."""
-    for step in dotted.split("."):
+    return _dig(data, dotted.split("."))
+
+
+def _dig(data: Any, steps: list[str]) -> Any:
+    for step in steps:
         if not isinstance(data, dict):
             return None
         data = data.get(step)

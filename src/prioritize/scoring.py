@@ -18,7 +18,7 @@ import pandas as pd
 from prioritize.errors import Problem, Ref
 from prioritize.formula import Formula, compile_formula, evaluate
 from prioritize.models import CLOSED_STATUSES, IDEA, CriteriaSet, Criterion
-from prioritize.values import describe, is_number, number_problem, same_value
+from prioritize.values import MAX_NUMBER, describe, is_number, number_problem, same_value
 
 DEPENDS_ON = "depends_on"  # the ids an item depends on (items frame: all; rank rows: open ones)
 RANK, ID, TITLE, POOL, STATUS, RISK, FACING, EFFORT = (
@@ -143,8 +143,15 @@ def _inputs(
     def problem(item_id: str, code: str, message: str) -> None:
         problems.append(Problem(code, "error", Ref("item", item_id, path), message))
 
+    # Values a criterion takes as they are (no allowed list, map or transform) and that are
+    # plain numbers in bounds, nearly all of them, are settled at once.
+    as_is = criterion.allowed is None and scale.map is None and scale.transform is None
     for i, (item_id, value) in enumerate(zip(ids, raw, strict=True)):
         if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        kind = type(value)
+        if as_is and (kind is int or kind is float) and -MAX_NUMBER <= value <= MAX_NUMBER:
+            out[i] = value
             continue
         if criterion.allowed is not None and not any(
             same_value(value, a) for a in criterion.allowed

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, SafeConstructor
@@ -27,19 +27,14 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.nodes import MappingNode, SequenceNode
 
-from prioritize.yamldepth import too_deep
+from prioritize import yamlfast
+from prioritize.yamldepth import MAX_DEPTH, too_deep
 
 _IGNORED_EVENTS = frozenset(
     {StreamStartEvent, StreamEndEvent, DocumentStartEvent, DocumentEndEvent}
 )
 _START_EVENTS = frozenset({MappingStartEvent, SequenceStartEvent})
 _END_EVENTS = frozenset({MappingEndEvent, SequenceEndEvent})
-
-# How deeply a file may nest mappings and lists, however written. The readers recurse per level
-# (libyaml crashes the process somewhere past 20,000 levels), and so do copy.deepcopy, json and
-# the round-trip loader that writes files back (some three frames a level against Python's
-# 1,000); no real file comes near this bound.
-MAX_DEPTH = 100
 
 
 @dataclass
@@ -121,6 +116,9 @@ _DIRECTIVE = re.compile(r"^%YAML[ \t]+(?!1\.2\b)", re.MULTILINE)
 
 
 def _check_block_depth(text: str) -> None:
+    # Only a line that long can hold so many; measuring lines is a tenth of the search.
+    if len(text) < MAX_LEADING_COLUMNS or max(map(len, text.split("\n"))) < MAX_LEADING_COLUMNS:
+        return
     match = _DEEP_BLOCK.search(text)
     if match is not None:
         line, col = _position(text, match.start())
@@ -222,79 +220,6 @@ def _char_at(text: str, line: int, column: int) -> str:
     return lines[line][column : column + 1] if line < len(lines) else ""
 
 
-# --- the fast read ---------------------------------------------------------------------------
-#
-# yaml-rs (a Rust YAML 1.2 parser) builds the same data as ruamel's safe loader some twenty
-# times faster. Where the two could read a file differently (tags, aliases, merge keys,
-# directives and document markers, quoted dates, impossible dates) or the file has an error,
-# the exact path reads it instead, and locates any problem.
-
-_yaml_rs: ModuleType | None
-try:
-    import yaml_rs as _yaml_rs
-except ImportError:  # no wheel for this platform: every file takes the exact path
-    _yaml_rs = None
-
-_MISSING = object()
-# What the exact path's reader refuses (ruamel.yaml.reader.Reader.NON_PRINTABLE).
-_NON_PRINTABLE = re.compile(
-    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-)
-# Where the two readers part: directives and document markers, merge keys, quoted dates,
-# leading-dot exponents, datetimes, upper-case radix prefixes, and underscores anywhere but
-# between letters (ruamel's number patterns take them liberally: it reads `1e3_` as text and
-# refuses `-_`, where yaml-rs reads 1000.0 and text). Names like completion_rate stay fast.
-_DIFFERENT = re.compile(
-    r"""^(?:%|---|\.\.\.)|<<|["']\d{4}-\d|\.\d[\d_]*[eE]|-\d\d?(?:[Tt]|[ \t]+)\d|0[XOB]"""
-    r"""|[^A-Za-z]_|_[^A-Za-z]""",
-    re.MULTILINE,
-)
-_TIMESTAMP = re.compile(
-    r"\d{4}-\d\d?-\d\d?(?:(?:[Tt]|[ \t]+)\d\d?:\d\d:\d\d(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d\d?(?::\d\d)?))?)?"
-)
-
-
-def _fast(text: str) -> Any:
-    """The data as yaml-rs reads it, or _MISSING where only the exact path can be trusted."""
-    if (
-        _yaml_rs is None
-        or "!" in text
-        or "*" in text
-        or _DIFFERENT.search(text)
-        or _NON_PRINTABLE.search(text)
-    ):
-        return _MISSING
-    try:
-        data = _yaml_rs.loads(text)
-    except Exception:  # any problem: the exact path finds and locates it
-        return _MISSING
-    return _MISSING if _holds_plain_non_date(data) else data
-
-
-def _holds_plain_non_date(data: Any) -> bool:
-    # A plain scalar shaped like a date that is no date (2026-02-30) stays text in yaml-rs but
-    # is an error in the exact path. Quoted ones never get here (see _DIFFERENT). Data nested
-    # too deeply goes there too, to be refused in one place. Walked a level at a time.
-    level, depth = [data], 0
-    while level:
-        below: list[Any] = []
-        for node in level:
-            kind = type(node)
-            if kind is dict:
-                if depth >= MAX_DEPTH:
-                    return True
-                below.extend(node.values())
-                below.extend(k for k in node if type(k) is str)
-            elif kind is list:
-                if depth >= MAX_DEPTH:
-                    return True
-                below.extend(node)
-            elif kind is str and node[:1].isdigit() and _TIMESTAMP.fullmatch(node):
-                return True
-        level, depth = below, depth + 1
-    return False
-
-
 def parse(text: str) -> Any:
     """The data in one YAML document, read safely; a problem is raised as YamlError.
 
@@ -302,8 +227,8 @@ def parse(text: str) -> Any:
     ten, dates are dates. No tag builds an object, aliases are refused, duplicate keys are errors.
     """
     _check_shape(text)
-    data = _fast(text)
-    return _exact(text) if data is _MISSING else data
+    data = yamlfast.read(text)
+    return _exact(text) if data is yamlfast.MISSING else data
 
 
 def parse_exact(text: str) -> Any:
@@ -388,14 +313,16 @@ def positions(text: str) -> Positions:
     index: Positions = {}
     # Frames of open collections: [path, is_mapping, next index or pending key, key mark, skip depth]
     frames: list[list[Any]] = []
-
-    def mark(event: Any) -> Mark:
-        return event.start_mark.line + 1, event.start_mark.column + 1
-
+    # The loop is kept flat: a file with findings has tens of thousands of events, and check
+    # locates findings in hundreds of files.
+    next_event = _event_reader(text)
     try:
-        for event in _safe_yaml().parse(text):
+        while True:
+            event = next_event()
             kind = type(event)
             if kind in _IGNORED_EVENTS:
+                if kind is StreamEndEvent:
+                    break
                 continue
             top = frames[-1] if frames else None
             if top is not None and top[4]:  # inside a complex key: skip to its end
@@ -406,29 +333,45 @@ def positions(text: str) -> Positions:
                 if frames:
                     _advance(frames[-1])
                 continue
-            if top is not None and top[1] and top[2] is _AWAIT_KEY:
-                if kind is ScalarEvent:
-                    top[2], top[3] = str(event.value), mark(event)
-                else:  # a mapping or sequence used as a key
-                    top[2], top[3], top[4] = None, mark(event), 1
-                continue
-            path: Path_ = () if top is None else (*top[0], top[2])
-            index.setdefault(path, (mark(event), top[3] if top is not None and top[1] else None))
+            start = event.start_mark
+            at: Mark = (start.line + 1, start.column + 1)
+            if top is None:
+                path: Path_ = ()
+                index.setdefault(path, (at, None))
+            elif top[1]:
+                if top[2] is _AWAIT_KEY:
+                    if kind is ScalarEvent:
+                        top[2], top[3] = str(event.value), at
+                    else:  # a mapping or sequence used as a key
+                        top[2], top[3], top[4] = None, at, 1
+                    continue
+                path = (*top[0], top[2])
+                if path not in index:
+                    index[path] = (at, top[3])
+            else:
+                path = (*top[0], top[2])
+                if path not in index:
+                    index[path] = (at, None)
             if kind in _START_EVENTS:
-                frames.append(
-                    [
-                        path,
-                        kind is MappingStartEvent,
-                        _AWAIT_KEY if kind is MappingStartEvent else 0,
-                        None,
-                        0,
-                    ]
-                )
+                mapping = kind is MappingStartEvent
+                frames.append([path, mapping, _AWAIT_KEY if mapping else 0, None, 0])
             elif top is not None:
-                _advance(top)
+                if top[1]:
+                    top[2], top[3] = _AWAIT_KEY, None
+                else:
+                    top[2] += 1
     except YAMLError:
         pass
     return index
+
+
+def _event_reader(text: str) -> Callable[[], Any]:
+    """The parse events of `text`, one per call: from the C parser itself where it is installed
+    (its generator wrapper costs a third of the time), else from ruamel's generator."""
+    yaml = _safe_yaml()
+    if hasattr(yaml.Parser, "raw_parse"):  # the C parser, which is built from the text
+        return cast(Callable[[], Any], yaml.Parser(text).get_event)
+    return functools.partial(next, iter(yaml.parse(text)))
 
 
 class _AwaitKey:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import os
 import sys
 import traceback
@@ -76,6 +77,8 @@ def open_workspace(path: Path | None) -> Workspace:
 
     root = ws_module.workspace_root(path, Path.cwd())
     workspace = ws_module.load(root, on_file=progress_callback())
+    # What was read lives as long as the command: later collections need not walk it again.
+    gc.freeze()
     workspace.raise_for_errors()
     return workspace
 
