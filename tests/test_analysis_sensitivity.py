@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO_ROOT
@@ -247,6 +247,11 @@ def test_solved_weight_moves_agree_with_a_search(
     )
     scorer = _Scorer(scoring)
     leader = int(_leaders(scorer, scorer.ones(1))[0])
+    # At an exact tie for first place the id decides, and the rounding of a moved weight's
+    # scale can flip it where the straight lines never cross: such noise is not a crossing.
+    scores = scoring.frame["score"].to_numpy(dtype=float)
+    runner_up = np.delete(scores, leader).max()
+    assume(scores[leader] - runner_up > 1e-9 * max(abs(scores[leader]), 1.0))
     for j in range(3):
         for limit in (MAX_FACTOR, MIN_FACTOR):
             solved = _first_change_weighted(scorer, j, leader, limit)

@@ -263,12 +263,19 @@ def _first_change_weighted(
     with np.errstate(all="ignore"):
         crossing = (a[leader] - a) / (b - b[leader])
     up = limit > 1
-    valid = np.isfinite(crossing) & ((crossing > 1) if up else (crossing < 1))
+    # Another item overtakes moving up only if its line is steeper than the leader's (down:
+    # shallower). A crossing at exactly 1 is a tie the leader wins by id: any move breaks it.
+    # (Within a few ulps of 1: the crossing of two equal scores is computed, not exact.)
+    steeper = (b > b[leader]) if up else (b < b[leader])
+    near = 1e-12
+    valid = np.isfinite(crossing) & steeper
+    valid &= (crossing >= 1 - near) if up else (crossing <= 1 + near)
     valid &= (crossing <= limit) if up else (crossing >= limit)
     valid[leader] = False
     if not valid.any():
         return None
     factor = float(crossing[valid].min() if up else crossing[valid].max())
+    factor = max(factor, 1.0) if up else min(factor, 1.0)
     toward = math.inf if up else 0.0
     for _ in range(64):  # a few ulps at most: past a tie the leader wins by id, or rounding
         first = int(_leaders(scorer, _moved(scorer, j, np.array([factor]), leader))[0])
