@@ -66,6 +66,8 @@ class Command:
     memory_target: bool = False  # held to MEMORY_LIMIT_MIB at MEMORY_ITEMS
     ok_codes: tuple[int, ...] = (0,)
     changes_files: bool = False  # import: run on a copy put back before every run
+    # A target against another command instead: (that command, at how many items, limit).
+    versus: tuple[str, int, float] | None = None
 
     @property
     def verb(self) -> str:
@@ -84,6 +86,8 @@ COMMANDS = (
     Command("sensitivity", ("sensitivity",), 1.2),
     Command("diff HEAD~1", ("diff", "HEAD~1"), 1.2, memory_target=True),
     Command("import", ("import",), 1.0, changes_files=True),
+    # 10,000 runs (the default) of the whole schedule, against one ttv.
+    Command("forecast", ("forecast",), None, versus=("ttv", 1_000, 3.0)),
 )
 
 

@@ -131,6 +131,17 @@ def _targets(sizes: list[Size], imports: dict[str, list[str]]) -> list[str]:
                 f"| `{command.name}` at {small.items:,} items ({small.import_rows:,} rows) | "
                 f"< {command.target} | {_ratio(value)} | {_verdict(value, command.target)} |"
             )
+    for command in COMMANDS:
+        if command.versus is None:
+            continue
+        other, items, limit = command.versus
+        size = by_items.get(items)
+        mine, theirs = (size.get(command.name), size.get(other)) if size else (None, None)
+        value = mine.median / theirs.median if mine and theirs else None
+        out.append(
+            f"| `{command.name}` at {items:,} items, against `{other}` | <= {limit} | "
+            f"{_ratio(value)} | {_verdict(value, limit + 1e-9)} |"
+        )
     big = by_items.get(MEMORY_ITEMS)
     out += [
         "",

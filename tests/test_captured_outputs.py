@@ -116,6 +116,17 @@ CASES: list[Case] = [
     Case("ttv.order-cd3.csv", ("ttv", "--order", "cd3", "--format", "csv")),
     Case("ttv.order-cd3.table", ("ttv", "--order", "cd3")),
     Case("ttv.low-risk-first.json", ("ttv", "--low-risk-first", "--format", "json")),
+    # forecast: fewer runs keep the suite quick; the seed makes them repeatable
+    *(
+        Case(
+            f"forecast.{fmt}", ("forecast", "--runs", "2000", "--by", "2027-03-31", "--format", fmt)
+        )
+        for fmt in ("table", "csv", "json", "markdown")
+    ),
+    Case(
+        "forecast.capacity-change.json",
+        ("forecast", "--runs", "2000", "--capacity-change", "2027-02-01:-33%", "--format", "json"),
+    ),
     # check
     *each_format("check", "check", formats=("text", "github", "json")),
     Case("check.max-age-120.text", ("check", "--max-age", "120")),
@@ -225,6 +236,7 @@ CLOCK_READS = {
     ("cli/init.py", "date.today"),  # init.date
     ("cli/report.py", "date.today"),  # report.date
     ("cli/ttv.py", "date.today"),  # -> scheduling.resources(today=...)
+    ("cli/forecast.py", "date.today"),  # -> scheduling.resources(today=...)
 }
 CLOCK_CALLS = {"today", "now", "utcnow", "time", "time_ns", "localtime", "gmtime", "fromtimestamp"}
 CLOCK_OWNERS = {"date", "datetime", "time", "pd", "pandas", "Timestamp", "np", "numpy"}

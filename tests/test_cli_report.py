@@ -208,7 +208,7 @@ def test_every_table_has_a_caption_and_scoped_headers(sample: str) -> None:
 def test_the_charts_are_titled_described_svg_with_a_data_table(sample: str) -> None:
     page = Page(sample)
     charts = page.all("svg")
-    assert len(charts) == 2
+    assert len(charts) == 3
     titles = []
     for svg in charts:
         assert svg.attrs["role"] == "img"
@@ -217,12 +217,34 @@ def test_the_charts_are_titled_described_svg_with_a_data_table(sample: str) -> N
         assert svg.attrs["aria-labelledby"] == f"{title.attrs['id']} {desc.attrs['id']}"
         assert desc.all_text().strip()
         titles.append(title.all_text())
-    assert titles == ["Time to value: cumulative value over weeks", "Value versus effort"]
-    # The burn-up draws two step lines (score order and file order); the matrix a point per item.
+    assert titles == [
+        "Time to value: cumulative value over weeks",
+        "Forecast: cumulative value over weeks",
+        "Value versus effort",
+    ]
+    # The burn-up draws two step lines (score order and file order); the forecast a band and
+    # the median run; the matrix a point per item.
     assert len(charts[0].find_all("polyline")) == 2
-    assert len(charts[1].find_all("circle")) == 36
+    assert len(charts[1].find_all("polygon")) == 1
+    assert len(charts[1].find_all("polyline")) == 1
+    assert len(charts[2].find_all("circle")) == 36
     summaries = [s.all_text() for s in page.all("summary")]
-    assert summaries.count("The chart as a table") == 2
+    assert summaries.count("The chart as a table") == 3
+
+
+def test_the_forecast_section_names_the_deadline_at_risk_and_the_fiscal_year_cut_line(
+    sample: str,
+) -> None:
+    page = Page(sample)
+    rows = body_rows(page.table("Items with a due date"))
+    # PER-6 is mandated for 15 January; the plan meets it, but most runs do not.
+    assert [(r[0], r[2]) for r in rows] == [
+        ("REN-8", "2027-04-26"),
+        ("PER-6", "2027-01-15"),
+        ("REN-10", "2027-03-31"),
+    ]
+    assert rows[1][-1] == "41%"
+    assert "By the end of the fiscal year, 2027-06-30" in sample
 
 
 def test_the_ranked_table_follows_the_rank_command(sample: str) -> None:
@@ -285,7 +307,7 @@ def test_time_to_value_follows_the_options(tmp_path: Path) -> None:
 def test_order_listed_draws_one_line_and_two_teams_halve_the_weeks(tmp_path: Path) -> None:
     ws = workspace(tmp_path / "ws", TWO_ITEMS)
     page = Page(report("-w", ws, "--order", "listed", "--teams", "2"))
-    (chart, _) = page.all("svg")
+    chart = page.all("svg")[0]
     assert len(chart.find_all("polyline")) == 1
     assert "listed order (chosen)" in chart.all_text() and "file order" not in chart.all_text()
     # Two teams from Monday 4 January 2027: A weeks 0-2 on team 1, B weeks 0-4 on team 2.
@@ -336,7 +358,7 @@ def test_the_matrix_draws_lines_of_equal_score_through_the_10th_and_the_last(
 ) -> None:
     root = workspace(tmp_path / "ws", items_yaml(TWELVE), criteria=PER_EFFORT)
     page = Page(report("-w", root))
-    chart = page.all("svg")[1]
+    chart = page.all("svg")[-1]  # the matrix
     # Axes: effort up to 10, padded to 10.5, ticks every 2 from 0 to 12 over pixels 72 to 936, so
     # x(e) = 72 + 72e. Values 10 to 90, padded to 6 and 94, ticks every 20 from 0 to 100 over
     # pixels 540 to 20, so y(v) = 540 - 5.2v.
@@ -399,7 +421,7 @@ def test_the_matrix_draws_lines_of_equal_score_through_the_10th_and_the_last(
 
 def test_a_score_that_ignores_effort_draws_level_lines(tmp_path: Path) -> None:
     page = Page(report("-w", workspace(tmp_path / "ws", TWO_ITEMS)))
-    chart = page.all("svg")[1]
+    chart = page.all("svg")[-1]  # the matrix
     # Score = v: B 30, A 10. Two items: one line, through the 2nd's score, value = 10.
     # Values 10 and 30 padded to 9 and 31: ticks every 5 from 5 to 35 over pixels 540 to 20, so
     # y(10) = 540 - (10 - 5) x 520 / 30 = 453.33. Efforts 2 and 4: ticks 0 to 5 over 72 to 936.
@@ -581,7 +603,7 @@ def test_hostile_text_is_escaped_everywhere(tmp_path: Path) -> None:
     allowed = {
         "html", "head", "meta", "title", "style", "body", "main", "header", "nav", "ol", "ul", "li", "a", "p",
         "h1", "h2", "h3", "section", "dl", "div", "dt", "dd", "figure", "figcaption", "svg", "desc", "g",
-        "line", "rect", "text", "polyline", "circle", "details", "summary", "table", "caption", "thead",
+        "line", "rect", "text", "polyline", "polygon", "circle", "details", "summary", "table", "caption", "thead",
         "tbody", "tr", "th", "td", "span", "strong", "code", "br", "footer",
     }  # fmt: skip
     found = {e.tag for e in page.all()}

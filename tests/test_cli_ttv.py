@@ -34,7 +34,7 @@ POOLS = """
 """
 SCHEDULE_KEYS = [
     "order", "id", "title", "pool", "team", "start_week", "finish_week",
-    "start_date", "finish_date", "value", "cumulative_value_pct",
+    "start_date", "finish_date", "value", "cumulative_value_pct", "due", "late", "mandate",
 ]  # fmt: skip
 
 Make = Callable[[dict[str, str]], Path]
@@ -99,7 +99,8 @@ def test_exact_json_keys(make_workspace: Make) -> None:
     assert list(doc["summary"]) == [
         "order", "low_risk_first", "capacity_per_week", "teams", "start", "items", "total_value",
         "mean_weeks_to_value", "weeks_to_50pct", "weeks_to_80pct", "last_finish_week",
-        "last_finish_date", "gain_vs_listed_weeks", "pools",
+        "last_finish_date", "gain_vs_listed_weeks", "mandated", "deadlines_met", "deadlines_missed",
+        "pools",
     ]  # fmt: skip
     assert list(doc["summary"]["pools"][0]) == [
         "pool", "items", "value", "first_delivery_week", "last_delivery_week",
@@ -259,8 +260,8 @@ def test_output_file_gets_the_csv(make_workspace: Make, tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8").splitlines() == [
         ",".join(SCHEDULE_KEYS),
         # Score order (score = value here): B 30 first, weeks 0-4, then A 4-6; B alone is 30/40 = 75%.
-        "1,B,Beta,q,1,0,4,2027-01-04,2027-01-29,30,75",
-        "2,A,Alpha,p,1,4,6,2027-02-01,2027-02-12,10,100",
+        "1,B,Beta,q,1,0,4,2027-01-04,2027-01-29,30,75,,,",
+        "2,A,Alpha,p,1,4,6,2027-02-01,2027-02-12,10,100,,,",
     ]
 
 

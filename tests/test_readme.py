@@ -40,3 +40,12 @@ def test_the_readme_shows_parts_of_ttv_as_they_print_at_100_columns() -> None:
         part = part.removesuffix("\n...")
         assert part in rest, part
         rest = rest.split(part, 1)[1]
+
+
+def test_the_readme_shows_parts_of_forecast_as_they_print_at_100_columns() -> None:
+    printed = run_cli("forecast", "--by", "2027-01-29", cwd=REPO_ROOT, columns=100).stdout
+    rest = printed
+    for part in "\n".join(_block("prioritize forecast --by 2027-01-29")).split("\n...\n"):
+        part = part.removesuffix("\n...")
+        assert part in rest, part
+        rest = rest.split(part, 1)[1]

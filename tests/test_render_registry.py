@@ -19,6 +19,7 @@ from prioritize.render import (
     diff,
     explain,
     findings,
+    forecast,
     outcomes,
     pools,
     rank,
@@ -31,6 +32,7 @@ from prioritize.render import (
 RENDERERS: dict[str, list[Mapping[Any, Any]]] = {
     "rank": [rank.RANK_RENDERERS],
     "ttv": [ttv.TTV_RENDERERS],
+    "forecast": [forecast.FORECAST_RENDERERS],
     "explain": [explain.EXPLAIN_RENDERERS, explain.COMPARE_RENDERERS],
     "sensitivity": [sensitivity.SENSITIVITY_RENDERERS],
     "votes": [votes.VOTES_RENDERERS],

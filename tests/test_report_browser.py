@@ -162,9 +162,10 @@ def test_the_rendered_dom_has_the_tables_and_the_charts(page: Path, tmp_path: Pa
     dom = result.stdout
     assert '<table id="ranked-table">' in dom
     assert dom.count("<table") >= 8
-    assert dom.count('<svg class="chart" role="img"') == 2
-    assert "<polyline" in dom and "<circle" in dom
+    assert dom.count('<svg class="chart" role="img"') == 3
+    assert "<polyline" in dom and "<circle" in dom and "<polygon" in dom
     assert "Time to value: cumulative value over weeks</title>" in dom
+    assert "Forecast: cumulative value over weeks</title>" in dom
 
 
 def test_the_console_scan_sees_console_errors(tmp_path: Path) -> None:

@@ -6,9 +6,10 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 
 import numpy as np
+import pandas as pd
 
 from prioritize.errors import Problem, Ref, Suggestions
-from prioritize.models import EVIDENCE_KINDS, IDEA, CriteriaSet, Item, ValuePool
+from prioritize.models import EVIDENCE_KINDS, IDEA, CriteriaSet, Item, Settings, ValuePool
 from prioritize.scoring import (
     DIVIDES_BY_ZERO,
     ID,
@@ -245,6 +246,34 @@ def freshness_problems(
             )
 
 
+def deadline_problems(
+    scored: pd.DataFrame, items: Sequence[Item], settings: Settings, today: date
+) -> Iterator[Problem]:
+    """Mandated items that the plan from the workspace's own settings (score order, its capacity,
+    teams and start) delivers after their due date. Without a capacity there is no plan; a
+    workspace whose dependencies cannot be scheduled is reported by the reference rules."""
+    if settings.capacity is None:
+        return
+    from prioritize import scheduling  # only workspaces with a capacity pay for it
+
+    plan = scheduling.resources(settings, per_week=None, teams=None, start=None, today=today)
+    try:
+        cands = scheduling.candidates(scored, items)
+        frame = scheduling.schedule(scheduling.ordered(cands.frame, "score"), plan, done=cands.done)
+    except ValueError:
+        return
+    late = frame[frame[scheduling.MANDATE].notna() & (frame[scheduling.LATE] == True)]  # noqa: E712
+    for row in late.to_dict(orient="records"):
+        yield Problem(
+            "deadline-missed",
+            "warning",
+            Ref("item", row[ID], ("due",)),
+            f"{row[ID]} is due {row[scheduling.DUE].isoformat()} ({row[scheduling.MANDATE]}), "
+            f"but the plan delivers it on {row[scheduling.FINISH_DATE].isoformat()}: bring it "
+            "or its dependencies forward, or add capacity",
+        )
+
+
 # Every finding code, with the one line the README documents it by (a test keeps them in step).
 FINDING_CODES: dict[str, str] = {
     "syntax": "the file is not valid YAML (tabs used for indentation are reported here too)",
@@ -283,6 +312,7 @@ FINDING_CODES: dict[str, str] = {
     "stale-evidence": "(warning) evidence.as_of is older than --max-age days",
     "no-as-of": "(warning) an open item has no evidence.as_of while the criteria read evidence",
     "done-without-outcome": "(warning) a done item records no outcome",
+    "deadline-missed": "(warning) the plan from prioritize.yaml's capacity delivers a mandated item after its due date",
     "unknown-kpi": "(warning) an outcome names a KPI its value pool does not have",
     "unknown-vote-item": "a vote names an item that does not exist",
     "unknown-vote-criterion": "a vote names a criterion that is not a judgement criterion of the set",

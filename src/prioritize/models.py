@@ -106,6 +106,12 @@ def _effort(value: float) -> float:
     return value
 
 
+def _pair(value: Any) -> Any:
+    if isinstance(value, list) and len(value) != 2:
+        raise ValueError(f"must be two numbers, [low, high], not {len(value)}")
+    return value
+
+
 def _capacity(value: float) -> float:
     if value < MIN_CAPACITY:
         raise ValueError(f"must be at least {MIN_CAPACITY:g}")
@@ -240,6 +246,10 @@ class Item(Model):
     pool: Id
     status: Status = "proposed"
     effort: Effort | None = None
+    # The team's range around the likely effort, for forecasts: low <= effort <= high.
+    effort_range: Annotated[tuple[Effort, Effort], BeforeValidator(_pair)] | None = None
+    due: date | None = None  # delivered by this day: a target, or with a mandate an obligation
+    mandate: Text | None = None  # why it is not optional: a statute, an audit finding, an order
     risk: Risk | None = None
     facing: Facing | None = None
     owner: str | None = None
@@ -249,6 +259,24 @@ class Item(Model):
     evidence: Evidence = Evidence()
     scores: DataMapping = {}
     outcome: Outcome | None = None
+
+    @field_validator("effort_range")
+    @classmethod
+    def _range_holds_effort(
+        cls, value: tuple[float, float] | None, info: ValidationInfo
+    ) -> tuple[float, float] | None:
+        if value is None or "effort" not in info.data:  # a bad effort is reported on its own
+            return value
+        low, high = value
+        effort = info.data["effort"]
+        if effort is None:
+            raise ValueError("must come with an effort, the likely effort between low and high")
+        if not low <= effort <= high:
+            raise ValueError(
+                f"must be [low, high] with low <= effort <= high; effort {effort:g} is outside "
+                f"[{low:g}, {high:g}]"
+            )
+        return value
 
     @property
     def is_open(self) -> bool:
@@ -370,9 +398,37 @@ class CriteriaSet(Model):
 # --- settings and votes -----------------------------------------------------------------------
 
 
+def _some_work(history: list[float] | None) -> list[float] | None:
+    if history is not None and not any(week > 0 for week in history):
+        raise ValueError("needs at least one week in which the team completed some effort")
+    return history
+
+
+NonNegativeNumber = Annotated[
+    StrictFloat, Field(ge=0), BeforeValidator(_within_bounds), AfterValidator(lambda v: _finite(v))
+]
+
+
 class Capacity(Model):
     per_week: Annotated[PositiveNumber, AfterValidator(_capacity)]
     teams: Annotated[StrictInt, Field(ge=1, le=1000)] = 1
+    # Effort one team completed in each past week: forecasts draw a week's capacity from it.
+    history: Annotated[
+        list[NonNegativeNumber] | None, Field(min_length=1), AfterValidator(_some_work)
+    ] = None
+
+
+def _month_day(value: str) -> str:
+    month, _, day = value.partition("-")
+    try:
+        date(2001, int(month), int(day))  # a year without 29 February: every year has the day
+    except ValueError:
+        raise ValueError(
+            f"must be a month and day, MM-DD (07-01 is 1 July), not {value!r}"
+        ) from None
+    if len(month) != 2 or len(day) != 2:
+        raise ValueError(f"must be a month and day, MM-DD (07-01 is 1 July), not {value!r}")
+    return value
 
 
 class Settings(Model):
@@ -383,6 +439,8 @@ class Settings(Model):
     start: date | None = None
     unit: str = "points"
     title: str | None = None
+    # The first day of the fiscal year, MM-DD: the report forecasts to the end of the current one.
+    fiscal_year_start: Annotated[StrictStr, AfterValidator(_month_day)] = "07-01"
 
 
 class Votes(Model):

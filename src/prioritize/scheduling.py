@@ -36,10 +36,13 @@ from prioritize.values import MAX_NUMBER
 ORDERS: tuple[str, ...] = ("score", "listed", "value", "cd3")
 ORDER, TEAM, START_WEEK, FINISH_WEEK = "order", "team", "start_week", "finish_week"
 START_DATE, FINISH_DATE, CUMULATIVE_VALUE_PCT = "start_date", "finish_date", "cumulative_value_pct"
+DUE, LATE, MANDATE = "due", "late", "mandate"
 LISTED = "listed"
 SCHEDULE_COLUMNS = [
     ORDER, ID, TITLE, POOL, TEAM, START_WEEK, FINISH_WEEK, START_DATE, FINISH_DATE, VALUE, CUMULATIVE_VALUE_PCT,
+    DUE, LATE, MANDATE,
 ]  # fmt: skip
+DEADLINES_MET, DEADLINES_MISSED, MANDATED = "deadlines_met", "deadlines_missed", "mandated"
 LOW_RISK_FIRST, CHOSEN, GAIN = "low_risk_first", "chosen", "gain_vs_listed_weeks"
 TOTAL_VALUE, MEAN_WEEKS = "total_value", "mean_weeks_to_value"
 WEEKS_TO_50, WEEKS_TO_80, LAST_FINISH = "weeks_to_50pct", "weeks_to_80pct", "last_finish_week"
@@ -197,6 +200,8 @@ def candidates(scored: pd.DataFrame, items: Sequence[Item]) -> Candidates:
         DEPENDS_ON: [
             tuple(d for d in by_id[i].depends_on if d not in done) for i in scored[ID][keep]
         ],
+        DUE: [by_id[i].due for i in scored[ID][keep]],
+        MANDATE: [by_id[i].mandate for i in scored[ID][keep]],
     }
     frame = scored[keep].assign(**added)
     frame = frame.sort_values(LISTED, kind="stable").reset_index(drop=True)
@@ -212,10 +217,13 @@ def ordered(frame: pd.DataFrame, order: str, *, low_risk_first: bool = False) ->
     score: rank ascending; listed: file order (LISTED); value: value descending; cd3: value per
     week of effort descending (value / effort: capacity is the same for every item). Ties by id.
     With `low_risk_first`, low-risk internal items, then the other low-risk items, come ahead of
-    the rest, keeping the order within each group. In-progress items come before all of these.
+    the rest, keeping the order within each group. Mandated items (MANDATE) come ahead of all of
+    these, earliest DUE first (then in the chosen order), each with the open items it depends on
+    (directly or through others); in-progress items, already under way, come first of all.
     """
     if order not in ORDERS:
         raise ValueError(f"unknown order {order!r}; orders are {', '.join(ORDERS)}")
+    frame = frame.reset_index(drop=True)  # _mandate_blocks counts rows by position
     in_progress = (frame[STATUS] != "in-progress").astype(int)
     if low_risk_first:
         low = frame[RISK] == "low"
@@ -231,13 +239,90 @@ def ordered(frame: pd.DataFrame, order: str, *, low_risk_first: bool = False) ->
         keys["_key"] = -frame[VALUE].astype(float).to_numpy()
     else:
         keys["_key"] = -(frame[VALUE].astype(float) / frame[EFFORT].astype(float)).to_numpy()
+    by_choice = frame.assign(**keys).sort_values(["_trust", "_key", ID], kind="stable")
+    keys["_mandated"] = _mandate_blocks(by_choice, len(frame))
     sorted_frame = frame.assign(**keys).sort_values(
-        ["_in_progress", "_trust", "_key", ID], kind="stable"
+        ["_in_progress", "_mandated", "_trust", "_key", ID], kind="stable"
     )
     return sorted_frame.drop(columns=list(keys)).reset_index(drop=True)
 
 
+def _mandate_blocks(by_choice: pd.DataFrame, rows: int) -> np.ndarray:
+    """Per row of the original frame, the block it is scheduled in: 0, 1, ... for each mandated
+    item (earliest due first, then in `by_choice`'s order) and the dependencies it still needs;
+    `rows` (after every block) for everything else."""
+    block = np.full(rows, rows, dtype=np.int64)
+    if MANDATE not in by_choice or not by_choice[MANDATE].notna().any():
+        return block
+    position = {
+        item_id: label for item_id, label in zip(by_choice[ID], by_choice.index, strict=True)
+    }
+    needs = dict(zip(by_choice[ID], by_choice[DEPENDS_ON], strict=True))
+    mandated = [
+        (due if due is not None and not pd.isna(due) else date.max, rank, item_id)
+        for rank, (item_id, due, mandate) in enumerate(
+            zip(by_choice[ID], by_choice[DUE], by_choice[MANDATE], strict=True)
+        )
+        if isinstance(mandate, str)
+    ]
+    for number, (_, _, item_id) in enumerate(sorted(mandated)):
+        stack = [item_id]
+        while stack:
+            current = stack.pop()
+            label = position.get(current)
+            if label is None or block[label] < rows:
+                continue  # done (not in the plan), or already brought forward
+            block[label] = number
+            stack.extend(needs[current])
+    return block
+
+
 # --- list scheduling --------------------------------------------------------------------------
+
+
+def dispatch_order(
+    frame: pd.DataFrame, done: frozenset[str] = frozenset()
+) -> tuple[list[int], list[tuple[int, ...]]]:
+    """The order in which list scheduling takes the rows of `frame`, and each row's dependencies.
+
+    Repeatedly the first row (in the frame's order) whose dependencies have all been taken: this
+    never depends on how long anything takes, so `ttv` and every run of `forecast` share it.
+    Returns the row positions in the order taken and, per row, the positions it depends on.
+    Dependencies on `done` ids are met; any other dependency outside the frame raises
+    ValueError, as does a cycle.
+    """
+    ids: list[str] = list(frame[ID])
+    index = {item_id: k for k, item_id in enumerate(ids)}
+    deps: list[tuple[int, ...]] = []
+    waiting = [0] * len(ids)
+    # Only the items something waits for get a list: a list per item costs more than the rest.
+    dependents: dict[int, list[int]] = {}
+    for k, named in enumerate(frame[DEPENDS_ON]):
+        mine = []
+        for dep in named:
+            if dep in done:
+                continue
+            if dep not in index:
+                raise ValueError(f"{ids[k]} depends on {dep}, which is not in the schedule")
+            mine.append(index[dep])
+            waiting[k] += 1
+            dependents.setdefault(index[dep], []).append(k)
+        deps.append(tuple(mine))
+    ready = [k for k in range(len(ids)) if waiting[k] == 0]
+    heapq.heapify(ready)
+    sequence: list[int] = []
+    while ready:
+        k = heapq.heappop(ready)
+        sequence.append(k)
+        for j in dependents.get(k, ()):
+            waiting[j] -= 1
+            if waiting[j] == 0:
+                heapq.heappush(ready, j)
+    if len(sequence) < len(ids):
+        taken = set(sequence)
+        stuck = sorted(ids[k] for k in range(len(ids)) if k not in taken)
+        raise ValueError(f"dependency cycle among {', '.join(stuck)}")
+    return sequence, deps
 
 
 def schedule(
@@ -254,46 +339,25 @@ def schedule(
     as does a cycle.
     """
     ids: list[str] = list(frame[ID])
-    index = {item_id: k for k, item_id in enumerate(ids)}
-    deps: list[tuple[str, ...]] = [
-        tuple([d for d in ds if d not in done]) if len(ds) else () for ds in frame[DEPENDS_ON]
-    ]
-    waiting = [0] * len(ids)
-    # Only the items something waits for get a list: a list per item costs more than the rest.
-    dependents: dict[int, list[int]] = {}
-    for k, ds in enumerate(deps):
-        for dep in ds:
-            if dep not in index:
-                raise ValueError(f"{ids[k]} depends on {dep}, which is not in the schedule")
-            waiting[k] += 1
-            dependents.setdefault(index[dep], []).append(k)
+    sequence, deps = dispatch_order(frame, done)
     weeks: list[float] = (frame[EFFORT].astype(float) / plan.per_week).tolist()
-
-    ready = [k for k in range(len(ids)) if waiting[k] == 0]
-    heapq.heapify(ready)
     teams = [(0.0, t) for t in range(plan.teams)]  # (free from week, team): a heap
     finish = [math.nan] * len(ids)
     taken: list[tuple[int, int, float, float]] = []
-    while ready:
-        k = heapq.heappop(ready)
+    for k in sequence:
         free, team = heapq.heappop(teams)
-        begin = max([free, *(finish[index[d]] for d in deps[k])])
+        begin = max([free, *(finish[d] for d in deps[k])])
         end = _round_weeks(begin + weeks[k])
         finish[k] = end
         heapq.heappush(teams, (end, team))
         taken.append((k, team + 1, begin, end))
-        for j in dependents.get(k, ()):
-            waiting[j] -= 1
-            if waiting[j] == 0:
-                heapq.heappush(ready, j)
-    if len(taken) < len(ids):
-        stuck = sorted(ids[k] for k in range(len(ids)) if math.isnan(finish[k]))
-        raise ValueError(f"dependency cycle among {', '.join(stuck)}")
 
     rows = [k for k, _, _, _ in taken]
     starts = np.array([b for _, _, b, _ in taken], dtype=float)
     ends = np.array([e for _, _, _, e in taken], dtype=float)
     values = frame[VALUE].astype(float).to_numpy()[rows]
+    finish_dates = working_day_dates(plan.start, ends, end=True)
+    dues = [_date_or_none(d) for d in _column(frame, DUE)[rows]]
     return pd.DataFrame(
         {
             ORDER: np.arange(1, len(rows) + 1),
@@ -304,12 +368,49 @@ def schedule(
             START_WEEK: starts,
             FINISH_WEEK: ends,
             START_DATE: working_day_dates(plan.start, starts, end=False),
-            FINISH_DATE: working_day_dates(plan.start, ends, end=True),
+            FINISH_DATE: finish_dates,
             VALUE: values,
             CUMULATIVE_VALUE_PCT: _cumulative_pct(values, ends),
+            # object columns: None stays None (pandas would make missing text NaN)
+            DUE: pd.Series(dues, dtype=object),
+            LATE: pd.Series(
+                [
+                    None if due is None else f > due
+                    for f, due in zip(finish_dates, dues, strict=True)
+                ],
+                dtype=object,
+            ),
+            MANDATE: pd.Series(
+                [m if isinstance(m, str) else None for m in _column(frame, MANDATE)[rows]],
+                dtype=object,
+            ),
         },
         columns=SCHEDULE_COLUMNS,
     )
+
+
+def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    # Frames built before due dates and mandates existed (and in tests) may lack the column.
+    return frame[name].to_numpy() if name in frame else np.full(len(frame), None, dtype=object)
+
+
+def _date_or_none(value: Any) -> date | None:
+    return value if isinstance(value, date) else None
+
+
+def due_offsets(start: date, dues: Sequence[date]) -> np.ndarray:
+    """Per due date, the working-day offset from `start` of the last working day on or before
+    it: work finishing on a working day at most this offset is on time (-1: due before start)."""
+    if not dues:
+        return np.empty(0, dtype=np.int64)
+    days = np.array([np.datetime64(d, "D") + 1 for d in dues])
+    return np.asarray(np.busday_count(np.datetime64(start, "D"), days) - 1)
+
+
+def finish_offsets(weeks: np.ndarray) -> np.ndarray:
+    """The working-day offset on which work finishing at `weeks` completes (as working_day_dates)."""
+    days = np.round(np.asarray(weeks, dtype=float) * WORKING_DAYS_PER_WEEK, _DIGITS)
+    return np.asarray(np.maximum(np.ceil(days) - 1, 0), dtype=np.int64)
 
 
 def working_day_dates(start: date, weeks: np.ndarray, *, end: bool) -> list[date]:
@@ -480,6 +581,9 @@ def time_to_value(
         **result,
         "last_finish_date": last,
         GAIN: gain(result[MEAN_WEEKS]),
+        MANDATED: int(chosen[MANDATE].notna().sum()),
+        DEADLINES_MET: int((chosen[LATE] == False).sum()),  # noqa: E712  (None: no due date)
+        DEADLINES_MISSED: int((chosen[LATE] == True).sum()),  # noqa: E712
         "pools": [
             {
                 key: (value.item() if isinstance(value, np.generic) else value)
@@ -510,6 +614,7 @@ __all__ = [
     "TimeToValue",
     "candidates",
     "delivered_by",
+    "dispatch_order",
     "figures",
     "next_monday",
     "ordered",

@@ -13,6 +13,7 @@ from prioritize.cli import (
     coverage,
     diff,
     explain,
+    forecast,
     import_,
     init,
     outcomes,
@@ -62,6 +63,7 @@ def _global(
 
 app.command("rank")(rank.rank)
 app.command("ttv")(ttv.ttv)
+app.command("forecast")(forecast.forecast)
 app.command("check")(check.check)
 app.command("pools")(pools.pools)
 app.command("outcomes")(outcomes.outcomes)

@@ -89,3 +89,10 @@ StartOption = Annotated[
         help="First day of the schedule (default: prioritize.yaml start, else next Monday).",
     ),
 ]
+LowRiskFirstOption = Annotated[
+    bool,
+    typer.Option(
+        "--low-risk-first",
+        help="Low-risk items (internal, then public) ahead of the rest, to build trust.",
+    ),
+]

@@ -19,8 +19,11 @@ from prioritize.cli.options import (
 )
 
 if TYPE_CHECKING:
+    from prioritize import scheduling
+    from prioritize.analysis.forecast import Forecast
     from prioritize.pipeline import Scored
     from prioritize.render.html import ReportData
+    from prioritize.workspace import Workspace
 
 MAX_AGE_DAYS = 180  # check's default: older evidence draws a warning
 
@@ -93,7 +96,7 @@ def gather(
     from prioritize.scoring import ranking_rows
 
     ws, today, frame = scored.workspace, date.today(), scored.scoring.frame
-    ttv, no_schedule, left_out = None, "", []
+    ttv, no_schedule, left_out, forecast = None, "", [], None
     try:
         plan = scheduling.resources(
             ws.settings, per_week=capacity, teams=teams, start=start, today=today
@@ -106,6 +109,7 @@ def gather(
         candidates = scheduling.candidates(frame, ws.items)
         left_out = [ws.finding(p) for p in candidates.left_out]
         ttv = scheduling.time_to_value(candidates, order, plan)
+        forecast = _forecast(candidates, ws, plan, order, today)
     # The checks run on the workspace already loaded and scored: one read, one scoring.
     checked = [
         *other_criteria_files(ws, scored.criteria),
@@ -128,4 +132,32 @@ def gather(
         ttv=ttv,
         no_schedule=no_schedule,
         left_out=left_out,
+        forecast=forecast,
     )
+
+
+# The report's forecast runs as many as the command's 10,000 runs, fewer for a very large
+# backlog: at most this many item-runs, so the report's time and memory stay bounded.
+REPORT_ITEM_RUNS = 10_000_000
+
+
+def _forecast(
+    candidates: scheduling.Candidates,
+    ws: Workspace,
+    plan: scheduling.Resources,
+    order: str,
+    today: date,
+) -> Forecast:
+    """The forecast for the report, its cut line at the end of the current fiscal year (or of
+    the one the plan starts in, when that is later)."""
+    from prioritize.analysis.forecast import DEFAULT_RUNS, Options, fiscal_year_end, forecast
+
+    items = max(1, len(candidates.frame))
+    runs = max(1, min(DEFAULT_RUNS, REPORT_ITEM_RUNS // items))
+    history = ws.settings.capacity.history if ws.settings.capacity else None
+    options = Options(
+        order=order,
+        runs=runs,
+        by=fiscal_year_end(max(today, plan.start), ws.settings.fiscal_year_start),
+    )
+    return forecast(candidates, ws.items, plan, options, history or ())

@@ -10,6 +10,7 @@ from prioritize.cli.common import guarded
 from prioritize.cli.options import (
     CapacityOption,
     CriteriaOption,
+    LowRiskFirstOption,
     Order,
     OrderOption,
     OutputOption,
@@ -36,13 +37,7 @@ def ttv(
     output: OutputOption = None,
     raw_csv: RawCsvOption = False,
     order: OrderOption = Order.score,
-    low_risk_first: Annotated[
-        bool,
-        typer.Option(
-            "--low-risk-first",
-            help="Low-risk items (internal, then public) ahead of the rest, to build trust.",
-        ),
-    ] = False,
+    low_risk_first: LowRiskFirstOption = False,
     capacity: CapacityOption = None,
     teams: TeamsOption = None,
     start: StartOption = None,

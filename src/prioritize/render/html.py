@@ -20,12 +20,14 @@ from prioritize import __version__
 from prioritize import scheduling as sch
 from prioritize.analysis import coverage as cov
 from prioritize.analysis import pools as pl
+from prioritize.analysis.forecast import Forecast
 from prioritize.errors import Finding
 from prioritize.models import CriteriaSet, Criterion
 from prioritize.render.coverage import left_out_line
 from prioritize.render.formats import plain
 from prioritize.render.html_blocks import cell, cells, details, pct, table, weeks
 from prioritize.render.html_burnup import burn_up_figure
+from prioritize.render.html_forecast import forecast_parts
 from prioritize.render.html_matrix import matrix, matrix_desc, matrix_figure
 from prioritize.render.rank import criteria_caption, top_contributions
 from prioritize.render.ttv import ordering_label, plan_caption
@@ -34,6 +36,7 @@ from prioritize.scoring import EFFORT, ID, POOL, RANK, RISK, SCORE, TITLE, UNSCO
 SECTIONS = {
     "glance": "At a glance",
     "time-to-value": "Time to value",
+    "forecast": "Forecast: how sure are we?",
     "value-effort": "Value versus effort",
     "ranked": "Ranked backlog",
     "criteria": "Criteria and who agreed them",
@@ -63,6 +66,7 @@ class ReportData:
     ttv: sch.TimeToValue | None = None
     no_schedule: str = ""  # why there is no schedule, and how to get one
     left_out: Sequence[Finding] = ()  # items left out of the schedule, and why
+    forecast: Forecast | None = None  # with the schedule: Monte Carlo runs of it
 
 
 def _section(ident: str, *parts: str) -> str:
@@ -200,6 +204,16 @@ def _time_to_value(data: ReportData) -> str:
         details("The schedule, item by item", _schedule(ttv, data.unit)),
         left_out,
     )
+
+
+def _forecast(data: ReportData) -> str:
+    if data.forecast is None or data.forecast.items.empty or not data.forecast.total_value > 0:
+        why = (
+            data.no_schedule
+            or "Nothing to forecast: no open, scored item with an effort and some value."
+        )
+        return _section("forecast", f"<p{NOTE}>{escape(why)}</p>")
+    return _section("forecast", *forecast_parts(data.forecast))
 
 
 def _comparison(ttv: sch.TimeToValue) -> str:
@@ -417,6 +431,7 @@ def render_report(data: ReportData) -> str:
         _header,
         _glance,
         _time_to_value,
+        _forecast,
         _value_effort,
         _ranked,
         _criteria,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -27,11 +27,17 @@ from prioritize.render.table import numbers, render_to_text
 from prioritize.scheduling import (
     CHOSEN,
     CUMULATIVE_VALUE_PCT,
+    DEADLINES_MET,
+    DEADLINES_MISSED,
+    DUE,
     FINISH_DATE,
     FINISH_WEEK,
     GAIN,
     LAST_FINISH,
+    LATE,
     LOW_RISK_FIRST,
+    MANDATE,
+    MANDATED,
     MEAN_WEEKS,
     ORDER,
     START_DATE,
@@ -98,9 +104,11 @@ def schedule_table(report: TimeToValue, unit: str, rows: int | None = SCHEDULE_R
     """The schedule, its first `rows` items only (all with None); narrow, the start date and
     week, team, pool, cumulative value and finish week are left out in that order."""
     frame = report.schedule
+    has_due = bool(frame[DUE].notna().any())
+    due_note = " Due: * marks a mandate, late a finish after the due date." if has_due else ""
     table = fit_table(
         title=f"Time to value: {len(frame)} item{'s' if len(frame) != 1 else ''}",
-        caption=plan_caption(report, unit),
+        caption=plan_caption(report, unit) + due_note,
         caption_justify="left",
         header_style="bold",
     )
@@ -118,6 +126,8 @@ def schedule_table(report: TimeToValue, unit: str, rows: int | None = SCHEDULE_R
     table.add_column("Finish", Kind.LABEL)
     table.add_column("Value", Kind.NUMBER, priority=1)
     table.add_column("Cum.\nvalue", Kind.NUMBER, priority=3)
+    if has_due:
+        table.add_column("Due", Kind.LABEL, priority=1)
     # Only the rows shown are built; numbers still take the format of their whole column.
     head = frame if rows is None else frame.iloc[:rows]
     table.unlisted = len(frame) - len(head)
@@ -146,8 +156,20 @@ def schedule_table(report: TimeToValue, unit: str, rows: int | None = SCHEDULE_R
             round_for_reading(cells[FINISH_DATE]),
             value,
             cumulative,
+            *([_due_cell(cells)] if has_due else []),
         )
     return table
+
+
+def _due_cell(row: Mapping[Hashable, Any]) -> Text:
+    """The due date, * for a mandate, and LATE in red when the plan misses it."""
+    due = row[DUE]
+    if due is None or (isinstance(due, float) and math.isnan(due)):
+        return Text("")
+    text = Text(due.isoformat() + (" *" if row[MANDATE] else ""))
+    if row[LATE]:
+        text.append(" late", style="bold red")
+    return text
 
 
 def summary_table(report: TimeToValue) -> FitTable:
@@ -162,6 +184,10 @@ def summary_table(report: TimeToValue) -> FitTable:
         table.add_row(_SUMMARY_LABELS[key], _weeks(summary[key]))
     table.add_row("Last delivery", round_for_reading(summary["last_finish_date"]))
     table.add_row(_SUMMARY_LABELS[GAIN], _gain(summary[GAIN]))
+    if summary[DEADLINES_MET] or summary[DEADLINES_MISSED]:
+        table.add_row(
+            "Due dates met / missed", f"{summary[DEADLINES_MET]} / {summary[DEADLINES_MISSED]}"
+        )
     return table
 
 
@@ -200,11 +226,22 @@ def pools_table(report: TimeToValue) -> FitTable:
     return table
 
 
+def comparison_caption(report: TimeToValue) -> str:
+    text = "Gain: weeks by which value arrives earlier, on average, than in file order (listed)."
+    mandated = report.summary[MANDATED]
+    if mandated:
+        text += (
+            f" In every ordering the {mandated} mandated item{'s' if mandated != 1 else ''} "
+            "(and what they depend on) come first, after the items in progress."
+        )
+    return text
+
+
 def comparison_table(report: TimeToValue) -> FitTable:
     table = fit_table(
         title="Orderings compared (same teams, capacity and start)",
         title_justify="left",
-        caption="Gain: weeks by which value arrives earlier, on average, than in file order (listed).",
+        caption=comparison_caption(report),
         caption_justify="left",
         header_style="bold",
     )
@@ -348,6 +385,10 @@ def _markdown(view: TtvView) -> str:
         ("Last delivery", round_for_reading(summary["last_finish_date"])),
         (_SUMMARY_LABELS[GAIN], _gain(summary[GAIN])),
     ]
+    if summary[DEADLINES_MET] or summary[DEADLINES_MISSED]:
+        rows.append(
+            ("Due dates met / missed", f"{summary[DEADLINES_MET]} / {summary[DEADLINES_MISSED]}")
+        )
     summary_md = to_markdown(pd.DataFrame(rows, columns=["figure", "value"]), numeric=["value"])
     pools_md = to_markdown(
         report.pools,
@@ -383,7 +424,7 @@ def _markdown(view: TtvView) -> str:
         "\n### Summary\n\n" + summary_md
         + "\n### Value pools: first and last delivery\n\n" + pools_md
         + "\n### Orderings compared\n\n" + comparison_md
-        + "\nGain: weeks by which value arrives earlier, on average, than in file order (listed).\n"
+        + f"\n{comparison_caption(report)}\n"
     )  # fmt: skip
 
 

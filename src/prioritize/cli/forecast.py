@@ -1,0 +1,156 @@
+"""`prioritize forecast`: when value arrives, how sure we are, and which deadlines hold."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated
+
+import typer
+
+from prioritize.cli.common import guarded
+from prioritize.cli.options import (
+    CapacityOption,
+    CriteriaOption,
+    LowRiskFirstOption,
+    Order,
+    OrderOption,
+    OutputOption,
+    RawCsvOption,
+    StartOption,
+    TeamsOption,
+    WorkspaceOption,
+)
+from prioritize.render.choices import Format
+
+_CHANGE = re.compile(r"^(\d{4}-\d{2}-\d{2}):([+-]?\d+(?:\.\d+)?)%$")
+
+
+def capacity_change(text: str) -> tuple[date, float]:
+    """DATE:+N% or DATE:-N% as (date, factor); a factor of 0 or below is refused."""
+    match = _CHANGE.match(text.strip())
+    if match is None:
+        raise typer.BadParameter(
+            f"{text!r} is not DATE:CHANGE%; write it like 2027-03-01:-33% (a third less from "
+            "1 March 2027) or 2027-07-01:+10%"
+        )
+    try:
+        day = date.fromisoformat(match.group(1))
+    except ValueError:
+        raise typer.BadParameter(f"{match.group(1)!r} is not a date (YYYY-MM-DD)") from None
+    factor = 1 + float(match.group(2)) / 100
+    if factor <= 0:
+        raise typer.BadParameter(
+            f"{text!r} would leave no capacity from {day.isoformat()}: a change must stay above -100%"
+        )
+    return day, factor
+
+
+@guarded
+def forecast(
+    workspace: WorkspaceOption = None,
+    criteria: CriteriaOption = None,
+    format: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format; csv holds the items only, json everything, markdown a "
+            "Now / Next / Later roadmap.",
+        ),
+    ] = Format.table,
+    output: OutputOption = None,
+    raw_csv: RawCsvOption = False,
+    order: OrderOption = Order.score,
+    low_risk_first: LowRiskFirstOption = False,
+    capacity: CapacityOption = None,
+    teams: TeamsOption = None,
+    start: StartOption = None,
+    runs: Annotated[
+        int,
+        typer.Option("--runs", min=1, max=1_000_000, help="How many simulated schedules."),
+    ] = 10_000,
+    seed: Annotated[
+        int,
+        typer.Option("--seed", min=0, help="Random seed; the same seed gives the same forecast."),
+    ] = 0,
+    by: Annotated[
+        datetime | None,
+        typer.Option(
+            "--by",
+            formats=["%Y-%m-%d"],
+            help="The cut line: which items will, might and won't be delivered by this day.",
+        ),
+    ] = None,
+    level: Annotated[
+        int,
+        typer.Option(
+            "--level",
+            min=50,
+            max=95,
+            help="How sure a date must be, in percent of runs (P85: delivered by then in 85%).",
+        ),
+    ] = 85,
+    capacity_changes: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--capacity-change",
+            metavar="DATE:CHANGE%",
+            help="From DATE on, capacity changes by CHANGE% (2027-03-01:-33%); repeatable, the "
+            "latest change in force applies.",
+        ),
+    ] = None,
+    all_rows: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Show every item in the table (it shows the first 25 otherwise)."
+        ),
+    ] = False,
+) -> None:
+    """Forecast delivery with Monte Carlo runs of the ttv schedule: dates at P50, the level and
+    P95, the chance of meeting each due date, and with --by what will land by then.
+
+    Each item's effort is drawn from its effort_range (triangular), else from the ratios of
+    actual to estimated effort of at least 5 delivered items, else from 0.75x to 1.5x the estimate.
+    """
+    changes = [capacity_change(text) for text in capacity_changes or []]
+
+    from prioritize import scheduling
+    from prioritize.analysis.forecast import CapacityChange, Options
+    from prioritize.analysis.forecast import forecast as run_forecast
+    from prioritize.cli.common import (
+        emit,
+        err,
+        load_scored,
+        render,
+        stdout_is_terminal,
+        warn_unscored,
+    )
+    from prioritize.render.forecast import FORECAST_RENDERERS, ForecastView
+
+    scored = load_scored(workspace, criteria)
+    settings = scored.workspace.settings
+    plan = scheduling.resources(
+        settings,
+        per_week=capacity,
+        teams=teams,
+        start=start.date() if start else None,
+        today=date.today(),
+    )
+    warn_unscored(scored)
+    candidates = scheduling.candidates(scored.scoring.frame, scored.workspace.items)
+    for problem in candidates.left_out:
+        err(f"{scored.workspace.locate(problem.ref)}: warning: {problem.message}")
+    history = settings.capacity.history if settings.capacity and capacity is None else None
+    options = Options(
+        order=order.value,
+        low_risk_first=low_risk_first,
+        runs=runs,
+        seed=seed,
+        level=level,
+        by=by.date() if by else None,
+        changes=tuple(CapacityChange(day, factor) for day, factor in changes),
+    )
+    result = run_forecast(candidates, scored.workspace.items, plan, options, history or ())
+    view = ForecastView(result, settings.unit, color=stdout_is_terminal(output), all_rows=all_rows)
+    emit(render(FORECAST_RENDERERS, format, raw_csv=raw_csv, view=view), output)
