@@ -46,6 +46,12 @@ def capacity_change(text: str) -> tuple[date, float]:
     return day, factor
 
 
+def _changes(texts: list[str] | None) -> list[str] | None:
+    for text in texts or []:
+        capacity_change(text)  # a usage error (exit 2) before anything is read
+    return texts
+
+
 @guarded
 def forecast(
     workspace: WorkspaceOption = None,
@@ -96,6 +102,7 @@ def forecast(
         typer.Option(
             "--capacity-change",
             metavar="DATE:CHANGE%",
+            callback=_changes,
             help="From DATE on, capacity changes by CHANGE% (2027-03-01:-33%); repeatable, the "
             "latest change in force applies.",
         ),
