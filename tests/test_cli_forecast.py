@@ -244,3 +244,17 @@ def test_check_warns_of_a_mandated_item_the_plan_delivers_late(make_workspace: M
 def test_the_sample_forecast_runs(make_workspace: Make) -> None:
     result = run_cli("forecast", "-w", REPO_ROOT, "-f", "json", "--runs", "500")
     assert result.exit_code == 0, result.stderr
+
+
+def test_runs_x_items_is_bounded(make_workspace: Make, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("prioritize.analysis.forecast.MAX_ITEM_RUNS", 300)
+    ws = workspace(make_workspace)
+    # Three items: the default 10,000 runs become 100, and a note says so.
+    result = run_cli("forecast", "-w", ws, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["summary"]["runs"] == 100
+    assert "note: 100 runs, not 10,000: runs x items stays within 300 for 3 items" in result.stderr
+    # Asked for more than fit: refused, with the most that fit.
+    refused = run_cli("forecast", "-w", ws, "--runs", "101")
+    assert refused.exit_code == 2
+    assert "at most 300 fit, so give --runs 100 or fewer" in refused.stderr

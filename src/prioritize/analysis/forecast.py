@@ -34,6 +34,16 @@ from prioritize.scheduling import (
 from prioritize.scoring import EFFORT, ID, TITLE, VALUE
 
 DEFAULT_RUNS, DEFAULT_SEED, DEFAULT_LEVEL = 10_000, 0, 85
+# Runs x items the arrays of one forecast may hold (some 50 bytes each at the peak): 10,000 runs
+# of 5,000 items. Past it the default runs are fewer, and more runs than fit are refused.
+MAX_ITEM_RUNS = 50_000_000
+
+
+def runs_that_fit(items: int) -> int:
+    """The most runs a forecast of `items` items may make."""
+    return max(1, MAX_ITEM_RUNS // max(1, items))
+
+
 MIN_LEVEL, MAX_LEVEL = 50, 95  # so that P50 <= P-level <= P95 always holds
 FAN_LOW, FAN_HIGH = 15, 85  # the fan chart's band around the median
 

@@ -73,9 +73,15 @@ def forecast(
     teams: TeamsOption = None,
     start: StartOption = None,
     runs: Annotated[
-        int,
-        typer.Option("--runs", min=1, max=1_000_000, help="How many simulated schedules."),
-    ] = 10_000,
+        int | None,
+        typer.Option(
+            "--runs",
+            min=1,
+            max=1_000_000,
+            help="How many simulated schedules (default 10,000; fewer for a backlog of more "
+            "than 5,000 items, so that runs x items stays within 50 million).",
+        ),
+    ] = None,
     seed: Annotated[
         int,
         typer.Option("--seed", min=0, help="Random seed; the same seed gives the same forecast."),
@@ -123,7 +129,13 @@ def forecast(
     changes = [capacity_change(text) for text in capacity_changes or []]
 
     from prioritize import scheduling
-    from prioritize.analysis.forecast import CapacityChange, Options
+    from prioritize.analysis.forecast import (
+        DEFAULT_RUNS,
+        MAX_ITEM_RUNS,
+        CapacityChange,
+        Options,
+        runs_that_fit,
+    )
     from prioritize.analysis.forecast import forecast as run_forecast
     from prioritize.cli.common import (
         emit,
@@ -133,6 +145,7 @@ def forecast(
         stdout_is_terminal,
         warn_unscored,
     )
+    from prioritize.errors import PrioritizeError
     from prioritize.render.forecast import FORECAST_RENDERERS, ForecastView
 
     scored = load_scored(workspace, criteria)
@@ -149,6 +162,17 @@ def forecast(
     for problem in candidates.left_out:
         err(f"{scored.workspace.locate(problem.ref)}: warning: {problem.message}")
     history = settings.capacity.history if settings.capacity and capacity is None else None
+    items, most = len(candidates.frame), runs_that_fit(len(candidates.frame))
+    if runs is None:
+        runs = min(DEFAULT_RUNS, most)
+        if runs < DEFAULT_RUNS:
+            err(f"note: {runs:,} runs, not {DEFAULT_RUNS:,}: runs x items stays within "
+                f"{MAX_ITEM_RUNS:,} for {items:,} items (--runs chooses, up to that)")  # fmt: skip
+    elif runs > most:
+        raise PrioritizeError(
+            message=f"--runs {runs:,} of {items:,} items would hold {runs * items:,} simulated "
+            f"deliveries; at most {MAX_ITEM_RUNS:,} fit, so give --runs {most:,} or fewer"
+        )
     options = Options(
         order=order.value,
         low_risk_first=low_risk_first,
