@@ -8,6 +8,7 @@ line and column rests on this: for any text, `yamllines.positions` is None or ex
 from __future__ import annotations
 
 import io
+import random
 from pathlib import Path
 from typing import Any
 
@@ -135,3 +136,49 @@ def test_assembled_lines_are_placed_as_the_parser_places_them_or_left_to_it(
     pieces: list[str],
 ) -> None:
     assert_same_or_none("".join(pieces))
+
+
+# --- only the wanted paths --------------------------------------------------------------------
+
+
+def assert_located_alike(text: str, wanted: list[tuple[str | int, ...]]) -> None:
+    """Positions kept for `wanted` place each of those paths as the whole index does."""
+    full = yamlio.parser_positions(text)
+    kept = yamlio.positions(text, wanted)
+    for path in wanted:
+        for key in (False, True):
+            assert yamlio.locate(kept, path, key=key) == yamlio.locate(full, path, key=key), (
+                text,
+                path,
+            )
+
+
+def near_paths(text: str, rng: Any) -> list[tuple[str | int, ...]]:
+    """Paths the text has, some cut short, some going on past what it has, ints as text."""
+    present = list(yamlio.parser_positions(text))
+    paths: list[tuple[str | int, ...]] = []
+    for path in rng.sample(present, min(len(present), 12)):
+        choice = rng.randrange(4)
+        if choice == 1:
+            path = (*path, "missing", 0)
+        elif choice == 2:
+            path = path[: rng.randrange(len(path) + 1)]
+        elif choice == 3:
+            path = tuple(str(step) for step in path)
+        paths.append(path)
+    return paths
+
+
+def test_generated_files_locate_the_wanted_paths_alike(tmp_path: Path) -> None:
+    rng = random.Random(5)
+    _generator().generate(120, tmp_path, files=2, seed=13)
+    for path in yaml_files(tmp_path):
+        text = path.read_text(encoding="utf-8")
+        assert_located_alike(text, near_paths(text, rng))
+
+
+@SETTINGS
+@given(data=structures, layout=layouts, seed=st.integers(0, 2**16))
+def test_wanted_paths_are_located_as_with_every_position(data: Any, layout: Any, seed: int) -> None:
+    text = dump(data, *layout)
+    assert_located_alike(text, near_paths(text, random.Random(seed)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -303,14 +303,15 @@ Mark = yamllines.Mark  # 1-based line and column
 Positions = yamllines.Positions
 
 
-def positions(text: str) -> Positions:
+def positions(text: str, wanted: Iterable[Path_] | None = None) -> Positions:
     """Where every value of a text sits, and its key: {path: ((line, col), key (line, col) or None)}.
 
     Map keys appear in paths as text, list indexes as ints. A text that does not parse gives
-    what was read before the problem.
+    what was read before the problem. With `wanted`, what `locate` needs for those paths may
+    be all that is kept.
     """
     # Read from the lines where the layout allows (most files): the parser's events cost more.
-    found = yamllines.positions(text)
+    found = yamllines.positions(text, wanted)
     return found if found is not None else parser_positions(text)
 
 

@@ -12,6 +12,7 @@ and the caller asks the parser.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 Path_ = tuple[str | int, ...]
@@ -46,26 +47,42 @@ class _Beyond(Exception):
     """The text leaves the layout this module reads."""
 
 
-def positions(text: str) -> Positions | None:
+def positions(text: str, wanted: Iterable[Path_] | None = None) -> Positions | None:
     """Where every value of `text` sits, and its key, as yamlio.positions gives it; None when
-    the text is laid out in a way only the parser can place."""
+    the text is laid out in a way only the parser can place.
+
+    With `wanted`, only what yamlio.locate reads to place those paths is kept: each path's
+    steps as far as the text has them (an int step also as the text of a key).
+    """
     if _OUTSIDE.search(text):
         return None
     index: Positions = {}
     try:
-        _Scan(text.split("\n"), index).run()
+        _Scan(text.split("\n"), index, None if wanted is None else _prefixes(wanted)).run()
     except _Beyond:
         return None
     return index
 
 
+def _prefixes(paths: Iterable[Path_]) -> set[Path_]:
+    found: set[Path_] = {()}
+    for path in paths:
+        forms: list[Path_] = [()]
+        for step in path:
+            steps = (step, str(step)) if isinstance(step, int) else (step,)
+            forms = [(*form, s) for form in forms for s in steps]
+            found.update(forms)
+    return found
+
+
 @dataclass(slots=True)
 class _Open:
-    """A block collection still open: the indent of its keys or dashes, its path, items so far."""
+    """A block collection still open: the indent of its keys or dashes, its path (None when
+    nothing in it is kept), its items so far."""
 
     mapping: bool
     indent: int
-    path: Path_
+    path: Path_ | None
     count: int = 0
     indentless: bool = False  # a sequence at its parent key's indent
 
@@ -73,16 +90,24 @@ class _Open:
 class _Scan:
     """One pass over the lines, holding the open block collections."""
 
-    def __init__(self, lines: list[str], index: Positions) -> None:
+    def __init__(self, lines: list[str], index: Positions, wanted: set[Path_] | None) -> None:
         self.lines = lines
         self.index = index
+        self.wanted = wanted  # None: keep every path
         self.frames: list[_Open] = []  # innermost last
+        self.rooted = False  # the root collection has started
         # A value announced by "key:" or "-" with nothing after it: (path, key mark, indent of
         # its owner, owner is a mapping); the next line must open a collection for it.
-        self.pending: tuple[Path_, Mark | None, int, bool] | None = None
+        self.pending: tuple[Path_ | None, Mark | None, int, bool] | None = None
 
     def run(self) -> None:
-        lines, index, frames, started = self.lines, self.index, self.frames, False
+        lines, index, frames, wanted, started = (
+            self.lines,
+            self.index,
+            self.frames,
+            self.wanted,
+            False,
+        )
         at, end = 0, len(lines)
         while at < end:
             line = lines[at]
@@ -96,7 +121,7 @@ class _Scan:
                 continue
             key = _KEY.match(line, indent)
             if key is None:
-                if started or index or indent or not _DOCUMENT_START.match(line):
+                if started or self.rooted or indent or not _DOCUMENT_START.match(line):
                     raise _Beyond
                 started = True  # "---" before the root: no event of its own is located
                 continue
@@ -112,8 +137,12 @@ class _Scan:
                 continue
             # The common line, "key: plain value" in the mapping already open, kept inline.
             start = key.end()
-            text = key[1]
-            path = (*top.path, text if text is not None else _key_text(key))
+            path = top.path
+            if path is not None:
+                text = key[1]
+                path = (*path, text if text is not None else _key_text(key))
+                if wanted is not None and path not in wanted:
+                    path = None
             value = line[start:]
             if value[:1] in _SPECIAL:
                 at = self._value(line, start, path, (at, indent + 1), indent, True, at)
@@ -123,10 +152,16 @@ class _Scan:
                 value = (value if cut < 0 else value[:cut]).rstrip(" ")
                 if ": " in value or value.endswith(":"):
                     raise _Beyond
-            if path not in index:
+            if path is not None and path not in index:
                 index[path] = ((at, start + 1), (at, indent + 1))
-        if self.pending is not None or (started and not index):
+        if self.pending is not None or (started and not self.rooted):
             raise _Beyond  # an empty value: the parser places it by the token before it
+
+    def _child(self, frame: _Open, step: str | int) -> Path_ | None:
+        if frame.path is None:
+            return None
+        path = (*frame.path, step)
+        return path if self.wanted is None or path in self.wanted else None
 
     def _frame(self, indent: int, dash: bool, line_no: int) -> _Open:
         """The open collection a line at `indent` belongs to, opening one where it starts."""
@@ -144,8 +179,9 @@ class _Scan:
         if frames and not dash and frames[-1].indentless and frames[-1].indent == indent:
             frames.pop()  # an indentless sequence ends at its parent's next key
         if not frames:
-            if self.index:  # a second root: the parser refuses it
+            if self.rooted:  # a second root: the parser refuses it
                 raise _Beyond
+            self.rooted = True
             return self._open(not dash, indent, (), (line_no, indent + 1), None, False)
         top = frames[-1]
         if top.indent != indent or top.mapping is dash:
@@ -156,21 +192,22 @@ class _Scan:
         self,
         mapping: bool,
         indent: int,
-        path: Path_,
+        path: Path_ | None,
         mark: Mark,
         key_mark: Mark | None,
         indentless: bool,
     ) -> _Open:
         if len(self.frames) >= _MAX_DEPTH:
             raise _Beyond
-        self.index.setdefault(path, (mark, key_mark))
+        if path is not None:
+            self.index.setdefault(path, (mark, key_mark))
         frame = _Open(mapping, indent, path, 0, indentless)
         self.frames.append(frame)
         return frame
 
     def _item(self, frame: _Open, line: str, indent: int, at: int) -> int:
         """A "- " line: the next item of a sequence, maybe a mapping opened on the same line."""
-        path: Path_ = (*frame.path, frame.count)
+        path = self._child(frame, frame.count)
         frame.count += 1
         start = indent + 1
         while start < len(line) and line[start] == " ":
@@ -185,7 +222,7 @@ class _Scan:
         """A "key: value" line of a block mapping."""
         if key.end() - key.start() > _MAX_KEY:
             raise _Beyond
-        path: Path_ = (*frame.path, _key_text(key))
+        path = self._child(frame, _key_text(key))
         mark = (at, key.start() + 1)
         return self._value(line, key.end(), path, mark, frame.indent, True, at)
 
@@ -193,20 +230,22 @@ class _Scan:
         self,
         line: str,
         start: int,
-        path: Path_,
+        path: Path_ | None,
         key_mark: Mark | None,
         owner: int,
         owner_is_mapping: bool,
         at: int,
     ) -> int:
-        """Place the value that starts at `start` on line `at`; the index of the next line to read."""
+        """Place the value that starts at `start` on line `at` (at `path`, unless None); the
+        index of the next line to read."""
         first = line[start : start + 1]
         if first in ("", "#"):
             self.pending = (path, key_mark, owner, owner_is_mapping)
             return at
         mark = (at, start + 1)
         if first in "[{":
-            end = _flow(line, start, path, mark, key_mark, self.index, 0)
+            index = self.index if path is not None else None  # None: read through, keep nothing
+            end = _flow(line, start, path or (), mark, key_mark, index, 0)
         elif first == '"' or first == "'":
             quoted = (_DOUBLE if first == '"' else _SINGLE).match(line, start)
             if quoted is None:  # it goes on over the next line
@@ -215,7 +254,8 @@ class _Scan:
         elif first in "|>":
             if not _BLOCK_HEADER.match(line, start):
                 raise _Beyond
-            self.index.setdefault(path, (mark, key_mark))
+            if path is not None:
+                self.index.setdefault(path, (mark, key_mark))
             return self._skip_block_scalar(at, owner)
         else:
             if first in _NOT_PLAIN or (first == "-" and line[start + 1 : start + 2] in ("", " ")):
@@ -227,7 +267,8 @@ class _Scan:
             end = len(line)
         if not _REST.match(line, end):
             raise _Beyond
-        self.index.setdefault(path, (mark, key_mark))
+        if path is not None:
+            self.index.setdefault(path, (mark, key_mark))
         return at
 
     def _skip_block_scalar(self, at: int, owner: int) -> int:
@@ -266,18 +307,21 @@ def _flow(
     path: Path_,
     mark: Mark,
     key_mark: Mark | None,
-    index: Positions,
+    index: Positions | None,
     depth: int,
 ) -> int:
-    """Place a flow collection that opens at `start` and its values; the index after it."""
+    """Place a flow collection that opens at `start` and its values (in `index`, unless None);
+    the index after it."""
     plain = (_PLAIN_MAPPING if line[start] == "{" else _PLAIN_SEQUENCE).match(line, start)
     if plain is not None and plain.end() - start < _MAX_KEY:
-        index.setdefault(path, (mark, key_mark))
-        _place_plain_flow(plain.group(), start, path, mark[0], index)
+        if index is not None:
+            index.setdefault(path, (mark, key_mark))
+            _place_plain_flow(plain.group(), start, path, mark[0], index)
         return plain.end()
     if depth >= _MAX_DEPTH:
         raise _Beyond
-    index.setdefault(path, (mark, key_mark))
+    if index is not None:
+        index.setdefault(path, (mark, key_mark))
     mapping = line[start] == "{"
     close = "}" if mapping else "]"
     at = _skip_spaces(line, start + 1)
@@ -330,7 +374,7 @@ def _flow_node(
     path: Path_,
     line_no: int,
     key_mark: Mark | None,
-    index: Positions,
+    index: Positions | None,
     depth: int,
 ) -> int:
     first = line[at : at + 1]
@@ -346,7 +390,8 @@ def _flow_node(
     )
     if found is None:
         raise _Beyond
-    index.setdefault(path, (mark, key_mark))
+    if index is not None:
+        index.setdefault(path, (mark, key_mark))
     return found.end()
 
 
