@@ -24,7 +24,8 @@ Positions = dict[Path_, tuple[Mark, Mark | None]]
 _OUTSIDE = re.compile(
     "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
-# A key as it opens a block entry: plain words, or quoted without escapes; then ": " or ":" last.
+# A key as it opens a block entry: plain words, or quoted without backslashes; then ": " or
+# ":" at the end of the line.
 _KEY = re.compile(r"""(?:([\w][\w.\-/]*(?: [\w.\-/]+)*)|"([^"\\]*)"|'((?:[^']|'')*)'):(?: +|$)""")
 _DOUBLE = re.compile(r"""\"(?:[^"\\]|\\[0abtnvfre "/\\N_LP])*\"""")
 _SINGLE = re.compile(r"'(?:[^']|'')*'")
@@ -101,13 +102,8 @@ class _Scan:
         self.pending: tuple[Path_ | None, Mark | None, int, bool] | None = None
 
     def run(self) -> None:
-        lines, index, frames, wanted, started = (
-            self.lines,
-            self.index,
-            self.frames,
-            self.wanted,
-            False,
-        )
+        lines, index, frames, wanted = self.lines, self.index, self.frames, self.wanted
+        started = False
         at, end = 0, len(lines)
         while at < end:
             line = lines[at]
