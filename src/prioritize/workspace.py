@@ -100,15 +100,17 @@ class Workspace:
 
     def locate(self, ref: Ref) -> Location:
         """The file, line and column a core problem refers to."""
+        source, path = self._target(ref)
+        if source is None:
+            return Location(ref.id or SETTINGS_FILE)
+        return source.locate(path, key=ref.key, positions=self.positions(source))
+
+    def _target(self, ref: Ref) -> tuple[SourceFile | None, tuple[str | int, ...]]:
+        """The file a problem is in and its path there."""
         origin = self.origins.get((ref.kind, ref.id))
         if origin is None:
-            source = self.files.get(ref.id)
-            if source is None:
-                return Location(ref.id or SETTINGS_FILE)
-            return source.locate(ref.path, key=ref.key, positions=self.positions(source))
-        return origin.file.locate(
-            origin.path + ref.path, key=ref.key, positions=self.positions(origin.file)
-        )
+            return self.files.get(ref.id), ref.path
+        return origin.file, origin.path + ref.path
 
     def without_cascade(self, findings: Sequence[Finding]) -> tuple[list[Finding], int]:
         """`findings` less the unknown references a backlog file that cannot be read may define
@@ -146,19 +148,18 @@ class Workspace:
     def locate_all(self, problems: Iterable[Problem]) -> list[Finding]:
         """Every problem located, file by file, each file's positions let go once it is done.
 
-        Keeps memory to one file's positions at a time however many files have problems.
+        Keeps memory to one file's positions at a time however many files have problems, and
+        reads of each file only what its problems' paths need.
         """
-
-        def source_of(problem: Problem) -> SourceFile | None:
-            origin = self.origins.get((problem.ref.kind, problem.ref.id))
-            return origin.file if origin is not None else self.files.get(problem.ref.id)
-
         grouped: dict[int, tuple[SourceFile | None, list[Problem]]] = {}
         for problem in problems:
-            source = source_of(problem)
+            source = self._target(problem.ref)[0]
             grouped.setdefault(id(source), (source, []))[1].append(problem)
         located: list[Finding] = []
         for source, group in grouped.values():
+            if source is not None:
+                wanted = [self._target(p.ref)[1] for p in group]
+                self._positions[source.path] = yamlio.positions(source.text, wanted)
             located.extend(self.finding(p) for p in group)
             if source is not None:
                 self._positions.pop(source.path, None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,7 +27,7 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.nodes import MappingNode, SequenceNode
 
-from prioritize import yamlfast
+from prioritize import yamlfast, yamllines
 from prioritize.yamldepth import MAX_DEPTH, too_deep
 
 _IGNORED_EVENTS = frozenset(
@@ -298,18 +298,26 @@ def read(path: Path) -> Any:
 # --- locating a problem ---------------------------------------------------------------------
 
 
-Path_ = tuple[str | int, ...]
-Mark = tuple[int, int]  # 1-based line and column
-Positions = dict[Path_, tuple[Mark, Mark | None]]
+Path_ = yamllines.Path_
+Mark = yamllines.Mark  # 1-based line and column
+Positions = yamllines.Positions
 
 
-def positions(text: str) -> Positions:
+def positions(text: str, wanted: Iterable[Path_] | None = None) -> Positions:
     """Where every value of a text sits, and its key: {path: ((line, col), key (line, col) or None)}.
 
-    Built from the parser's events alone (no resolving, no composing), which is an order of
-    magnitude faster than composing nodes; map keys appear in paths as text, list indexes as
-    ints. A text that does not parse gives what was read before the problem.
+    Map keys appear in paths as text, list indexes as ints. A text that does not parse gives
+    what was read before the problem. With `wanted`, what `locate` needs for those paths may
+    be all that is kept.
     """
+    # Read from the lines where the layout allows (most files): the parser's events cost more.
+    found = yamllines.positions(text, wanted)
+    return found if found is not None else parser_positions(text)
+
+
+def parser_positions(text: str) -> Positions:
+    """`positions` from the parser's events alone (no resolving, no composing), which is an
+    order of magnitude faster than composing nodes."""
     index: Positions = {}
     # Frames of open collections: [path, is_mapping, next index or pending key, key mark, skip depth]
     frames: list[list[Any]] = []
