@@ -78,7 +78,7 @@ def test_json_has_exactly_the_documented_keys_and_hand_worked_figures(make_works
     assert (a["p50_date"], a["due"], a["p_on_time"]) == ("2027-01-15", None, None)
     # B is done by week 5 when its effort is at most 3: 1 - (9-3)^2 / ((9-1)(9-2)) = 35.7%.
     assert b["due"] == "2027-02-05"
-    assert b["p_on_time"] == pytest.approx(1 - 36 / 56, abs=0.015)
+    assert b["p_on_time"] == pytest.approx(1 - 36 / 56, abs=0.025)  # 5 sd of 10,000 runs
     assert summary["deadlines_at_risk"] == ["B"]
     # Median of tri(1, 2, 9): 9 - sqrt(0.5 * 8 * 7) = 3.708, after A's 2 weeks: 5.708.
     assert b["p50_week"] == pytest.approx(2 + 9 - 28**0.5, abs=0.05)

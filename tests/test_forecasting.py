@@ -205,7 +205,7 @@ def test_capacity_history_draws_each_week_from_the_past_weeks() -> None:
     assert row[LEVEL_WEEK] == pytest.approx(2.0)
     assert row[P95_WEEK] == pytest.approx(2.0)
     # Due Friday of week 0: on time only when the first week ran at 15 (1 in 3).
-    assert row[P_ON_TIME] == pytest.approx(1 / 3, abs=0.015)
+    assert row[P_ON_TIME] == pytest.approx(1 / 3, abs=0.025)  # 5 sd of 10,000 runs
 
 
 def test_a_capacity_change_applies_from_its_date_on() -> None:
@@ -363,8 +363,8 @@ def test_another_seed_moves_figures_within_the_monte_carlo_error() -> None:
 def test_triangular_draws_stay_inside_their_range() -> None:
     model = forecasting.efforts([4.0, 2.0], [(1.0, 9.0), (2.0, 2.0)], [])
     drawn = forecasting.draw_efforts(model, 5000, np.random.default_rng(0))
-    assert drawn[:, 0].min() >= 1.0 and drawn[:, 0].max() <= 9.0
-    assert (drawn[:, 1] == 2.0).all()
+    assert drawn[0].min() >= 1.0 and drawn[0].max() <= 9.0
+    assert (drawn[1] == 2.0).all()
 
 
 def test_fiscal_year_end() -> None:

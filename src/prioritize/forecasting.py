@@ -70,32 +70,32 @@ def efforts(
 
 
 def draw_efforts(model: Efforts, runs: int, rng: np.random.Generator) -> np.ndarray:
-    """Effort of every item in every run: an array of runs x items."""
+    """Effort of every item in every run: an array of items x runs (an item's runs side by
+    side, as the scheduler reads them)."""
     n = len(model.likely)
-    out = np.empty((runs, n))
+    out = np.empty((n, runs))
     from_history = np.array([s == HISTORY for s in model.source], dtype=bool)
     if from_history.any():
-        picks = rng.integers(0, len(model.ratios), size=(runs, int(from_history.sum())))
-        out[:, from_history] = model.ratios[picks] * model.likely[from_history]
+        picks = rng.integers(0, len(model.ratios), size=(int(from_history.sum()), runs))
+        out[from_history] = model.ratios[picks] * model.likely[from_history][:, None]
     shaped = ~from_history
-    low, mode, high = model.low[shaped], model.likely[shaped], model.high[shaped]
+    low, mode, high = (x[shaped][:, None] for x in (model.low, model.likely, model.high))
     width = high - low
-    fixed = width <= 0
+    fixed = (width <= 0)[:, 0]
     if fixed.all():
-        out[:, shaped] = mode
+        out[shaped] = mode
         return out
     # Triangular, by inverting its distribution function: a zero-width range stays exact.
-    u = rng.random((runs, len(mode)))
+    u = rng.random((len(mode), runs))
     with np.errstate(divide="ignore", invalid="ignore"):
-        cut = np.where(fixed, 0.0, (mode - low) / width)
-    left = u < cut
-    drawn = np.where(
-        left,
-        low + np.sqrt(u * width * (mode - low)),
-        high - np.sqrt((1 - u) * width * (high - mode)),
-    )
-    drawn[:, fixed] = mode[fixed]
-    out[:, shaped] = drawn
+        cut = np.where(width > 0, (mode - low) / width, 0.0)
+        drawn = np.where(
+            u < cut,
+            low + np.sqrt(u * width * (mode - low)),
+            high - np.sqrt((1 - u) * width * (high - mode)),
+        )
+    drawn[fixed] = mode[fixed]
+    out[shaped] = drawn
     return out
 
 
@@ -122,12 +122,12 @@ def finish_weeks(
     capacity: Capacity,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """The finish week of every item in every run (runs x items), by the list scheduling of
-    `ttv`: items in `sequence`, each on the team that frees up first (ties: the lowest team),
-    starting no earlier than its dependencies finish. With fixed capacity an item takes
-    effort / per_week weeks, exactly as in `ttv`; otherwise it takes as long as its team's
-    weekly capacities need to add up to its effort."""
-    runs = effort.shape[0]
+    """The finish week of every item in every run (items x runs, as `effort`), by the list
+    scheduling of `ttv`: items in `sequence`, each on the team that frees up first (ties: the
+    lowest team), starting no earlier than its dependencies finish. With fixed capacity an item
+    takes effort / per_week weeks, exactly as in `ttv`; otherwise it takes as long as its
+    team's weekly capacities need to add up to its effort."""
+    runs = effort.shape[1]
     if capacity.fixed:
         return _schedule(sequence, deps, effort / capacity.per_week, capacity.teams, None)
     weeks = _horizon(effort, capacity)
@@ -150,21 +150,27 @@ def _schedule(
     teams: int,
     table: _CapacityTable | None,
 ) -> np.ndarray:
-    runs, n = work.shape
-    free = np.zeros((runs, teams))
-    finish = np.full((runs, n), np.nan)
+    n, runs = work.shape
+    free = np.zeros((teams, runs))  # when each team frees up, in each run
+    finish = np.empty((n, runs))
     everyone = np.arange(runs)
+    first_team = np.zeros(runs, dtype=np.int64)
     for k in sequence:
-        team = free.argmin(axis=1)  # the first of equals: the lowest team number, as in ttv
-        begin = free[everyone, team]
+        # The first of equals: the lowest team number, as in ttv.
+        team = first_team if teams == 1 else free.argmin(axis=0)
+        begin = free[0] if teams == 1 else free[team, everyone]
         for d in deps[k]:
-            begin = np.maximum(begin, finish[:, d])
+            begin = np.maximum(begin, finish[d])
+        end = finish[k]
         if table is None:
-            end = np.round(begin + work[:, k], _DIGITS)
+            np.add(begin, work[k], out=end)
         else:
-            end = np.round(table.finish(team, begin, work[:, k]), _DIGITS)
-        finish[:, k] = end
-        free[everyone, team] = end
+            end[:] = table.finish(team, begin, work[k])
+        np.round(end, _DIGITS, out=end)
+        if teams == 1:
+            free[0] = end
+        else:
+            free[team, everyone] = end
     return finish
 
 
@@ -173,7 +179,7 @@ def _horizon(effort: np.ndarray, capacity: Capacity) -> int:
     shared by the teams, with room to spare; the table grows if a run needs more."""
     mean = float(np.mean(capacity.history)) if capacity.history else capacity.per_week
     slowest = min([1.0, *(f for _, f in capacity.changes)])
-    total = float(effort.sum(axis=1).max()) if effort.size else 0.0
+    total = float(effort.sum(axis=0).max()) if effort.size else 0.0
     last_change = max([0.0, *(w for w, _ in capacity.changes)])
     return math.ceil(1.5 * total / (mean * slowest * capacity.teams) + last_change) + 8
 

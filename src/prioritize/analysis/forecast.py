@@ -35,8 +35,8 @@ from prioritize.scoring import EFFORT, ID, TITLE, VALUE
 
 DEFAULT_RUNS, DEFAULT_SEED, DEFAULT_LEVEL = 10_000, 0, 85
 # Runs x items the arrays of one forecast may hold (some 50 bytes each at the peak): 10,000 runs
-# of 5,000 items. Past it the default runs are fewer, and more runs than fit are refused.
-MAX_ITEM_RUNS = 50_000_000
+# of 2,000 items. Past it the default runs are fewer, and more runs than fit are refused.
+MAX_ITEM_RUNS = 20_000_000
 
 
 def runs_that_fit(items: int) -> int:
@@ -136,12 +136,13 @@ def forecast(
         tuple((_week_of(plan.start, c.on), c.factor) for c in options.changes),
     )
     finish = forecasting.finish_weeks(sequence, deps, drawn, capacity, capacity_rng)
-    finish = finish[:, sequence]  # columns in the order taken, as ttv's schedule rows
+    finish = finish[sequence]  # items x runs, in the order taken, as ttv's schedule rows
     taken = frame.iloc[sequence].reset_index(drop=True)
     values = taken[VALUE].astype(float).to_numpy()
     level = options.level
 
-    weeks = dict(zip((50, level, 95), forecasting.percentile(finish, [50, level, 95]), strict=True))
+    at = forecasting.percentile(finish, [50, level, 95], axis=1)
+    weeks = dict(zip((50, level, 95), at, strict=True))
     dues = [d if isinstance(d, date) else None for d in taken[DUE]]
     on_time = _p_on_time(finish, dues, plan.start)
     items_frame = pd.DataFrame(
@@ -170,7 +171,7 @@ def forecast(
         "effort_source": model.summary_source,
         "history_items": len(model.ratios) if forecasting.HISTORY in model.source else 0,
     }
-    deliveries = forecasting.Deliveries.of(finish, values)
+    deliveries = forecasting.Deliveries.of(np.ascontiguousarray(finish.T), values)
     for share in (50, 80):
         per_run = deliveries.weeks_to_share(share / 100)
         known = not np.isnan(per_run).any()
@@ -210,8 +211,8 @@ def _p_on_time(finish: np.ndarray, dues: list[date | None], start: date) -> list
     if not with_due:
         return out
     limits = due_offsets(start, [d for d in dues if d is not None])
-    done_on = finish_offsets(finish[:, with_due])
-    shares = (done_on <= limits).mean(axis=0)
+    done_on = finish_offsets(finish[with_due])
+    shares = (done_on <= limits[:, None]).mean(axis=1)
     for k, share in zip(with_due, shares, strict=True):
         out[k] = float(share)
     return out
@@ -223,9 +224,9 @@ def _cut_line(
     assert options.by is not None
     limit = due_offsets(start, [options.by])[0]
     delivered = finish_offsets(finish) <= limit
-    chance = delivered.mean(axis=0) * 100
+    chance = delivered.mean(axis=1) * 100
     level = options.level
-    by_value = delivered @ values
+    by_value = values @ delivered
     return {
         "by": options.by,
         WILL: [i for i, p in zip(ids, chance, strict=True) if p >= level],
@@ -242,15 +243,15 @@ def _fan(finish: np.ndarray, values: np.ndarray) -> pd.DataFrame:
     total = float(values.sum())
     if finish.size == 0 or not total > 0:
         return pd.DataFrame(columns=["week", "p15", "p50", "p85"])
-    last = math.ceil(float(forecasting.percentile(finish.max(axis=1), FAN_HIGH)))
+    last = math.ceil(float(forecasting.percentile(finish.max(axis=0), FAN_HIGH)))
     weeks = np.arange(0, max(last, 1) + 1)
     # Each item's value lands in the week by whose end it is done (past the chart: one more
     # bucket, left out); a running sum over the weeks is then the value delivered by each.
-    runs, width = finish.shape[0], len(weeks) + 1
+    runs, width = finish.shape[1], len(weeks) + 1
     bucket = np.clip(np.ceil(np.round(finish, 9)), 0, width - 1).astype(np.int64)
-    flat = (np.arange(runs)[:, None] * width + bucket).ravel()
+    flat = (np.arange(runs)[None, :] * width + bucket).ravel()
     landed = np.bincount(
-        flat, weights=np.broadcast_to(values, finish.shape).ravel(), minlength=runs * width
+        flat, weights=np.broadcast_to(values[:, None], finish.shape).ravel(), minlength=runs * width
     )
     cumulative = np.cumsum(landed.reshape(runs, width)[:, :-1], axis=1) * 100 / total
     low, median, high = forecasting.percentile(cumulative, [FAN_LOW, 50, FAN_HIGH])

@@ -79,7 +79,7 @@ def forecast(
             min=1,
             max=1_000_000,
             help="How many simulated schedules (default 10,000; fewer for a backlog of more "
-            "than 5,000 items, so that runs x items stays within 50 million).",
+            "than 2,000 items, so that runs x items stays within 20 million).",
         ),
     ] = None,
     seed: Annotated[

@@ -138,7 +138,7 @@ def gather(
 
 # The report's forecast runs as many as the command's 10,000 runs, fewer for a very large
 # backlog: at most this many item-runs, so the report's time and memory stay bounded.
-REPORT_ITEM_RUNS = 10_000_000
+REPORT_ITEM_RUNS = 2_000_000
 
 
 def _forecast(
