@@ -235,8 +235,10 @@ CLOCK_READS = {
     ("cli/check.py", "date.today"),  # -> check_run.run_checks(today=...)
     ("cli/init.py", "date.today"),  # init.date
     ("cli/report.py", "date.today"),  # report.date
-    ("cli/ttv.py", "date.today"),  # -> scheduling.resources(today=...)
-    ("cli/forecast.py", "date.today"),  # -> scheduling.resources(today=...)
+    (
+        "cli/common.py",
+        "date.today",
+    ),  # schedulable (ttv, forecast) -> scheduling.resources(today=...)
 }
 CLOCK_CALLS = {"today", "now", "utcnow", "time", "time_ns", "localtime", "gmtime", "fromtimestamp"}
 CLOCK_OWNERS = {"date", "datetime", "time", "pd", "pandas", "Timestamp", "np", "numpy"}

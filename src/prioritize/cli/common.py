@@ -17,8 +17,11 @@ import typer
 from prioritize.errors import ExitCode, Finding, PrioritizeError, Ref, did_you_mean, sort_findings
 
 if TYPE_CHECKING:  # the heavy modules load inside the functions: --help stays fast
+    from datetime import datetime
+
     from prioritize.criteria_sets import LoadedCriteria
     from prioritize.pipeline import Scored
+    from prioritize.scheduling import Candidates, Resources
     from prioritize.workspace import Workspace
 
 P = ParamSpec("P")
@@ -116,6 +119,36 @@ def load_scored(path: Path | None, criteria: str | None) -> Scored:
 def warn_votes(scored: Scored) -> None:
     for finding in scored.vote_warnings:
         err(f"{finding.location}: warning: {finding.message}")
+
+
+def schedulable(
+    path: Path | None,
+    criteria: str | None,
+    *,
+    capacity: float | None,
+    teams: int | None,
+    start: datetime | None,
+) -> tuple[Scored, Resources, Candidates]:
+    """What ttv and forecast schedule: the scored workspace, the plan (the options, else
+    prioritize.yaml) and the open items that can be scheduled. The unscored items and the
+    items left out of the schedule are named on stderr."""
+    from datetime import date
+
+    from prioritize import scheduling
+
+    scored = load_scored(path, criteria)
+    plan = scheduling.resources(
+        scored.workspace.settings,
+        per_week=capacity,
+        teams=teams,
+        start=start.date() if start else None,
+        today=date.today(),
+    )
+    warn_unscored(scored)
+    candidates = scheduling.candidates(scored.scoring.frame, scored.workspace.items)
+    for problem in candidates.left_out:
+        err(f"{scored.workspace.locate(problem.ref)}: warning: {problem.message}")
+    return scored, plan, candidates
 
 
 def warn_unscored(scored: Scored) -> None:

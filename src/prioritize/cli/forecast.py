@@ -128,7 +128,6 @@ def forecast(
     """
     changes = [capacity_change(text) for text in capacity_changes or []]
 
-    from prioritize import scheduling
     from prioritize.analysis.forecast import (
         DEFAULT_RUNS,
         MAX_ITEM_RUNS,
@@ -137,30 +136,14 @@ def forecast(
         runs_that_fit,
     )
     from prioritize.analysis.forecast import forecast as run_forecast
-    from prioritize.cli.common import (
-        emit,
-        err,
-        load_scored,
-        render,
-        stdout_is_terminal,
-        warn_unscored,
-    )
+    from prioritize.cli.common import emit, err, render, schedulable, stdout_is_terminal
     from prioritize.errors import PrioritizeError
     from prioritize.render.forecast import FORECAST_RENDERERS, ForecastView
 
-    scored = load_scored(workspace, criteria)
-    settings = scored.workspace.settings
-    plan = scheduling.resources(
-        settings,
-        per_week=capacity,
-        teams=teams,
-        start=start.date() if start else None,
-        today=date.today(),
+    scored, plan, candidates = schedulable(
+        workspace, criteria, capacity=capacity, teams=teams, start=start
     )
-    warn_unscored(scored)
-    candidates = scheduling.candidates(scored.scoring.frame, scored.workspace.items)
-    for problem in candidates.left_out:
-        err(f"{scored.workspace.locate(problem.ref)}: warning: {problem.message}")
+    settings = scored.workspace.settings
     history = settings.capacity.history if settings.capacity and capacity is None else None
     items, most = len(candidates.frame), runs_that_fit(len(candidates.frame))
     if runs is None:

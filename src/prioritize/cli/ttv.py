@@ -54,29 +54,14 @@ def ttv(
     Unscored items, items without an effort and the items that depend on them are left out, each
     named on stderr. CSV holds the schedule only; JSON and Markdown also the summary and comparison.
     """
-    from datetime import date
-
     from prioritize import scheduling
-    from prioritize.cli.common import (
-        emit,
-        err,
-        load_scored,
-        render,
-        stdout_is_terminal,
-        warn_unscored,
-    )
+    from prioritize.cli.common import emit, render, schedulable, stdout_is_terminal
     from prioritize.render.ttv import TTV_RENDERERS, TtvView
 
-    scored = load_scored(workspace, criteria)
-    settings = scored.workspace.settings
-    start_day = start.date() if start else None
-    plan = scheduling.resources(
-        settings, per_week=capacity, teams=teams, start=start_day, today=date.today()
+    scored, plan, candidates = schedulable(
+        workspace, criteria, capacity=capacity, teams=teams, start=start
     )
-    warn_unscored(scored)
-    candidates = scheduling.candidates(scored.scoring.frame, scored.workspace.items)
-    for problem in candidates.left_out:
-        err(f"{scored.workspace.locate(problem.ref)}: warning: {problem.message}")
+    settings = scored.workspace.settings
     report = scheduling.time_to_value(candidates, order.value, plan, low_risk_first=low_risk_first)
     view = TtvView(report, settings.unit, color=stdout_is_terminal(output), all_rows=all_rows)
     emit(render(TTV_RENDERERS, format, raw_csv=raw_csv, view=view), output)
