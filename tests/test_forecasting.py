@@ -96,7 +96,7 @@ def run_forecast(
 ) -> Any:
     cands = Candidates(frame, frozenset())
     items = items_for(frame, ranges) + (extra_items or [])
-    return forecast(cands, items, Resources(per_week, teams, MONDAY), Options(**options), history)
+    return forecast(cands, items, Resources(per_week, teams, MONDAY, history), Options(**options))
 
 
 # --- the same schedule as ttv when nothing is uncertain -------------------------------------------

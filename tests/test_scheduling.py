@@ -492,3 +492,11 @@ def test_weeks_round_as_numpy_rounds_them(value: float) -> None:
     from prioritize.scheduling import _DIGITS, _round_weeks
 
     assert _round_weeks(value) == float(np.round(np.float64(value), _DIGITS))
+
+
+def test_the_capacity_history_comes_with_the_settings_capacity_only() -> None:
+    settings = Settings(capacity=Capacity(per_week=10.0, history=[8.0, 12.0]))
+    own = resources(settings, per_week=None, teams=None, start=MONDAY, today=MONDAY)
+    assert own.history == (8.0, 12.0)
+    given = resources(settings, per_week=5.0, teams=None, start=MONDAY, today=MONDAY)
+    assert (given.per_week, given.history) == (5.0, ())

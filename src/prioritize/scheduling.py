@@ -71,11 +71,13 @@ _SCALE = 10.0**_DIGITS
 
 @dataclass(frozen=True)
 class Resources:
-    """Who does the work and from when: effort units per team per week, parallel teams, first day."""
+    """Who does the work and from when: effort units per team per week, parallel teams, first
+    day, and the effort a team completed in each past week (what forecasts draw a week from)."""
 
     per_week: float
     teams: int
     start: date
+    history: tuple[float, ...] = ()
 
 
 MAX_TEAMS = 1000  # as prioritize.yaml's capacity.teams
@@ -95,10 +97,12 @@ def resources(
     today: date,
 ) -> Resources:
     """The options where given, else prioritize.yaml's values; start defaults to the next Monday.
+    The capacity history comes with prioritize.yaml's capacity only: a --capacity is fixed.
 
     Raises PrioritizeError when no capacity is given anywhere: weeks cannot be computed without it.
     """
     capacity = settings.capacity
+    history = tuple(capacity.history or ()) if capacity is not None and per_week is None else ()
     if per_week is None:
         if capacity is None:
             raise PrioritizeError(
@@ -115,7 +119,8 @@ def resources(
         teams = capacity.teams if capacity is not None else 1
     if not 1 <= teams <= MAX_TEAMS:
         raise PrioritizeError(message=f"--teams must be from 1 to {MAX_TEAMS}, not {teams}")
-    return Resources(float(per_week), int(teams), start or settings.start or next_monday(today))
+    start = start or settings.start or next_monday(today)
+    return Resources(float(per_week), int(teams), start, history)
 
 
 # --- what can be scheduled ---------------------------------------------------------------------

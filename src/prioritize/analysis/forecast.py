@@ -114,7 +114,6 @@ def forecast(
     items: Sequence[Item],
     plan: Resources,
     options: Options,
-    history: Sequence[float] = (),
 ) -> Forecast:
     """Simulate `options.runs` schedules of the candidates, in the order `ttv` would use."""
     frame = ordered(cands.frame, options.order, low_risk_first=options.low_risk_first)
@@ -132,7 +131,7 @@ def forecast(
     capacity = Capacity(
         plan.per_week,
         plan.teams,
-        tuple(history),
+        plan.history,
         tuple((_week_of(plan.start, c.on), c.factor) for c in options.changes),
     )
     finish = forecasting.finish_weeks(sequence, deps, drawn, capacity, capacity_rng)
@@ -192,7 +191,7 @@ def forecast(
         plan,
         options,
         float(values.sum()),
-        len(history),
+        len(plan.history),
     )
 
 

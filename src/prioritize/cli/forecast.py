@@ -144,7 +144,6 @@ def forecast(
         workspace, criteria, capacity=capacity, teams=teams, start=start
     )
     settings = scored.workspace.settings
-    history = settings.capacity.history if settings.capacity and capacity is None else None
     items, most = len(candidates.frame), runs_that_fit(len(candidates.frame))
     if runs is None:
         runs = min(DEFAULT_RUNS, most)
@@ -165,6 +164,6 @@ def forecast(
         by=by.date() if by else None,
         changes=tuple(CapacityChange(day, factor) for day, factor in changes),
     )
-    result = run_forecast(candidates, scored.workspace.items, plan, options, history or ())
+    result = run_forecast(candidates, scored.workspace.items, plan, options)
     view = ForecastView(result, settings.unit, color=stdout_is_terminal(output), all_rows=all_rows)
     emit(render(FORECAST_RENDERERS, format, raw_csv=raw_csv, view=view), output)

@@ -154,10 +154,9 @@ def _forecast(
 
     items = max(1, len(candidates.frame))
     runs = max(1, min(DEFAULT_RUNS, REPORT_ITEM_RUNS // items))
-    history = ws.settings.capacity.history if ws.settings.capacity else None
     options = Options(
         order=order,
         runs=runs,
         by=fiscal_year_end(max(today, plan.start), ws.settings.fiscal_year_start),
     )
-    return forecast(candidates, ws.items, plan, options, history or ())
+    return forecast(candidates, ws.items, plan, options)
