@@ -68,6 +68,7 @@ def scored_findings(scored: Scored, today: date, max_age_days: int) -> list[Find
     problems: list[Problem] = [
         *checks.scoring_problems(scored.scoring),
         *checks.range_problems(scored.scoring),
+        *checks.weak_evidence_problems(scored.scoring),
         *checks.freshness_problems(ws.items, criteria_set, today, max_age_days),
         *checks.deadline_problems(scored.scoring.frame, ws.items, ws.settings, today),
         *outcome_problems(ws.pools, ws.items),

@@ -11,11 +11,13 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     StrictBool,
     StrictFloat,
     StrictInt,
     StrictStr,
+    Tag,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
     WrapValidator,
@@ -34,11 +36,22 @@ PoolKind = Literal["cost-driver", "mission-inhibitor", "opportunity"]
 EvidenceKind = Literal["functional", "operational", "experience"]
 DataKind = Literal["functional", "operational", "experience", "judgement"]
 Method = Literal["weighted", "formula"]
+# What a piece of evidence is, strongest first (confidence.py orders and weighs them).
+SourceKind = Literal[
+    "launch", "pilot", "test", "analytics", "research", "survey", "benchmark", "anecdote", "opinion"
+]
+# An item's evidence strength: a source kind, or plain-text sources only, or none at all.
+Strength = Literal[
+    "launch", "pilot", "test", "analytics", "research", "survey", "benchmark", "anecdote",
+    "opinion", "unspecified", "none",
+]  # fmt: skip
 Direction = Literal["higher", "lower"]
 
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 RISKS: tuple[str, ...] = Risk.__args__  # type: ignore[attr-defined]
 EVIDENCE_KINDS: tuple[str, ...] = EvidenceKind.__args__  # type: ignore[attr-defined]
+SOURCE_KINDS: tuple[str, ...] = SourceKind.__args__  # type: ignore[attr-defined]
+STRENGTHS: tuple[str, ...] = Strength.__args__  # type: ignore[attr-defined]
 CLOSED_STATUSES = frozenset({"done", "dropped"})
 # Captured, evidence not yet gathered: may lack effort, evidence and scores without failing check.
 IDEA = "idea"
@@ -223,12 +236,52 @@ class ValuePool(Model):
         return kpis
 
 
+Day = date  # a field named `date` would hide the type inside its class
+
+
+class Source(Model):
+    """A typed piece of evidence: what it is (its kind), what it is called, when, and how many."""
+
+    kind: SourceKind
+    name: Text
+    date: Day | None = None
+    n: Annotated[StrictInt, Field(ge=1)] | None = None  # how many people or cases it covers
+
+
+# Branch names of the sources union; files.py leaves them out of error locations.
+PLAIN_SOURCE, TYPED_SOURCE = "plain-source", "typed-source"
+
+
+def _source_branch(value: Any) -> str:
+    return PLAIN_SOURCE if isinstance(value, str) else TYPED_SOURCE
+
+
+# A source is plain text (as before) or a typed mapping: only the branch a value takes can
+# fail, so a mapping with a wrong kind is one located error, not one per branch.
+SourceEntry = Annotated[
+    Annotated[str, Tag(PLAIN_SOURCE)] | Annotated[Source, Tag(TYPED_SOURCE)],
+    Discriminator(_source_branch),
+]
+
+
+def _ordered_pair(value: tuple[float, float]) -> tuple[float, float]:
+    if value[0] > value[1]:
+        raise ValueError(f"must be [low, high] with low <= high, not [{value[0]:g}, {value[1]:g}]")
+    return value
+
+
+Range = Annotated[tuple[Number, Number], BeforeValidator(_pair), AfterValidator(_ordered_pair)]
+
+
 class Evidence(Model):
     as_of: date | None = None
-    sources: list[str] = []
+    sources: list[SourceEntry] = []
     functional: DataMapping = {}
     operational: DataMapping = {}
     experience: DataMapping = {}
+    # How far a measured value may be off: {functional.completion_rate: [low, high]}, the
+    # value between them (checks.range_problems); sensitivity --vary evidence draws from it.
+    ranges: dict[str, Range] = {}
 
 
 class Outcome(Model):
@@ -316,6 +369,15 @@ class Scale(Model):
         return value
 
 
+def _level(value: float) -> float:
+    if not 0 < value <= 1:
+        raise ValueError(f"must be a level in (0, 1]: above 0 and at most 1, not {value:g}")
+    return value
+
+
+ConfidenceLevel = Annotated[StrictFloat, BeforeValidator(_within_bounds), AfterValidator(_level)]
+
+
 class Criterion(Model):
     id: CriterionId
     name: str | None = None
@@ -362,6 +424,9 @@ class CriteriaSet(Model):
     method: Method = "weighted"
     per_effort: StrictBool = False
     risk_factor: dict[Risk, FiniteNumber] | None = None
+    # Multiply scores by the confidence the evidence earns: true for the built-in levels, or
+    # a level per strength (those it leaves out keep the built-in one).
+    confidence: StrictBool | dict[Strength, ConfidenceLevel] | None = None
     formula: str | None = None
     criteria: list[Criterion] = Field(min_length=1)
 
@@ -455,8 +520,12 @@ __all__ = [
     "CLOSED_STATUSES",
     "EVIDENCE_KINDS",
     "IDEA",
+    "PLAIN_SOURCE",
     "RISKS",
+    "SOURCE_KINDS",
     "STATUSES",
+    "STRENGTHS",
+    "TYPED_SOURCE",
     "BacklogFile",
     "Capacity",
     "CriteriaSet",
@@ -467,6 +536,7 @@ __all__ = [
     "Outcome",
     "Scale",
     "Settings",
+    "Source",
     "ValuePool",
     "Votes",
     "did_you_mean",

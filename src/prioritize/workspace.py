@@ -358,10 +358,11 @@ def _add_item(ws: Workspace, item: Item, raw: dict[str, Any], origin: Origin) ->
 
 
 def _check_references(ws: Workspace) -> None:
-    from prioritize.checks import reference_problems
+    from prioritize.checks import evidence_range_problems, reference_problems
 
     known = {entry_id for kind, entry_id in ws.invalid_ids if kind == "pool"}
     known_items = {entry_id for kind, entry_id in ws.invalid_ids if kind == "item"}
     problems = reference_problems(ws.pools, ws.items, extra_pools=known, extra_items=known_items)
     kept, ws.unchecked_references = ws.without_cascade([ws.finding(p) for p in problems])
     ws.findings.extend(kept)
+    ws.findings.extend(ws.finding(p) for p in evidence_range_problems(ws.items))
