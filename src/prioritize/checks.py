@@ -283,9 +283,10 @@ WEAK_EVIDENCE_TOP = 10
 
 def weak_evidence_problems(scoring: Scoring, top: int = WEAK_EVIDENCE_TOP) -> Iterator[Problem]:
     """Items in the top `top` whose strongest evidence is an anecdote, an opinion, plain text
-    or nothing: what leaders are about to fund on the least evidence."""
+    or nothing: what leaders are about to fund on the least evidence. Ideas are left alone."""
     head = scoring.ranked.head(top)
-    weak = head[head[EVIDENCE_STRENGTH].isin(confidence.WEAK)]
+    # An idea is still gathering its evidence, and never fails check.
+    weak = head[head[EVIDENCE_STRENGTH].isin(confidence.WEAK) & (head[STATUS] != IDEA)]
     for item_id, rank, kind in zip(weak[ID], weak[RANK], weak[EVIDENCE_STRENGTH], strict=True):
         what = {
             confidence.NONE: "no evidence sources at all",
