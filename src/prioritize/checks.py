@@ -278,10 +278,9 @@ def evidence_value(evidence: object, path: str) -> object:
     return node
 
 
-WEAK_EVIDENCE_TOP = 10
-
-
-def weak_evidence_problems(scoring: Scoring, top: int = WEAK_EVIDENCE_TOP) -> Iterator[Problem]:
+def weak_evidence_problems(
+    scoring: Scoring, top: int = confidence.WEAK_EVIDENCE_TOP
+) -> Iterator[Problem]:
     """Items in the top `top` whose strongest evidence is an anecdote, an opinion, plain text
     or nothing: what leaders are about to fund on the least evidence. Ideas are left alone."""
     head = scoring.ranked.head(top)

@@ -30,6 +30,7 @@ BUILT_IN_LEVELS: Mapping[str, float] = {
 }
 # Too little to fund on: `check` warns where such an item is in the top 10 (weak-evidence).
 WEAK = frozenset({"anecdote", "opinion", UNSPECIFIED, NONE})
+WEAK_EVIDENCE_TOP = 10  # how far down the ranking weak evidence is worth a warning
 _ORDER = {kind: k for k, kind in enumerate(STRENGTHS)}  # 0 is the strongest
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -351,22 +351,24 @@ COMPARE_COLUMNS = [
 PART, A_PART, B_PART = "part", "a", "b"
 PART_COLUMNS = [PART, A_PART, B_PART, EFFECT]
 PART_VALUE, PART_EFFORT, PART_RISK, PART_SCORE = "value", "effort", "risk_factor", "score"
+PART_CONFIDENCE = "confidence"  # only where the set multiplies scores by confidence
 
 
 @dataclass(frozen=True)
 class Factor:
-    """One factor of the score: a criterion (`name` its id), effort or risk; `effect` as in Comparison."""
+    """One factor of the score: a criterion (`name` its id), effort, risk or confidence; `effect`
+    as in Comparison."""
 
     name: str
-    kind: LeverKind
+    kind: LeverKind | Literal["confidence"]
     effect: float
 
 
 @dataclass(frozen=True)
 class Comparison:
     """Two items side by side. `criteria` holds COMPARE_COLUMNS in set order; `parts` holds
-    PART_COLUMNS: the score taken apart into value, effort (where the score uses it), risk factor
-    and the score itself, for a and b.
+    PART_COLUMNS: the score taken apart into value, effort (where the score uses it), risk factor,
+    confidence (where the set multiplies by it) and the score itself, for a and b.
 
     `effect` (in both frames) is in score terms and always seen from the lower-ranked item: the
     score it would have with the higher-ranked item's value of that factor (a criterion's value,
@@ -433,14 +435,15 @@ def compare_items(a: Explanation, b: Explanation, formula: Formula | None = None
     if a.uses_effort:
         parts.append((PART_EFFORT, a.effort, b.effort, effects.effort()))
         factors.append(Factor(EFFORT_LEVER, "effort", effects.effort()))
-    parts += [
-        (PART_RISK, a.risk_factor, b.risk_factor, effects.risk()),
-        (PART_SCORE, a.score, b.score, None),
-    ]
+    parts.append((PART_RISK, a.risk_factor, b.risk_factor, effects.risk()))
     factors.append(Factor(RISK_LEVER, "risk", effects.risk()))
+    if a.sureness is not None and a.sureness.applied:
+        parts.append((PART_CONFIDENCE, a.confidence_factor, b.confidence_factor, effects.sure()))
+        factors.append(Factor(PART_CONFIDENCE, "confidence", effects.sure()))
+    parts.append((PART_SCORE, a.score, b.score, None))
     known = [f for f in factors if math.isfinite(f.effect)]
     tolerance = 1e-9 * max(1.0, abs(higher.score or 0.0))
-    # max and min keep the first on a tie: criteria in set order, then effort, then risk.
+    # max and min keep the first on a tie: criteria in set order, then effort, risk, confidence.
     pro = max(known, key=lambda f: f.effect, default=None)
     con = min(known, key=lambda f: f.effect, default=None)
     return Comparison(
@@ -499,6 +502,11 @@ class _Effects:
         return (
             self._unrisked() * self.higher.risk_factor * self.lower.confidence_factor - self.score
         )
+
+    def sure(self) -> float:
+        """With the higher item's confidence level in place of the lower one's."""
+        lo = self.lower
+        return self._unrisked() * lo.risk_factor * self.higher.confidence_factor - self.score
 
     def _unrisked(self) -> float:
         """The lower item's score before its risk factor."""

@@ -31,6 +31,7 @@ from prioritize.analysis.explain import (
     NORMALIZED,
     OUT_OF_REACH,
     PART,
+    PART_CONFIDENCE,
     PART_EFFORT,
     PART_RISK,
     PART_SCORE,
@@ -241,6 +242,11 @@ def _factor_text(c: Comparison, f: Factor, unit: str) -> str:
     h, lo = (c.a, c.b) if c.higher == c.a.id else (c.b, c.a)
     if f.kind == "effort":
         what = f"effort, {h.id} {_n(h.effort)} vs {lo.id} {_n(lo.effort)} {unit}"
+    elif f.kind == "confidence":
+        what = (
+            f"confidence, {h.id} {_n(h.confidence_factor)} vs {lo.id} {_n(lo.confidence_factor)} "
+            f"({_strength(h)} vs {_strength(lo)} evidence)"
+        )
     elif f.kind == "risk":
         what = (
             f"risk, {h.id} {h.risk or 'none'} vs {lo.id} {lo.risk or 'none'} "
@@ -263,24 +269,34 @@ def _factor_text(c: Comparison, f: Factor, unit: str) -> str:
     )
 
 
+def _strength(e: Explanation) -> str:
+    return e.sureness.strength if e.sureness is not None else "no"
+
+
 def _decomposition(c: Comparison, unit: str) -> str:
     """Both scores taken apart into value, effort and risk factor."""
     a, b = c.a, c.b
+    sure = a.sureness is not None and a.sureness.applied
+    times = " x confidence" if sure else ""
+
+    def factors(e: Explanation) -> str:
+        return f"{_n(e.risk_factor)}" + (f" x {_n(e.confidence_factor)}" if sure else "")
+
     if a.method == "weighted" and a.per_effort:
         return (
-            "Score = value / effort x risk factor: "
+            f"Score = value / effort x risk factor{times}: "
             + "; ".join(
-                f"{e.id} {_n(e.value)} / {_n(e.effort)} {unit} x {_n(e.risk_factor)} = {_n(e.score)}"
+                f"{e.id} {_n(e.value)} / {_n(e.effort)} {unit} x {factors(e)} = {_n(e.score)}"
                 for e in (a, b)
             )
             + "."
         )
-    head = "Score = value x risk factor" + (
+    head = f"Score = value x risk factor{times}" + (
         ", value from the formula" if a.method == "formula" else ""
     )
     return (
         f"{head}: "
-        + "; ".join(f"{e.id} {_n(e.value)} x {_n(e.risk_factor)} = {_n(e.score)}" for e in (a, b))
+        + "; ".join(f"{e.id} {_n(e.value)} x {factors(e)} = {_n(e.score)}" for e in (a, b))
         + "."
     )
 
@@ -419,6 +435,7 @@ _PART_LABELS = {
     PART_VALUE: "Value",
     PART_EFFORT: "Effort",
     PART_RISK: "Risk factor",
+    PART_CONFIDENCE: "Confidence",
     PART_SCORE: "Score",
 }
 
@@ -460,6 +477,9 @@ def _part_cell(c: Comparison, part: str, side: str) -> Text:
         return numbers([e.effort])[0]
     if part == PART_RISK:
         return Text(f"{_n(e.risk_factor)} ({e.risk or 'no risk'})", justify="right", no_wrap=True)
+    if part == PART_CONFIDENCE:
+        strength = e.sureness.strength if e.sureness is not None else ""
+        return Text(f"{_n(e.confidence_factor)} ({strength})", justify="right", no_wrap=True)
     return numbers([e.value if part == PART_VALUE else e.score])[0]
 
 
