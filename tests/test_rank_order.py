@@ -68,4 +68,6 @@ def test_rank_shows_what_each_item_waits_for_and_can_order_by_it() -> None:
         assert all(order.index(dep) < order.index(row["id"]) for dep in row["depends_on"])
 
     csv_header = run_cli("rank", "-w", REPO_ROOT, "-f", "csv").stdout.splitlines()[0]
-    assert csv_header.startswith("rank,id,title,pool,status,risk,effort,value,score,depends_on,evidence_strength,confidence,c.")
+    assert csv_header.startswith(
+        "rank,id,title,pool,status,risk,effort,value,score,depends_on,evidence_strength,confidence,c."
+    )
