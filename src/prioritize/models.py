@@ -376,6 +376,13 @@ def _level(value: float) -> float:
 
 
 ConfidenceLevel = Annotated[StrictFloat, BeforeValidator(_within_bounds), AfterValidator(_level)]
+# Branch names of `confidence:` (true or false, or levels by kind); both read as union branches
+# in error locations (files.py), so only the branch a value takes reports its errors.
+CONFIDENCE_FLAG, CONFIDENCE_LEVELS = "bool", "dict[kind,level]"
+
+
+def _confidence_branch(value: Any) -> str:
+    return CONFIDENCE_FLAG if isinstance(value, bool) else CONFIDENCE_LEVELS
 
 
 class Criterion(Model):
@@ -426,7 +433,14 @@ class CriteriaSet(Model):
     risk_factor: dict[Risk, FiniteNumber] | None = None
     # Multiply scores by the confidence the evidence earns: true for the built-in levels, or
     # a level per strength (those it leaves out keep the built-in one).
-    confidence: StrictBool | dict[Strength, ConfidenceLevel] | None = None
+    confidence: (
+        Annotated[
+            Annotated[StrictBool, Tag(CONFIDENCE_FLAG)]
+            | Annotated[dict[Strength, ConfidenceLevel], Tag(CONFIDENCE_LEVELS)],
+            Discriminator(_confidence_branch),
+        ]
+        | None
+    ) = None
     formula: str | None = None
     criteria: list[Criterion] = Field(min_length=1)
 
