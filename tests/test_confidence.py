@@ -274,6 +274,12 @@ ONE = """
             "anecdote or opinion",
         ),
         (
+            "{sources: [{kind: usability study, name: x}], functional: {rate: 1}}",
+            "backlogs/items.yaml:6:CC: invalid-value kind must be one of launch, pilot, test, "
+            'analytics, research, survey, benchmark, anecdote, opinion, not "usability study" '
+            '(did you mean "test"?)',
+        ),
+        (
             "{sources: [{kind: pilot}], functional: {rate: 1}}",
             'backlogs/items.yaml:6:CC: missing-key "name" is required here',
         ),
@@ -298,7 +304,7 @@ ONE = """
             'functional.NAME or operational.NAME or experience.NAME, not "rate"',
         ),
     ],
-    ids=["unknown-kind", "no-name", "low-above-value", "missing-metric", "low-above-high", "no-section"],
+    ids=["unknown-kind", "a-word-for-a-kind", "no-name", "low-above-value", "missing-metric", "low-above-high", "no-section"],
 )  # fmt: skip
 def test_bad_evidence_is_a_located_error(make_workspace: Make, evidence: str, message: str) -> None:
     ws = workspace(make_workspace, items=ONE.replace("EVIDENCE", evidence))
@@ -312,7 +318,7 @@ def test_bad_evidence_is_a_located_error(make_workspace: Make, evidence: str, me
     at = "    evidence: " + evidence
     pointed = at[int(column) - 1 :]
     expected_start = {
-        "unknown-kind": "pilt", "no-name": "{kind: pilot}", "low-above-value": "[0.9",
+        "unknown-kind": "pilt", "a-word-for-a-kind": "usability", "no-name": "{kind: pilot}", "low-above-value": "[0.9",
         "missing-metric": "functional.nope", "low-above-high": "[1, 0]", "no-section": "rate:",
     }  # fmt: skip
     assert any(pointed.startswith(s) for s in expected_start.values()), (pointed, first)

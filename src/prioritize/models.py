@@ -239,10 +239,38 @@ class ValuePool(Model):
 Day = date  # a field named `date` would hide the type inside its class
 
 
+# Words people write for a kind of evidence, by the kind they mean (a hint, never a match).
+_KIND_WORDS = {
+    "launch": ("launch", "live", "release", "rollout", "production"),
+    "pilot": ("pilot", "trial", "beta"),
+    "test": ("usab", "prototyp", "a/b", "ab test", "experiment", "comprehension"),
+    "analytics": ("analytic", "data", "log", "report", "funnel", "metric", "dashboard"),
+    "research": ("research", "interview", "shadow", "diary", "contextual", "ethnograph"),
+    "survey": ("survey", "questionnaire", "poll", "csat"),
+    "benchmark": ("benchmark", "audit", "compar", "other state", "standard"),
+    "anecdote": ("anecdot", "story", "complaint", "feedback", "note"),
+    "opinion": ("opinion", "belief", "hunch", "expert", "view", "judgement", "judgment", "idea"),
+}
+
+
+def _known_kind(value: Any) -> Any:
+    # A typo gets the usual "did you mean" from the literal check; a word people use for a kind
+    # ("usability study", "interviews") is told which kind it is.
+    if not isinstance(value, str) or value in SOURCE_KINDS or did_you_mean(value, SOURCE_KINDS):
+        return value
+    words = value.lower()
+    meant = next((k for k, stems in _KIND_WORDS.items() if any(s in words for s in stems)), None)
+    if meant is not None:
+        raise ValueError(
+            f'must be one of {", ".join(SOURCE_KINDS)}, not "{value}" (did you mean "{meant}"?)'
+        )
+    return value
+
+
 class Source(Model):
     """A typed piece of evidence: what it is (its kind), what it is called, when, and how many."""
 
-    kind: SourceKind
+    kind: Annotated[SourceKind, BeforeValidator(_known_kind)]
     name: Text
     date: Day | None = None
     n: Annotated[StrictInt, Field(ge=1)] | None = None  # how many people or cases it covers
