@@ -449,3 +449,16 @@ def test_sensitivity_vary_evidence_through_the_cli(make_workspace: Make) -> None
     bad = run_cli("sensitivity", "-w", ws, "--vary", "everything")
     assert bad.exit_code == 2
     assert "Traceback" not in bad.stderr
+
+
+def test_the_report_shows_the_strength_and_flags_weak_evidence_at_the_top(
+    make_workspace: Make,
+) -> None:
+    html = run_cli("report", "-w", workspace(make_workspace)).stdout
+    assert ">Evidence</th>" in html
+    assert '<strong class="weak">opinion (weak)</strong>' in html  # B, first
+    assert "<td>pilot</td>" in html  # A: strong evidence, not flagged
+    assert "3 of the top 10 rest on weak evidence</strong>" in html
+    assert ": B, D, C. Test them before funding them" in html
+    sure = run_cli("report", "-w", workspace(make_workspace, "    confidence: true\n")).stdout
+    assert "Each score is then multiplied by the confidence its evidence earns: launch 1" in sure

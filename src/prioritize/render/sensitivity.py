@@ -69,7 +69,8 @@ def what_varied(s: Sensitivity) -> str:
         else "no evidence value has a range (evidence.ranges), so none was drawn"
     )
     if s.vary == EVIDENCE:
-        return f"{s.runs} runs, seed {s.seed}, weights as agreed; {drawn}"
+        kept = "weights as agreed" if s.perturbed == WEIGHTS else "no input perturbed"
+        return f"{s.runs} runs, seed {s.seed}, {kept}; {drawn}"
     if s.perturbed == WEIGHTS:
         varied = (
             f"{s.runs} runs, every weight times a random factor in [{low}, {high}], seed {s.seed}"
