@@ -301,9 +301,17 @@ def _ordered_pair(value: tuple[float, float]) -> tuple[float, float]:
 Range = Annotated[tuple[Number, Number], BeforeValidator(_pair), AfterValidator(_ordered_pair)]
 
 
+def _plain_sources(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    # A list of plain-text sources, as most are, is kept as read: choosing a branch for each
+    # entry is a Python call per source.
+    if type(value) is list and all(type(entry) is str for entry in value):
+        return value
+    return handler(value)
+
+
 class Evidence(Model):
     as_of: date | None = None
-    sources: list[SourceEntry] = []
+    sources: Annotated[list[SourceEntry], WrapValidator(_plain_sources)] = []
     functional: DataMapping = {}
     operational: DataMapping = {}
     experience: DataMapping = {}
