@@ -11,7 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prioritize.formula import MAX_FORMULA_LENGTH, FormulaError, compile_formula, evaluate
+from prioritize.formula import (
+    MAX_FORMULA_LENGTH,
+    FormulaError,
+    compile_formula,
+    evaluate,
+    substitute,
+)
 
 NAMES = {"reach", "impact", "confidence"}
 
@@ -270,3 +276,11 @@ def test_property_any_string_compiles_or_raises_formula_error(text: str) -> None
     result = evaluate(formula, columns)
     assert result.values.shape == (4,)
     assert result.divided_by_zero.shape == (4,)
+
+
+def test_substitute_brackets_a_negative_number_where_it_would_bind_differently() -> None:
+    formula = compile_formula("x ** 2 + y * z - w", {"x", "y", "z", "w"})
+    text = substitute(formula, {"x": -3.0, "y": -2, "z": 4, "w": -1})
+    assert text == "(-3.0) ** 2 + -2 * 4 - -1"
+    # The text, read as a formula, gives the number the formula gives for those values: 2.
+    assert float(evaluate(compile_formula(text, set()), {}).values) == 2.0

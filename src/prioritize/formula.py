@@ -227,6 +227,12 @@ def substitute(formula: Formula, values: Mapping[str, float]) -> str:
     class _Replace(ast.NodeTransformer):
         def visit_Name(self, node: ast.Name) -> ast.AST:
             value = values.get(node.id)
-            return ast.Constant(value=value) if value is not None else node
+            if value is None:
+                return node
+            # A negative number as a minus sign on its size, so that unparsing brackets it
+            # where it binds less tightly than its neighbours: (-3) ** 2, not -3 ** 2.
+            if value < 0:
+                return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(value=-value))
+            return ast.Constant(value=value)
 
     return ast.unparse(_Replace().visit(ast.parse(formula.text, mode="eval")))
