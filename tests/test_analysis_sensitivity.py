@@ -215,16 +215,23 @@ def test_progress_is_reported_and_1000_runs_over_1000_items_take_seconds() -> No
 @given(
     st.lists(
         st.tuples(
-            st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.sampled_from([1.0, 2.0, 5.0])
+            st.floats(0, 1),
+            st.floats(0, 1),
+            st.floats(0, 1),
+            st.sampled_from([1.0, 2.0, 5.0]),
+            st.sampled_from(["pilot", "test", "opinion", "none"]),
         ),
         min_size=2,
         max_size=8,
     ),
     st.tuples(*[st.sampled_from([0.5, 1.0, 2.0, 3.0])] * 3),
+    st.booleans(),
 )
 @settings(max_examples=60, deadline=None)
 def test_solved_weight_moves_agree_with_a_search(
-    rows: list[tuple[float, float, float, float]], weights: tuple[float, float, float]
+    rows: list[tuple[float, float, float, float, str]],
+    weights: tuple[float, float, float],
+    sure: bool,
 ) -> None:
     # The weighted sets' crossing is solved, not searched: a fine search over the same factors
     # (the grid and bisection formula sets use) must find the same first change.
@@ -237,11 +244,12 @@ def test_solved_weight_moves_agree_with_a_search(
         _Scorer,
     )
 
-    criteria = unit_criteria("x", "y", "z", weights=weights, per_effort=True)
+    # With `confidence: true` every item's line is scaled by its own level as well.
+    criteria = unit_criteria("x", "y", "z", weights=weights, per_effort=True, confidence=sure)
     scoring = scored(
         [
-            {ID: f"I{k}", "raw.x": x, "raw.y": y, "raw.z": z, "effort": e}
-            for k, (x, y, z, e) in enumerate(rows)
+            {ID: f"I{k}", "raw.x": x, "raw.y": y, "raw.z": z, "effort": e, "evidence_strength": s}
+            for k, (x, y, z, e, s) in enumerate(rows)
         ],
         criteria,
     )

@@ -373,7 +373,8 @@ def _first_change_weighted(
     The crossing is then confirmed with the scorer itself, stepping past a tie the leader
     wins by id, so the factor is the first at which the scores really put another item first.
     """
-    scale = scorer.factor / scorer.effort if scorer.criteria.per_effort else scorer.factor
+    factor = scorer.factor * scorer.sure  # risk, then confidence
+    scale = factor / scorer.effort if scorer.criteria.per_effort else factor
     b = scorer.terms[:, j] * scale
     a = scorer.terms.sum(axis=1) * scale - b
     with np.errstate(all="ignore"):
