@@ -401,6 +401,19 @@ criteria:
     assert criteria_changes(criteria(BASE), criteria(BASE)) == []
 
 
+def test_criteria_changes_name_confidence_switched_on_and_its_levels() -> None:
+    sure = BASE.replace("risk_factor:", "confidence: true\nrisk_factor:")
+    own = BASE.replace("risk_factor:", "confidence: {opinion: 0.05, pilot: 0.9}\nrisk_factor:")
+    assert criteria_changes(criteria(BASE), criteria(sure)) == ["confidence off -> on"]
+    assert criteria_changes(criteria(sure), criteria(BASE)) == ["confidence on -> off"]
+    # pilot 0.9 is the built-in level: only the opinion moved.
+    assert criteria_changes(criteria(sure), criteria(own)) == [
+        "confidence level of opinion 0.1 -> 0.05"
+    ]
+    off = BASE.replace("risk_factor:", "confidence: false\nrisk_factor:")
+    assert criteria_changes(criteria(BASE), criteria(off)) == []
+
+
 def test_two_revisions_compare_with_each_other_and_never_read_the_working_tree(
     ws: Path, repo: Path
 ) -> None:

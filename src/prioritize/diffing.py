@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from prioritize import confidence
 from prioritize.models import CriteriaSet, Criterion
 from prioritize.scoring import ID, RANK, SCORE, TITLE
 
@@ -131,10 +132,25 @@ def _criterion_changes(old: Criterion, new: Criterion) -> list[str]:
     return changes
 
 
+def _confidence_changes(old: CriteriaSet, new: CriteriaSet) -> list[str]:
+    """Whether scores are multiplied by confidence, and the levels that changed where they are."""
+    was, now = confidence.applies(old), confidence.applies(new)
+    if was != now:
+        return [f"confidence {'on' if was else 'off'} -> {'on' if now else 'off'}"]
+    if not now:
+        return []
+    before, after = confidence.levels(old), confidence.levels(new)
+    return [
+        f"confidence level of {kind} {_text(before[kind])} -> {_text(after[kind])}"
+        for kind in after
+        if before[kind] != after[kind]
+    ]
+
+
 def criteria_changes(old: CriteriaSet, new: CriteriaSet) -> list[str]:
     """What moved between two versions of a criteria set, in words, rules that change scores only.
 
-    Set-wide rules first (method, per_effort, formula, risk factors), then per criterion in the
+    Set-wide rules first (method, per_effort, formula, risk factors, confidence), then per criterion in the
     new set's order (weight, direction, source, scale, allowed, required; added ones), then the
     criteria removed, in the old set's order. Names, descriptions and who agreed are left out:
     they move no score. Empty when the two rank alike.
@@ -153,6 +169,7 @@ def criteria_changes(old: CriteriaSet, new: CriteriaSet) -> list[str]:
         a, b = old_factors.get(level, 1.0), new_factors.get(level, 1.0)  # no factor multiplies by 1
         if a != b:
             changes.append(f"risk factor of {level} {_text(a)} -> {_text(b)}")
+    changes.extend(_confidence_changes(old, new))
     before = {c.id: c for c in old.criteria}
     after_ids = {c.id for c in new.criteria}
     for criterion in new.criteria:
