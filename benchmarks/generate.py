@@ -145,6 +145,14 @@ SOURCES = [
     "accessibility audit",
     "partner survey",
 ]
+# The kind each source is, for the typed form most items use (README, "How sure are we?").
+SOURCE_KINDS = {
+    "analytics export": "analytics", "usability study": "test", "call reasons": "analytics",
+    "denial reasons": "analytics", "exit survey": "survey", "caseworker interviews": "research",
+    "page-level drop-off": "analytics", "device mix analytics": "analytics",
+    "complaints log": "anecdote", "finance cost model": "opinion",
+    "accessibility audit": "benchmark", "partner survey": "survey",
+}  # fmt: skip
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 HIGH_RISK_NOTES = [
     "needs a data sharing agreement",
@@ -216,10 +224,14 @@ def _evidence(rng: random.Random, as_of: date, *, pending: bool) -> dict[str, di
         experience["research_findings"] = rng.randint(0, 12)
     if rng.random() < 0.15:
         experience["complaints"] = rng.randint(0, 400)
-    sources = [
-        f"{rng.choice(SOURCES)} {MONTHS[as_of.month - 1]} {as_of.year}"
-        for _ in range(rng.randint(1, 3))
-    ]
+    named = [rng.choice(SOURCES) for _ in range(rng.randint(1, 3))]
+    when = f"{MONTHS[as_of.month - 1]} {as_of.year}"
+    # Two items in three type their sources; the rest keep plain text, as older files do.
+    sources = (
+        [f"{{kind: {SOURCE_KINDS[s]}, name: {s} {when}}}" for s in named]
+        if rng.random() < 2 / 3
+        else [f"{s} {when}" for s in named]
+    )
     return {
         "sources": sources,
         "functional": functional,
