@@ -87,6 +87,8 @@ class Workspace:
     # might point into them are not reported; loading counts those it left out.
     unreadable: list[str] = field(default_factory=list)
     unchecked_references: int = 0
+    # The broken references, not yet located, when load was asked to leave them to the caller.
+    reference_problems: list[Problem] = field(default_factory=list)
     _positions: dict[str, yamlio.Positions] = field(default_factory=dict, repr=False)
 
     @property
@@ -146,24 +148,27 @@ class Workspace:
         return Finding(problem.code, problem.severity, self.locate(problem.ref), problem.message)
 
     def locate_all(self, problems: Iterable[Problem]) -> list[Finding]:
-        """Every problem located, file by file, each file's positions let go once it is done.
+        """Every problem located, in their order, file by file, each file's positions let go
+        once it is done.
 
         Keeps memory to one file's positions at a time however many files have problems, and
         reads of each file only what its problems' paths need.
         """
-        grouped: dict[int, tuple[SourceFile | None, list[Problem]]] = {}
-        for problem in problems:
+        grouped: dict[int, tuple[SourceFile | None, list[tuple[int, Problem]]]] = {}
+        count = 0
+        for count, problem in enumerate(problems, start=1):
             source = self._target(problem.ref)[0]
-            grouped.setdefault(id(source), (source, []))[1].append(problem)
-        located: list[Finding] = []
+            grouped.setdefault(id(source), (source, []))[1].append((count - 1, problem))
+        located: list[Finding | None] = [None] * count
         for source, group in grouped.values():
             if source is not None:
-                wanted = [self._target(p.ref)[1] for p in group]
+                wanted = [self._target(p.ref)[1] for _, p in group]
                 self._positions[source.path] = yamlio.positions(source.text, wanted)
-            located.extend(self.finding(p) for p in group)
+            for at, problem in group:
+                located[at] = self.finding(problem)
             if source is not None:
                 self._positions.pop(source.path, None)
-        return located
+        return [f for f in located if f is not None]
 
 
 @dataclass(frozen=True)
@@ -212,11 +217,14 @@ def load(
     files: FileSource | None = None,
     on_file: Callable[[int, int], None] | None = None,
     known: Known | None = None,
+    locate_references: bool = True,
 ) -> Workspace:
     """Read every file of the workspace; problems become findings, never exceptions.
 
     With `known`, its files are taken as read there, not read again (the caller vouches that
     their bytes are the same), and items read alike share their objects (held once in memory).
+    With `locate_references` false, broken references are left in `reference_problems` for a
+    caller that locates them with its other problems (each file's positions read once).
     """
     files = files or DiskSource(root)
     ws = Workspace(root)
@@ -257,7 +265,7 @@ def load(
             votes = validate(Votes, source, ws.findings)
             if votes is not None:
                 ws.votes.append((votes, source))
-    _check_references(ws)
+    _check_references(ws, locate_references)
     return ws
 
 
@@ -357,11 +365,14 @@ def _add_item(ws: Workspace, item: Item, raw: dict[str, Any], origin: Origin) ->
         ws.raw_items.append(raw)
 
 
-def _check_references(ws: Workspace) -> None:
+def _check_references(ws: Workspace, locate: bool) -> None:
     from prioritize.checks import reference_problems
 
     known = {entry_id for kind, entry_id in ws.invalid_ids if kind == "pool"}
     known_items = {entry_id for kind, entry_id in ws.invalid_ids if kind == "item"}
     problems = reference_problems(ws.pools, ws.items, extra_pools=known, extra_items=known_items)
-    kept, ws.unchecked_references = ws.without_cascade([ws.finding(p) for p in problems])
+    if not locate:
+        ws.reference_problems = list(problems)
+        return
+    kept, ws.unchecked_references = ws.without_cascade(ws.locate_all(problems))
     ws.findings.extend(kept)
