@@ -148,27 +148,24 @@ class Workspace:
         return Finding(problem.code, problem.severity, self.locate(problem.ref), problem.message)
 
     def locate_all(self, problems: Iterable[Problem]) -> list[Finding]:
-        """Every problem located, in their order, file by file, each file's positions let go
-        once it is done.
+        """Every problem located, file by file, each file's positions let go once it is done.
 
         Keeps memory to one file's positions at a time however many files have problems, and
         reads of each file only what its problems' paths need.
         """
-        grouped: dict[int, tuple[SourceFile | None, list[tuple[int, Problem]]]] = {}
-        count = 0
-        for count, problem in enumerate(problems, start=1):
+        grouped: dict[int, tuple[SourceFile | None, list[Problem]]] = {}
+        for problem in problems:
             source = self._target(problem.ref)[0]
-            grouped.setdefault(id(source), (source, []))[1].append((count - 1, problem))
-        located: list[Finding | None] = [None] * count
+            grouped.setdefault(id(source), (source, []))[1].append(problem)
+        located: list[Finding] = []
         for source, group in grouped.values():
             if source is not None:
-                wanted = [self._target(p.ref)[1] for _, p in group]
+                wanted = [self._target(p.ref)[1] for p in group]
                 self._positions[source.path] = yamlio.positions(source.text, wanted)
-            for at, problem in group:
-                located[at] = self.finding(problem)
+            located.extend(self.finding(p) for p in group)
             if source is not None:
                 self._positions.pop(source.path, None)
-        return [f for f in located if f is not None]
+        return located
 
 
 @dataclass(frozen=True)
@@ -374,5 +371,5 @@ def _check_references(ws: Workspace, locate: bool) -> None:
     if not locate:
         ws.reference_problems = list(problems)
         return
-    kept, ws.unchecked_references = ws.without_cascade(ws.locate_all(problems))
+    kept, ws.unchecked_references = ws.without_cascade([ws.finding(p) for p in problems])
     ws.findings.extend(kept)
