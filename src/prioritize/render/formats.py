@@ -168,7 +168,7 @@ def column_numbers(
     column whose rows measure different things). Missing values are ''; what is not a number is
     written as round_for_reading writes it; `suffix` follows every number.
     """
-    cells = [plain(v) for v in values]
+    cells = _plain_cells(values)
     numbers = [float(v) for v in cells if _is_number(v) and math.isfinite(v)]
     separator = "," if any(abs(n) >= SEPARATE_THOUSANDS_FROM for n in numbers) else ""
     column_decimals = 0 if all(n.is_integer() for n in numbers) else digits
@@ -182,6 +182,17 @@ def column_numbers(
         )
         out.append(f"{float(value):{separator}.{decimals}f}{suffix}")
     return out
+
+
+def _plain_cells(values: Iterable[Any]) -> list[Any]:
+    """plain() of every value; a column of numpy numbers all at once (NaN as None)."""
+    if isinstance(values, pd.Series) and _numpy_numbers(values.dtype):
+        return [None if v != v else v for v in values.tolist()]
+    return [plain(v) for v in values]
+
+
+def _numpy_numbers(dtype: Any) -> bool:
+    return isinstance(dtype, np.dtype) and dtype.kind in ("f", "i", "u")
 
 
 def fixed(value: Any, digits: int = 1, suffix: str = "") -> str:
