@@ -257,12 +257,12 @@ WARNINGS_ONLY = {
     """,
     "backlogs/a.yaml": """
         value_pools: [{id: p, name: P}]
-        items: [{id: A-1, title: First, pool: p}]
+        items: [{id: A-1, title: First, pool: p, evidence: {sources: [{kind: test, name: T}]}}]
     """,
 }
 ONE_ERROR = {
     **WARNINGS_ONLY,
-    "backlogs/b.yaml": "items: [{id: B-1, title: Second, pool: nowhere}]\n",
+    "backlogs/b.yaml": "items: [{id: B-1, title: Second, pool: nowhere, evidence: {sources: [{kind: test, name: T}]}}]\n",
 }
 
 
@@ -316,7 +316,7 @@ def test_github_paths_are_relative_to_the_repository_root(tmp_path: Path) -> Non
     repo.mkdir()
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     ws = write_files(repo / "teams" / "renewals", {
-        **WARNINGS_ONLY, "backlogs/odd, name: here.yaml": "items: [{id: B-1, title: Second, pool: nowhere}]\n",
+        **WARNINGS_ONLY, "backlogs/odd, name: here.yaml": ONE_ERROR["backlogs/b.yaml"],
     })  # fmt: skip
     sub = repo / "teams"
 
@@ -544,6 +544,7 @@ def test_check_scores_with_the_votes_as_every_other_command_does(
                     pool: p
                     evidence:
                       as_of: 2099-01-01
+                      sources: [{kind: analytics, name: call log}]
                       functional: {calls: 1}
                       operational: {cost: 1}
                       experience: {csat: 1}

@@ -46,5 +46,5 @@ def test_the_csv_of_an_empty_ranking_is_its_header(
     result = run_cli("rank", "-w", ws, "-f", "csv", "-c", "rice")
     assert (
         result.stdout
-        == "rank,id,title,pool,status,risk,effort,value,score,depends_on,c.reach,c.impact,c.confidence\n"
+        == "rank,id,title,pool,status,risk,effort,value,score,depends_on,evidence_strength,confidence,c.reach,c.impact,c.confidence\n"
     )

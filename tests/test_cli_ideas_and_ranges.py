@@ -145,7 +145,8 @@ def test_values_outside_a_fixed_range_are_counted_on_stderr_and_located_by_check
         assert "2 values outside their criterion's range" in run_cli(command, "-w", ws).stderr
     checked = run_cli("check", "-w", ws, "--max-age", "100000")
     assert checked.exit_code == 0
-    assert checked.stdout.splitlines() == [
+    # (neither item records a source: both draw weak-evidence, left aside here)
+    assert [line for line in checked.stdout.splitlines() if "weak-evidence" not in line] == [
         "backlogs/b.yaml:10:26: out-of-range A: evidence.functional.rate 80 is outside rate's "
         "range [0, 1] and is scored as 1; did you mean 0.80?",
         "backlogs/b.yaml:11:26: out-of-range A: evidence.experience.csat 0.5 is outside csat's "

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import Result, run_cli, write_files
 
-HEADER = "rank,id,title,pool,status,risk,effort,value,score,depends_on"
+HEADER = "rank,id,title,pool,status,risk,effort,value,score,depends_on,evidence_strength,confidence"
 
 # A weighted set, so that c.<id> columns are contributions:
 #   reach: weight 3, range [0, 100];  pain: weight 1, range [0, 10];  sum(w) = 4

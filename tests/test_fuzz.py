@@ -43,7 +43,7 @@ BASE = {
         value_pools:
           - {id: p, name: Pool}
         items:
-          - {id: BASE, title: Base, pool: p, effort: 1, evidence: {as_of: 2999-01-01}}
+          - {id: BASE, title: Base, pool: p, effort: 1, evidence: {as_of: 2999-01-01, sources: [{kind: test, name: T}]}}
     """,
 }
 

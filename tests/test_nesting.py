@@ -39,7 +39,7 @@ BACKLOG = """
     value_pools:
       - {id: p, name: Pool}
     items:
-      - {id: A-1, title: First, pool: p, scores: {f: 1, o: 2, e: 3}}
+      - {id: A-1, title: First, pool: p, scores: {f: 1, o: 2, e: 3}, evidence: {sources: [{kind: test, name: T}]}}
 """
 
 

@@ -337,7 +337,7 @@ def test_each_preset_works_in_a_workspace_without_a_criteria_folder(
     result = run_cli("rank", "-w", ws, "-c", name, "-f", "csv")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith(
-        "rank,id,title,pool,status,risk,effort,value,score,depends_on,c."
+        "rank,id,title,pool,status,risk,effort,value,score,depends_on,evidence_strength,confidence,c."
     )
 
 

@@ -53,8 +53,9 @@ def test_rank_shows_what_each_item_waits_for_and_can_order_by_it() -> None:
     # In the sample, NOT-3 (#20) waits for NOT-4 (#24): the ranking values it higher, and says so.
     not3 = next(row for row in by_score if row["id"] == "NOT-3")
     assert (not3["rank"], not3["depends_on"], rank_of["NOT-4"]) == (20, ["NOT-4"], 24)
-    assert list(by_score[0])[:10] == [
+    assert list(by_score[0])[:12] == [
         "rank", "id", "title", "pool", "status", "risk", "effort", "value", "score", "depends_on",
+        "evidence_strength", "confidence",
     ]  # fmt: skip
 
     deliverable = json.loads(
@@ -67,4 +68,6 @@ def test_rank_shows_what_each_item_waits_for_and_can_order_by_it() -> None:
         assert all(order.index(dep) < order.index(row["id"]) for dep in row["depends_on"])
 
     csv_header = run_cli("rank", "-w", REPO_ROOT, "-f", "csv").stdout.splitlines()[0]
-    assert csv_header.startswith("rank,id,title,pool,status,risk,effort,value,score,depends_on,c.")
+    assert csv_header.startswith(
+        "rank,id,title,pool,status,risk,effort,value,score,depends_on,evidence_strength,confidence,c."
+    )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from conftest import REPO_ROOT, run_cli
 from prioritize.checks import FINDING_CODES
 
@@ -49,3 +52,32 @@ def test_the_readme_shows_parts_of_forecast_as_they_print_at_100_columns() -> No
         part = part.removesuffix("\n...")
         assert part in rest, part
         rest = rest.split(part, 1)[1]
+
+
+def _in_order(printed: str, prompt: str) -> None:
+    """Each run of lines of the README's example between `...` is printed as it stands, in order."""
+    rest = printed
+    block = "\n".join(_block(prompt)).removeprefix("...\n")
+    for part in block.split("\n...\n"):
+        part = part.removesuffix("\n...")
+        assert part in rest, part
+        rest = rest.split(part, 1)[1]
+
+
+def test_the_readme_shows_how_sure_we_are_as_the_sample_prints_it(tmp_path: Path) -> None:
+    checked = run_cli("check", cwd=REPO_ROOT, columns=100)
+    printed = (checked.stdout + checked.stderr).removesuffix("\n").split("\n")
+    assert _block("prioritize check") == printed
+    quoted = README.split("and `check` says so (in the tour above):\n\n", 1)[1].split("\n\n")[0]
+    assert " ".join(line.removeprefix("> ") for line in quoted.split("\n")) == f"`{printed[0]}`"
+    varied = run_cli("sensitivity", "--vary", "evidence", "--top", "5", cwd=REPO_ROOT, columns=100)
+    _in_order(varied.stdout, "prioritize sensitivity --vary evidence --top 5")
+    # The explain example: the sample with `confidence: true` added to its criteria set.
+    ws = tmp_path / "ws"
+    shutil.copytree(REPO_ROOT / "backlogs", ws / "backlogs")
+    shutil.copytree(REPO_ROOT / "criteria", ws / "criteria")
+    shutil.copy(REPO_ROOT / "prioritize.yaml", ws / "prioritize.yaml")
+    with (ws / "criteria" / "default.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("confidence: true\n")
+    explained = run_cli("explain", "NOT-5", "-w", ws, cwd=tmp_path, columns=100)
+    _in_order(explained.stdout, "prioritize explain NOT-5")

@@ -354,11 +354,12 @@ def test_the_widths_leave_out_the_least_important_columns_first() -> None:
     """rank at 80 columns keeps Rank, ID, Title, Risk, Effort, Value and Score: 4 + 6 (REN-10)
     + 20 (the title's least) + 6 (medium) + 6 + 5 + 5 = 52 cells of content, 14 of padding and
     8 borders: 74. The pool (15 + 3), what an item waits for (After: the first to go) or the
-    value's sources (16 + 3) would pass 80: all three go."""
+    value's sources (16 + 3) would pass 80, as would the evidence strength (11 + 3): all four
+    go."""
     narrow = run_cli("rank", columns=80, cwd=REPO_ROOT).stdout
     table = next(tables(narrow, 80))
     assert table.headers == ["Rank", "ID", "Title", "Risk", "Effort", "Value", "Score"]
-    assert table.left_out == ["Pool", "After", "Value comes from"]
+    assert table.left_out == ["Pool", "Evidence", "After", "Value comes from"]
     # REN-5: value 12 + 1.82 + 14.47 + 7.92 + 4.67 + 0.93 + 8.33 = 50.14, over effort 2, risk low.
     first = ["1", "REN-5", "Text message renewal", "low", "2", "50.1", "25.07"]
     assert table.rows[0] == first  # the title's first line
@@ -407,8 +408,10 @@ def test_rank_shows_what_an_item_waits_for_when_the_rows_carry_it(
     monkeypatch.setenv("COLUMNS", "200")
     wide = next(tables(RANK_RENDERERS[Format.table](view), 200))
     after = wide.headers.index("After")
-    assert after == wide.headers.index("Score") + 1
+    assert after == wide.headers.index("Evidence") + 1 == wide.headers.index("Score") + 2
     assert [row[after] for row in wide.rows if row[0]] == ["BEN-4, NOT-2", "", ""]
     monkeypatch.setenv("COLUMNS", "100")
     narrow = next(tables(RANK_RENDERERS[Format.table](view), 100))
-    assert "After" not in narrow.headers and narrow.left_out == ["Pool", "After"]
+    # At 100 columns the evidence strength stays, and what the value comes from goes.
+    assert "After" not in narrow.headers
+    assert narrow.left_out == ["Pool", "After", "Value comes from"]

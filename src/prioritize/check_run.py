@@ -33,7 +33,7 @@ def run_checks(
 ) -> CheckResult:
     """Every finding in the workspace, in file order; never stops at the first."""
     root = ws_module.workspace_root(path, cwd)
-    # The broken references are located with the scored problems: each file's lines read once.
+    # Broken references are located with the scored problems: each file's lines read once.
     ws = ws_module.load(root, locate_references=False)
     findings = list(ws.findings)
     loaded: LoadedCriteria | None = None
@@ -48,11 +48,11 @@ def run_checks(
     ideas = 0
     if loaded is not None:
         scored = score_workspace(ws, loaded)
-        findings.extend(scored_findings(scored, today, max_age_days, ws.reference_problems))
+        findings.extend(scored_findings(scored, today, max_age_days, ws.unlocated))
         read.append(loaded.source.path)
         ideas = len(scored.scoring.unscored_ideas)
     else:
-        findings.extend(ws.locate_all(ws.reference_problems))
+        findings.extend(ws.locate_all(ws.unlocated))
     # One slip, one error: what the unreadable files might define is counted, not reported.
     findings, left_out = ws.without_cascade(findings)
     findings.extend(ws.cascade_notes(ws.unchecked_references + left_out))
@@ -76,6 +76,7 @@ def scored_findings(
         *also,
         *checks.scoring_problems(scored.scoring),
         *checks.range_problems(scored.scoring),
+        *checks.weak_evidence_problems(scored.scoring),
         *checks.freshness_problems(ws.items, criteria_set, today, max_age_days),
         *checks.deadline_problems(scored.scoring.frame, ws.items, ws.settings, today),
         *outcome_problems(ws.pools, ws.items),

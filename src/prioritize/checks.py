@@ -8,13 +8,16 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from prioritize import confidence
 from prioritize.errors import Problem, Ref, Suggestions
 from prioritize.models import EVIDENCE_KINDS, IDEA, CriteriaSet, Item, Settings, ValuePool
 from prioritize.scoring import (
     DIVIDES_BY_ZERO,
+    EVIDENCE_STRENGTH,
     ID,
     NO_EFFORT,
     NOT_FINITE,
+    RANK,
     STATUS,
     Scoring,
     input_column,
@@ -217,6 +220,86 @@ def range_problems(scoring: Scoring) -> Iterator[Problem]:
             )
 
 
+def evidence_range_problems(items: Sequence[Item]) -> Iterator[Problem]:
+    """Evidence ranges that do not hold their value: a range for a metric the item lacks, for a
+    value that is not a number, or one whose value lies outside [low, high]."""
+    for item in items:
+        evidence = item.evidence
+        for path, (low, high) in evidence.ranges.items():
+            ref = Ref("item", item.id, ("evidence", "ranges", path))
+            section, _, metric = path.partition(".")
+            if section not in EVIDENCE_KINDS or not metric:
+                yield Problem(
+                    "invalid-value",
+                    "error",
+                    Ref("item", item.id, ("evidence", "ranges", path), key=True),
+                    f'a range names a metric below evidence, as {" or ".join(f"{k}.NAME" for k in EVIDENCE_KINDS)}, not "{path}"',
+                )
+                continue
+            value = evidence_value(evidence, path)
+            if value is None:
+                yield Problem(
+                    "invalid-value",
+                    "error",
+                    Ref("item", item.id, ("evidence", "ranges", path), key=True),
+                    f"a range for evidence.{path}, which {item.id} does not have; add the "
+                    "measured value or remove the range",
+                )
+            elif not isinstance(value, int | float) or isinstance(value, bool):
+                yield Problem(
+                    "invalid-value",
+                    "error",
+                    ref,
+                    f"a range for evidence.{path}, which is {describe(value)}, not a number",
+                )
+            elif not low <= value <= high:
+                yield Problem(
+                    "invalid-value",
+                    "error",
+                    ref,
+                    f"the range [{low:g}, {high:g}] must hold the measured value of "
+                    f"evidence.{path}, {value:g}: low <= value <= high",
+                )
+
+
+def evidence_value(evidence: object, path: str) -> object:
+    """The value at `path` below an item's evidence (`functional.completion_rate`), or None."""
+    node: object = evidence
+    for k, step in enumerate(path.split(".")):
+        node = (
+            getattr(node, step, None)
+            if k == 0
+            else node.get(step)
+            if isinstance(node, dict)
+            else None
+        )
+        if node is None:
+            return None
+    return node
+
+
+def weak_evidence_problems(
+    scoring: Scoring, top: int = confidence.WEAK_EVIDENCE_TOP
+) -> Iterator[Problem]:
+    """Items in the top `top` whose strongest evidence is an anecdote, an opinion, plain text
+    or nothing: what leaders are about to fund on the least evidence. Ideas are left alone."""
+    head = scoring.ranked.head(top)
+    # An idea is still gathering its evidence, and never fails check.
+    weak = head[head[EVIDENCE_STRENGTH].isin(confidence.WEAK) & (head[STATUS] != IDEA)]
+    for item_id, rank, kind in zip(weak[ID], weak[RANK], weak[EVIDENCE_STRENGTH], strict=True):
+        what = {
+            confidence.NONE: "no evidence sources at all",
+            confidence.UNSPECIFIED: "sources of no stated kind",
+        }.get(str(kind), f"an {kind}")
+        yield Problem(
+            "weak-evidence",
+            "warning",
+            Ref("item", str(item_id)),
+            f"{item_id} is #{rank} in the ranking but rests on {what}: test it before it is "
+            "funded (a pilot, a usability test, analytics), or give its stronger sources a kind",
+        )
+
+
 def freshness_problems(
     items: Sequence[Item], criteria: CriteriaSet, today: date, max_age_days: int
 ) -> Iterator[Problem]:
@@ -312,6 +395,7 @@ FINDING_CODES: dict[str, str] = {
     "stale-evidence": "(warning) evidence.as_of is older than --max-age days",
     "no-as-of": "(warning) an open item has no evidence.as_of while the criteria read evidence",
     "done-without-outcome": "(warning) a done item records no outcome",
+    "weak-evidence": "(warning) an item in the top 10 rests on an anecdote, an opinion, sources of no stated kind, or none",
     "deadline-missed": "(warning) the plan from prioritize.yaml's capacity delivers a mandated item after its due date",
     "unknown-kpi": "(warning) an outcome names a KPI its value pool does not have",
     "unknown-vote-item": "a vote names an item that does not exist",

@@ -20,6 +20,8 @@ from prioritize import yamlio
 from prioritize.errors import Finding, Location
 from prioritize.models import (
     CRITERION_ID_PATTERN,
+    PLAIN_SOURCE,
+    TYPED_SOURCE,
     Capacity,
     Criterion,
     Evidence,
@@ -27,6 +29,7 @@ from prioritize.models import (
     Kpi,
     Outcome,
     Scale,
+    Source,
     ValuePool,
     did_you_mean,
 )
@@ -44,6 +47,7 @@ _MODEL_UNDER_KEY: dict[str, type[BaseModel]] = {
     "criteria": Criterion,
     "scale": Scale,
     "capacity": Capacity,
+    "sources": Source,
 }
 
 
@@ -286,6 +290,8 @@ def _is_branch_tag(step: str) -> bool:
         "bool",
         "date",
         "function-after",
+        PLAIN_SOURCE,
+        TYPED_SOURCE,
     }
 
 
@@ -321,6 +327,8 @@ def validation_findings(
             path = path[:-1] if path and path[-1] == field_name else path
         else:
             name = next((str(p) for p in reversed(path) if isinstance(p, str)), "value")
+            if error["loc"][-1:] == ("[key]",):  # a key of a mapping: named by the mapping
+                name = next((f"{p} key" for p in reversed(path[:-1]) if isinstance(p, str)), name)
             value = error.get("input")
             at_key = False
             if kind == "literal_error":

@@ -69,6 +69,20 @@ def efforts(
     return Efforts(e, low, high, tuple(source), history)
 
 
+def triangular(low: np.ndarray, mode: np.ndarray, high: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Triangular draws over (low, mode, high) from uniform `u`, by inverting the distribution
+    function (arrays broadcast together); where low == high the draw is exactly the mode."""
+    width = high - low
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cut = np.where(width > 0, (mode - low) / width, 0.0)
+        drawn = np.where(
+            u < cut,
+            low + np.sqrt(u * width * (mode - low)),
+            high - np.sqrt((1 - u) * width * (high - mode)),
+        )
+    return np.where(width > 0, drawn, mode)
+
+
 def draw_efforts(model: Efforts, runs: int, rng: np.random.Generator) -> np.ndarray:
     """Effort of every item in every run: an array of items x runs (an item's runs side by
     side, as the scheduler reads them)."""
@@ -85,15 +99,7 @@ def draw_efforts(model: Efforts, runs: int, rng: np.random.Generator) -> np.ndar
     if fixed.all():
         out[shaped] = mode
         return out
-    # Triangular, by inverting its distribution function: a zero-width range stays exact.
-    u = rng.random((len(mode), runs))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cut = np.where(width > 0, (mode - low) / width, 0.0)
-        drawn = np.where(
-            u < cut,
-            low + np.sqrt(u * width * (mode - low)),
-            high - np.sqrt((1 - u) * width * (high - mode)),
-        )
+    drawn = triangular(low, mode, high, rng.random((len(mode), runs)))
     drawn[fixed] = mode[fixed]
     out[shaped] = drawn
     return out

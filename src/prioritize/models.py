@@ -12,11 +12,13 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     StrictBool,
     StrictFloat,
     StrictInt,
     StrictStr,
+    Tag,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
     WrapValidator,
@@ -35,11 +37,22 @@ PoolKind = Literal["cost-driver", "mission-inhibitor", "opportunity"]
 EvidenceKind = Literal["functional", "operational", "experience"]
 DataKind = Literal["functional", "operational", "experience", "judgement"]
 Method = Literal["weighted", "formula"]
+# What a piece of evidence is, strongest first (confidence.py orders and weighs them).
+SourceKind = Literal[
+    "launch", "pilot", "test", "analytics", "research", "survey", "benchmark", "anecdote", "opinion"
+]
+# An item's evidence strength: a source kind, or plain-text sources only, or none at all.
+Strength = Literal[
+    "launch", "pilot", "test", "analytics", "research", "survey", "benchmark", "anecdote",
+    "opinion", "unspecified", "none",
+]  # fmt: skip
 Direction = Literal["higher", "lower"]
 
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 RISKS: tuple[str, ...] = Risk.__args__  # type: ignore[attr-defined]
 EVIDENCE_KINDS: tuple[str, ...] = EvidenceKind.__args__  # type: ignore[attr-defined]
+SOURCE_KINDS: tuple[str, ...] = SourceKind.__args__  # type: ignore[attr-defined]
+STRENGTHS: tuple[str, ...] = Strength.__args__  # type: ignore[attr-defined]
 CLOSED_STATUSES = frozenset({"done", "dropped"})
 # Captured, evidence not yet gathered: may lack effort, evidence and scores without failing check.
 IDEA = "idea"
@@ -233,12 +246,80 @@ class ValuePool(Model):
         return kpis
 
 
+Day = date  # a field named `date` would hide the type inside its class
+
+
+# Words people write for a kind of evidence, by the kind they mean (a hint, never a match).
+_KIND_WORDS = {
+    "launch": ("launch", "live", "release", "rollout", "production"),
+    "pilot": ("pilot", "trial", "beta"),
+    "test": ("usab", "prototyp", "a/b", "ab test", "experiment", "comprehension"),
+    "analytics": ("analytic", "data", "log", "report", "funnel", "metric", "dashboard"),
+    "research": ("research", "interview", "shadow", "diary", "contextual", "ethnograph"),
+    "survey": ("survey", "questionnaire", "poll", "csat"),
+    "benchmark": ("benchmark", "audit", "compar", "other state", "standard"),
+    "anecdote": ("anecdot", "story", "complaint", "feedback", "note"),
+    "opinion": ("opinion", "belief", "hunch", "expert", "view", "judgement", "judgment", "idea"),
+}
+
+
+def _known_kind(value: Any) -> Any:
+    # A typo gets the usual "did you mean" from the literal check; a word people use for a kind
+    # ("usability study", "interviews") is told which kind it is.
+    if not isinstance(value, str) or value in SOURCE_KINDS or did_you_mean(value, SOURCE_KINDS):
+        return value
+    words = value.lower()
+    meant = next((k for k, stems in _KIND_WORDS.items() if any(s in words for s in stems)), None)
+    if meant is not None:
+        raise ValueError(
+            f'must be one of {", ".join(SOURCE_KINDS)}, not "{value}" (did you mean "{meant}"?)'
+        )
+    return value
+
+
+class Source(Model):
+    """A typed piece of evidence: what it is (its kind), what it is called, when, and how many."""
+
+    kind: Annotated[SourceKind, BeforeValidator(_known_kind)]
+    name: Text
+    date: Day | None = None
+    n: Annotated[StrictInt, Field(ge=1)] | None = None  # how many people or cases it covers
+
+
+# Branch names of the sources union; files.py leaves them out of error locations.
+PLAIN_SOURCE, TYPED_SOURCE = "plain-source", "typed-source"
+
+
+def _source_branch(value: Any) -> str:
+    return PLAIN_SOURCE if isinstance(value, str) else TYPED_SOURCE
+
+
+# A source is plain text (as before) or a typed mapping: only the branch a value takes can
+# fail, so a mapping with a wrong kind is one located error, not one per branch.
+SourceEntry = Annotated[
+    Annotated[str, Tag(PLAIN_SOURCE)] | Annotated[Source, Tag(TYPED_SOURCE)],
+    Discriminator(_source_branch),
+]
+
+
+def _ordered_pair(value: tuple[float, float]) -> tuple[float, float]:
+    if value[0] > value[1]:
+        raise ValueError(f"must be [low, high] with low <= high, not [{value[0]:g}, {value[1]:g}]")
+    return value
+
+
+Range = Annotated[tuple[Number, Number], BeforeValidator(_pair), AfterValidator(_ordered_pair)]
+
+
 class Evidence(Model):
     as_of: date | None = None
-    sources: list[str] = []
+    sources: list[SourceEntry] = []
     functional: DataMapping = {}
     operational: DataMapping = {}
     experience: DataMapping = {}
+    # How far a measured value may be off: {functional.completion_rate: [low, high]}, the
+    # value between them (checks.range_problems); sensitivity --vary evidence draws from it.
+    ranges: dict[str, Range] = {}
 
 
 class Outcome(Model):
@@ -326,6 +407,22 @@ class Scale(Model):
         return value
 
 
+def _level(value: float) -> float:
+    if not 0 < value <= 1:
+        raise ValueError(f"must be a level in (0, 1]: above 0 and at most 1, not {value:g}")
+    return value
+
+
+ConfidenceLevel = Annotated[StrictFloat, BeforeValidator(_within_bounds), AfterValidator(_level)]
+# Branch names of `confidence:` (true or false, or levels by kind); both read as union branches
+# in error locations (files.py), so only the branch a value takes reports its errors.
+CONFIDENCE_FLAG, CONFIDENCE_LEVELS = "bool", "dict[kind,level]"
+
+
+def _confidence_branch(value: Any) -> str:
+    return CONFIDENCE_FLAG if isinstance(value, bool) else CONFIDENCE_LEVELS
+
+
 class Criterion(Model):
     id: CriterionId
     name: str | None = None
@@ -372,6 +469,16 @@ class CriteriaSet(Model):
     method: Method = "weighted"
     per_effort: StrictBool = False
     risk_factor: dict[Risk, FiniteNumber] | None = None
+    # Multiply scores by the confidence the evidence earns: true for the built-in levels, or
+    # a level per strength (those it leaves out keep the built-in one).
+    confidence: (
+        Annotated[
+            Annotated[StrictBool, Tag(CONFIDENCE_FLAG)]
+            | Annotated[dict[Strength, ConfidenceLevel], Tag(CONFIDENCE_LEVELS)],
+            Discriminator(_confidence_branch),
+        ]
+        | None
+    ) = None
     formula: str | None = None
     criteria: list[Criterion] = Field(min_length=1)
 
@@ -465,8 +572,12 @@ __all__ = [
     "CLOSED_STATUSES",
     "EVIDENCE_KINDS",
     "IDEA",
+    "PLAIN_SOURCE",
     "RISKS",
+    "SOURCE_KINDS",
     "STATUSES",
+    "STRENGTHS",
+    "TYPED_SOURCE",
     "BacklogFile",
     "Capacity",
     "CriteriaSet",
@@ -477,6 +588,7 @@ __all__ = [
     "Outcome",
     "Scale",
     "Settings",
+    "Source",
     "ValuePool",
     "Votes",
     "did_you_mean",

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from prioritize import confidence
 from prioritize.analysis.outcomes import as_still_open
 from prioritize.analysis.votes import apply_votes, vote_problems
 from prioritize.criteria_sets import LoadedCriteria
@@ -20,6 +21,7 @@ from prioritize.models import Criterion
 from prioritize.scoring import (
     DEPENDS_ON,
     EFFORT,
+    EVIDENCE_STRENGTH,
     FACING,
     ID,
     POOL,
@@ -106,6 +108,7 @@ def items_frame(ws: Workspace, criteria: list[Criterion]) -> pd.DataFrame:
         FACING: text([i.facing for i in items]),
         EFFORT: pd.Series([i.effort for i in items], dtype=float),
         DEPENDS_ON: text([tuple(i.depends_on) for i in items]),
+        EVIDENCE_STRENGTH: text([confidence.strength(i.evidence) for i in items]),
     }
     # An item at a time, every criterion's value: each item's mappings are read while they are
     # at hand (a criterion at a time fetched all of them again per criterion, twice the time).

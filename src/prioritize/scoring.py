@@ -15,6 +15,7 @@ from typing import Any, SupportsIndex
 import numpy as np
 import pandas as pd
 
+from prioritize import confidence
 from prioritize.errors import Problem, Ref
 from prioritize.formula import Formula, compile_formula, evaluate
 from prioritize.models import CLOSED_STATUSES, IDEA, CriteriaSet, Criterion
@@ -31,6 +32,12 @@ UNUSABLE_VALUE = "a value that cannot be scored"
 DIVIDES_BY_ZERO = "the formula divides by zero"
 NOT_FINITE = "the formula's result is not a finite number"
 RANK_COLUMNS = [RANK, ID, TITLE, POOL, STATUS, RISK, EFFORT, VALUE, SCORE]
+# The strength of an item's evidence (confidence.strength; items frame: optional, "none" where
+# absent), its level under the set, and the factor its score took (the level, or 1 where the
+# set does not weigh confidence).
+EVIDENCE_STRENGTH, CONFIDENCE, CONFIDENCE_FACTOR = (
+    "evidence_strength", "confidence", "confidence_factor"
+)  # fmt: skip
 
 
 def raw_column(criterion_id: str) -> str:
@@ -297,13 +304,23 @@ def score(
         score_values = value / effort if criteria.per_effort else value.copy()
 
     factor = frame[RISK].map(criteria.risk_factor or {}).astype(float).fillna(1.0).to_numpy()
-    score_values = score_values * factor
+    strengths = (
+        frame[EVIDENCE_STRENGTH]
+        if EVIDENCE_STRENGTH in frame.columns
+        else pd.Series([confidence.NONE] * count, dtype=object)
+    )
+    level = strengths.map(confidence.levels(criteria)).astype(float).to_numpy()
+    sure = level if confidence.applies(criteria) else np.ones(count)
+    score_values = score_values * factor * sure
 
     out = frame.drop(columns=[raw_column(c.id) for c in criteria.criteria]).assign(
         **{
             VALUE: np.where(scored, value, np.nan),
             SCORE: np.where(scored, score_values, np.nan),
             RISK_FACTOR: factor,
+            EVIDENCE_STRENGTH: strengths.to_numpy(dtype=object),
+            CONFIDENCE: level,
+            CONFIDENCE_FACTOR: sure,
         }
     )
     for criterion in criteria.criteria:
@@ -379,7 +396,7 @@ def ranking_rows(
     order: str = "score",
 ) -> pd.DataFrame:
     """The published rows of `rank`: RANK_COLUMNS, DEPENDS_ON (the open items each waits for),
-    then c.<id> per criterion, filtered.
+    EVIDENCE_STRENGTH and CONFIDENCE, then c.<id> per criterion, filtered.
 
     Ranks stay those of the whole backlog. `order` "deliverable" lists the ranked items so
     that none comes before an open item it depends on (see deliverable_order); unscored items
@@ -390,6 +407,8 @@ def ranking_rows(
     columns = [
         *RANK_COLUMNS,
         DEPENDS_ON,
+        EVIDENCE_STRENGTH,
+        CONFIDENCE,
         *(contribution_column(c.id) for c in scoring.criteria.criteria),
     ]
     open_ids = set(scoring.frame[ID])

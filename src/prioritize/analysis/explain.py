@@ -9,11 +9,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from prioritize import confidence
 from prioritize.analysis.levers import (
     EFFORT_LEVER,
     RISK_LEVER,
@@ -26,9 +27,12 @@ from prioritize.analysis.levers import (
 )  # fmt: skip
 from prioritize.errors import PrioritizeError
 from prioritize.formula import Formula, evaluate, substitute
-from prioritize.models import CriteriaSet, did_you_mean
+from prioritize.models import CriteriaSet, Evidence, did_you_mean
 from prioritize.scoring import (
+    CONFIDENCE,
+    CONFIDENCE_FACTOR,
     EFFORT,
+    EVIDENCE_STRENGTH,
     ID,
     POOL,
     RANK,
@@ -103,6 +107,29 @@ class MoveUp:
 
 
 @dataclass(frozen=True)
+class Stronger:
+    """The item with stronger evidence of `kind`: its confidence level, score and rank then."""
+
+    kind: str
+    level: float
+    score: float
+    rank: int
+
+
+@dataclass(frozen=True)
+class Sureness:
+    """How sure the item's score is: its evidence strength and level, whether the set multiplies
+    the score by it (`applied`), the strongest source in words (None: no source), and, where the
+    set applies it, what each stronger kind of evidence would make the score and rank."""
+
+    strength: str
+    level: float
+    applied: bool
+    source: str | None
+    stronger: tuple[Stronger, ...] = ()
+
+
+@dataclass(frozen=True)
 class Explanation:
     """One item explained. `criteria` holds CRITERIA_COLUMNS, one row per criterion in set order.
 
@@ -129,6 +156,13 @@ class Explanation:
     formula: str | None = None
     substituted: str | None = None
     uses_effort: bool = False  # the score reads effort (per_effort, or a formula naming it)
+    confidence_factor: float = 1.0  # the level the score was multiplied by (1: not applied)
+    sureness: Sureness | None = None
+
+    @property
+    def factor(self) -> float:
+        """Everything the score was multiplied by after value (and effort): risk, confidence."""
+        return self.risk_factor * self.confidence_factor
 
 
 def check_item_id(item_id: str, known: Sequence[str]) -> None:
@@ -190,9 +224,11 @@ def explain_item(
     item_id: str,
     *,
     statuses: Mapping[str, str] | None = None,
+    evidence: Evidence | None = None,
 ) -> Explanation:
     """Explain one item of `scoring`. `statuses` (id -> status of every workspace item) lets a
-    done or dropped item be explained as taking no part; an id in neither raises PrioritizeError."""
+    done or dropped item be explained as taking no part; an id in neither raises PrioritizeError.
+    `evidence` (the item's) names its strongest source."""
     criteria, formula = scoring.criteria, scoring.formula
     frame = scoring.frame
     match = frame[frame[ID] == item_id]
@@ -236,6 +272,36 @@ def explain_item(
         uses_effort=("effort" in formula.names)
         if is_formula and formula is not None
         else criteria.per_effort,
+        confidence_factor=float(row[CONFIDENCE_FACTOR]),
+        sureness=_sureness(scoring, row, rank, evidence),
+    )
+
+
+def _sureness(
+    scoring: Scoring, row: pd.Series, rank: int | None, evidence: Evidence | None
+) -> Sureness:
+    strength, level = str(row[EVIDENCE_STRENGTH]), float(row[CONFIDENCE])
+    source = confidence.strongest_source(evidence) if evidence is not None else None
+    applied = confidence.applies(scoring.criteria)
+    stronger: list[Stronger] = []
+    if applied and rank is not None:
+        levels = confidence.levels(scoring.criteria)
+        others = scoring.ranked[scoring.ranked[ID] != row[ID]]
+        scores, ids = others[SCORE].to_numpy(dtype=float), others[ID].to_numpy(dtype=object)
+        unsure = float(row[SCORE]) / float(row[CONFIDENCE_FACTOR])
+        for kind in confidence.stronger(strength):
+            if levels[kind] <= level:
+                continue
+            new = unsure * levels[kind]
+            # Ties rank by id, as ranking does.
+            ahead = int(((scores > new) | ((scores == new) & (ids < row[ID]))).sum())
+            stronger.append(Stronger(kind, levels[kind], new, ahead + 1))
+    return Sureness(
+        strength,
+        level,
+        applied,
+        None if source is None else confidence.describe_source(source),
+        tuple(stronger),
     )
 
 
@@ -285,22 +351,24 @@ COMPARE_COLUMNS = [
 PART, A_PART, B_PART = "part", "a", "b"
 PART_COLUMNS = [PART, A_PART, B_PART, EFFECT]
 PART_VALUE, PART_EFFORT, PART_RISK, PART_SCORE = "value", "effort", "risk_factor", "score"
+PART_CONFIDENCE = "confidence"  # only where the set multiplies scores by confidence
 
 
 @dataclass(frozen=True)
 class Factor:
-    """One factor of the score: a criterion (`name` its id), effort or risk; `effect` as in Comparison."""
+    """One factor of the score: a criterion (`name` its id), effort, risk or confidence; `effect`
+    as in Comparison."""
 
     name: str
-    kind: LeverKind
+    kind: LeverKind | Literal["confidence"]
     effect: float
 
 
 @dataclass(frozen=True)
 class Comparison:
     """Two items side by side. `criteria` holds COMPARE_COLUMNS in set order; `parts` holds
-    PART_COLUMNS: the score taken apart into value, effort (where the score uses it), risk factor
-    and the score itself, for a and b.
+    PART_COLUMNS: the score taken apart into value, effort (where the score uses it), risk factor,
+    confidence (where the set multiplies by it) and the score itself, for a and b.
 
     `effect` (in both frames) is in score terms and always seen from the lower-ranked item: the
     score it would have with the higher-ranked item's value of that factor (a criterion's value,
@@ -367,14 +435,15 @@ def compare_items(a: Explanation, b: Explanation, formula: Formula | None = None
     if a.uses_effort:
         parts.append((PART_EFFORT, a.effort, b.effort, effects.effort()))
         factors.append(Factor(EFFORT_LEVER, "effort", effects.effort()))
-    parts += [
-        (PART_RISK, a.risk_factor, b.risk_factor, effects.risk()),
-        (PART_SCORE, a.score, b.score, None),
-    ]
+    parts.append((PART_RISK, a.risk_factor, b.risk_factor, effects.risk()))
     factors.append(Factor(RISK_LEVER, "risk", effects.risk()))
+    if a.sureness is not None and a.sureness.applied:
+        parts.append((PART_CONFIDENCE, a.confidence_factor, b.confidence_factor, effects.sure()))
+        factors.append(Factor(PART_CONFIDENCE, "confidence", effects.sure()))
+    parts.append((PART_SCORE, a.score, b.score, None))
     known = [f for f in factors if math.isfinite(f.effect)]
     tolerance = 1e-9 * max(1.0, abs(higher.score or 0.0))
-    # max and min keep the first on a tie: criteria in set order, then effort, then risk.
+    # max and min keep the first on a tie: criteria in set order, then effort, risk, confidence.
     pro = max(known, key=lambda f: f.effect, default=None)
     con = min(known, key=lambda f: f.effect, default=None)
     return Comparison(
@@ -406,31 +475,38 @@ class _Effects:
         value = float(result.values[0])
         if not math.isfinite(value) or bool(result.divided_by_zero[0]):
             return math.nan
-        return value * self.lower.risk_factor - self.score
+        return value * self.lower.factor - self.score
 
     def criterion(self, cid: str) -> float:
         h, lo = self.higher, self.lower
         if lo.method == "weighted":
             mine = _column(lo, cid, CONTRIBUTION)
             theirs = _column(h, cid, CONTRIBUTION)
-            return self._weighted(float(lo.value or 0.0) - mine + theirs, lo.effort, lo.risk_factor)
+            return self._weighted(float(lo.value or 0.0) - mine + theirs, lo.effort, lo.factor)
         return self._formula({cid: _column(h, cid, NORMALIZED)})
 
     def value(self) -> float:
         """With the higher item's whole value (for formula sets, the formula's result)."""
         h, lo = self.higher, self.lower
         if lo.method == "weighted":
-            return self._weighted(float(h.value or 0.0), lo.effort, lo.risk_factor)
-        return float(h.value or 0.0) * lo.risk_factor - self.score
+            return self._weighted(float(h.value or 0.0), lo.effort, lo.factor)
+        return float(h.value or 0.0) * lo.factor - self.score
 
     def effort(self) -> float:
         h, lo = self.higher, self.lower
         if lo.method == "weighted":
-            return self._weighted(float(lo.value or 0.0), h.effort, lo.risk_factor)
+            return self._weighted(float(lo.value or 0.0), h.effort, lo.factor)
         return self._formula({"effort": h.effort if h.effort is not None else math.nan})
 
     def risk(self) -> float:
-        return self._unrisked() * self.higher.risk_factor - self.score
+        return (
+            self._unrisked() * self.higher.risk_factor * self.lower.confidence_factor - self.score
+        )
+
+    def sure(self) -> float:
+        """With the higher item's confidence level in place of the lower one's."""
+        lo = self.lower
+        return self._unrisked() * lo.risk_factor * self.higher.confidence_factor - self.score
 
     def _unrisked(self) -> float:
         """The lower item's score before its risk factor."""
@@ -461,7 +537,7 @@ def _swap_effects(a: Explanation, b: Explanation, formula: Formula) -> list[floa
     effects: list[float | None] = []
     for cid in a.criteria[CRITERION]:
         swapped = {k: np.array([theirs[k] if k == cid else v]) for k, v in mine.items()}
-        value = float(evaluate(formula, swapped).values[0]) * a.risk_factor
+        value = float(evaluate(formula, swapped).values[0]) * a.factor
         effects.append(
             float(a.score) - value if a.score is not None and math.isfinite(value) else None
         )

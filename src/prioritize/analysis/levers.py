@@ -34,6 +34,7 @@ import pandas as pd
 from prioritize.formula import Formula, evaluate
 from prioritize.models import CriteriaSet, Criterion
 from prioritize.scoring import (
+    CONFIDENCE_FACTOR,
     EFFORT,
     RISK,
     RISK_FACTOR,
@@ -271,6 +272,7 @@ Model = Callable[[Mapping[str, Any]], np.ndarray]
 def _model(criteria: CriteriaSet, formula: Formula | None, row: pd.Series) -> Model:
     """The item's score with some levers set (lever key -> settings, arrays broadcast together)."""
     factor = float(row[RISK_FACTOR])
+    sure = float(row[CONFIDENCE_FACTOR]) if CONFIDENCE_FACTOR in row.index else 1.0
     effort = float(row[EFFORT]) if pd.notna(row[EFFORT]) else math.nan
     effort_key, risk_key = f"effort:{EFFORT_LEVER}", f"risk:{RISK_LEVER}"
     terms = {c.id: zero_if_missing(row[normalized_column(c.id)]) for c in criteria.criteria}
@@ -289,7 +291,7 @@ def _model(criteria: CriteriaSet, formula: Formula | None, row: pd.Series) -> Mo
             scored = v / e if criteria.per_effort else v
             with np.errstate(all="ignore"):
                 return np.atleast_1d(
-                    np.asarray(scored * settings.get(risk_key, factor), dtype=float)
+                    np.asarray(scored * settings.get(risk_key, factor) * sure, dtype=float)
                 )
 
         return weighted
@@ -308,7 +310,7 @@ def _model(criteria: CriteriaSet, formula: Formula | None, row: pd.Series) -> Mo
         values = np.where(ok, result.values, -np.inf)
         f = np.atleast_1d(np.asarray(settings.get(risk_key, factor), dtype=float))
         with np.errstate(all="ignore"):
-            return np.asarray(values * f, dtype=float)
+            return np.asarray(values * f * sure, dtype=float)
 
     return by_formula
 

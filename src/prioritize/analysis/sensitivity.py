@@ -10,19 +10,28 @@ each run multiplies every input of every item (the number the formula reads for 
 by its own such factor. (One factor per criterion shared by all items would leave a formula
 that only multiplies, like RICE or ICE, in the same order every time.) Every run ranks by score
 descending, ties by id ascending, as `rank` does.
+
+With `vary` "evidence" (or "both", with the weights as above), each run also draws every
+ranged evidence value (`evidence.ranges`) from a triangular distribution over (low, value,
+high) and scores again from it: transform, range (auto ranges found again in every run),
+direction, then value and score as scoring does. A criterion with an `allowed` list or a `map`
+reads its values as they are. With every range of zero width, the runs reproduce the ranking.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from prioritize.forecasting import triangular
 from prioritize.formula import evaluate
+from prioritize.models import Criterion
 from prioritize.scoring import (
+    CONFIDENCE_FACTOR,
     EFFORT,
     ID,
     RANK,
@@ -30,6 +39,8 @@ from prioritize.scoring import (
     TITLE,
     Scoring,
     contribution_column,
+    input_column,
+    raw_column,
 )
 
 DEFAULT_RUNS, DEFAULT_SPREAD, DEFAULT_SEED, DEFAULT_TOP = 1000, 0.3, 0, 10
@@ -61,13 +72,20 @@ CRITERION, WEIGHT, FACTOR, NEW_WEIGHT, NEW_FIRST = (
 CRITERIA_COLUMNS = [CRITERION, WEIGHT, FACTOR, NEW_WEIGHT, NEW_FIRST]
 
 WEIGHTS, INPUTS = "weights", "inputs"
+# What `vary` may name: the weights (formula sets: the inputs), the ranged evidence, or both.
+EVIDENCE, BOTH = "evidence", "both"
+VARY = (WEIGHTS, EVIDENCE, BOTH)
+# Ranges per item id: {path below evidence: (low, high)} (models.Evidence.ranges).
+Ranges = Mapping[str, Mapping[str, tuple[float, float]]]
 
 
 @dataclass(frozen=True)
 class Sensitivity:
     """The result. `items` holds ITEM_COLUMNS then TITLE, in rank order; `criteria` holds
     CRITERIA_COLUMNS in set order, with FACTOR None where no factor within 0.1x to 10x changes
-    the first place. `perturbed` says what was varied: "weights", or "inputs" for formula sets.
+    the first place. `perturbed` says how the weights were varied: "weights", or "inputs" for
+    formula sets. `vary` says what the runs varied (VARY), `ranged` how many evidence values
+    they drew (0 unless `vary` names evidence).
     `fragile` lists (id, top_k_probability) of the top-K items that fall below STABLE_SHARE,
     least stable first."""
 
@@ -83,6 +101,8 @@ class Sensitivity:
     stable: bool
     fragile: list[tuple[str, float]]
     verdict: str
+    vary: str = WEIGHTS
+    ranged: int = 0
 
 
 class _Scorer:
@@ -104,18 +124,26 @@ class _Scorer:
         self.by_criterion = np.ascontiguousarray(self.terms.T)  # the terms, one row per criterion
         self.effort = ranked[EFFORT].to_numpy(dtype=float)
         self.factor = ranked[RISK_FACTOR].to_numpy(dtype=float)
+        # Applied after the risk factor, as scoring does: the same rounding, step by step.
+        self.sure = (
+            ranked[CONFIDENCE_FACTOR].to_numpy(dtype=float)
+            if CONFIDENCE_FACTOR in ranked.columns
+            else np.ones(len(ranked))
+        )
         self.weights = np.array([c.weight for c in scoring.criteria.criteria], dtype=float)
 
     @property
     def count(self) -> int:
         return len(self.ids)
 
-    def scores(self, factors: np.ndarray) -> np.ndarray:
+    def scores(self, factors: np.ndarray, terms: np.ndarray | None = None) -> np.ndarray:
         """Factors -> (runs, items) scores; non-finite scores become -inf.
 
         Weighted sets take (runs, criteria) factors on the weights; formula sets take
-        (runs, items, criteria) factors on the inputs.
+        (runs, items, criteria) factors on the inputs. `terms`, (criteria, runs, items), replace
+        the scored terms run by run (evidence drawn from its ranges).
         """
+        by_criterion = self.by_criterion if terms is None else terms
         with np.errstate(all="ignore"):
             if self.formula is None:
                 scaled = self.weights * factors
@@ -125,13 +153,15 @@ class _Scorer:
                 # Summed criterion by criterion, each a (runs, items) array, in the order numpy
                 # sums each item's contributions: the value rounds exactly as scoring rounds it.
                 value = _pairwise_sum(
-                    [gain[:, j, None] * column for j, column in enumerate(self.by_criterion)],
+                    [gain[:, j, None] * column for j, column in enumerate(by_criterion)],
                     (factors.shape[0], self.count),
                 )
                 score = value / self.effort if self.criteria.per_effort else value
             else:
                 runs = factors.shape[0]
-                inputs = self.terms[None, :, :] * factors
+                inputs = (
+                    self.terms[None, :, :] if terms is None else np.moveaxis(terms, 0, -1)
+                ) * factors
                 names = {
                     c.id: inputs[:, :, j].ravel() for j, c in enumerate(self.criteria.criteria)
                 }
@@ -140,7 +170,7 @@ class _Scorer:
                 score = np.where(result.divided_by_zero, np.nan, result.values).reshape(
                     runs, self.count
                 )
-            score = score * self.factor
+            score = score * self.factor * self.sure
         return np.where(np.isfinite(score), score, -np.inf)
 
     def random_factors(self, rng: np.random.Generator, runs: int, spread: float) -> np.ndarray:
@@ -161,6 +191,92 @@ class _Scorer:
     def chunk(self) -> int:
         width = max(self.count * max(self.terms.shape[1], 1), 1)
         return max(1, _CHUNK_CELLS // width)
+
+
+class _Evidence:
+    """The ranked items' ranged evidence values, drawn run by run, and the terms they make.
+
+    Items in the scorer's order (by id). Per criterion that reads a ranged value: its inputs as
+    scored, and the (low, value, high) of each ranged item; one draw per evidence path and run,
+    shared by every criterion reading that path.
+    """
+
+    def __init__(self, scoring: Scoring, ranges: Ranges) -> None:
+        ranked = scoring.ranked.sort_values(ID, kind="stable")
+        self.criteria = scoring.criteria.criteria
+        self.formula_set = scoring.criteria.method == "formula"
+        self.inputs = [ranked[input_column(c.id)].to_numpy(dtype=float) for c in self.criteria]
+        weights = np.array([c.weight for c in self.criteria], dtype=float)
+        self.weights, self.total = weights, weights.sum()
+        ids = ranked[ID].tolist()
+        # path -> (low, mode, high) arrays over the items, NaN where the item has no range
+        self.bounds: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.reads: list[str | None] = [self._path(c) for c in self.criteria]
+        for j, c in enumerate(self.criteria):
+            path = self.reads[j]
+            if path is None or path in self.bounds:
+                continue
+            raw = ranked[raw_column(c.id)].tolist()
+            low, mode, high = (np.full(len(ids), np.nan) for _ in range(3))
+            for k, (item_id, value) in enumerate(zip(ids, raw, strict=True)):
+                found = ranges.get(item_id, {}).get(path)
+                if found is not None:
+                    low[k], mode[k], high[k] = found[0], float(value), found[1]
+            self.bounds[path] = (low, mode, high)
+        self.bounds = {p: b for p, b in self.bounds.items() if not np.isnan(b[0]).all()}
+        self.reads = [p if p in self.bounds else None for p in self.reads]
+
+    @staticmethod
+    def _path(c: Criterion) -> str | None:
+        as_is = c.allowed is None and c.scale.map is None
+        path = c.source_path
+        return path.removeprefix("evidence.") if as_is and path.startswith("evidence.") else None
+
+    @property
+    def ranged(self) -> int:
+        return sum(int((~np.isnan(low)).sum()) for low, _, _ in self.bounds.values())
+
+    def terms(self, rng: np.random.Generator, runs: int, scorer_terms: np.ndarray) -> np.ndarray:
+        """(criteria, runs, items) terms, as scoring makes them, from one draw of every range."""
+        drawn = {path: self._draw(rng, runs, *b) for path, b in self.bounds.items()}
+        out = np.empty((len(self.criteria), runs, scorer_terms.shape[1]))
+        for j, c in enumerate(self.criteria):
+            path = self.reads[j]
+            if path is None:
+                out[j] = scorer_terms[j]
+                continue
+            values, mode = drawn[path], self.bounds[path][1]
+            with np.errstate(all="ignore"):
+                x = np.log1p(values) if c.scale.transform == "log" else values
+            # Where the draw is the value itself, the input exactly as scored (no new rounding).
+            x = np.where((values == mode) | np.isnan(mode), self.inputs[j], x)
+            n = np.nan_to_num(self._normalize(c, x), nan=0.0)
+            out[j] = n if self.formula_set else 100.0 * n * self.weights[j] / self.total
+        return out
+
+    @staticmethod
+    def _draw(
+        rng: np.random.Generator, runs: int, low: np.ndarray, mode: np.ndarray, high: np.ndarray
+    ) -> np.ndarray:
+        u = rng.random((runs, len(mode)))
+        return np.where(np.isnan(low), mode, triangular(low, mode, high, u))
+
+    def _normalize(self, c: Criterion, x: np.ndarray) -> np.ndarray:
+        """scoring._normalize, each run (row) on its own: auto ranges found again per run."""
+        rng = c.scale.range
+        if self.formula_set and rng is None:
+            return x
+        with np.errstate(all="ignore"):
+            if rng is None or rng == "auto":
+                lo = np.nanmin(np.where(np.isnan(x), np.inf, x), axis=1, keepdims=True)
+                hi = np.nanmax(np.where(np.isnan(x), -np.inf, x), axis=1, keepdims=True)
+                n = np.where(lo == hi, 1.0, np.clip((x - lo) / (hi - lo), 0, 1))
+            else:
+                lo_, hi_ = rng
+                n = np.clip((x - lo_) / (hi_ - lo_), 0, 1)
+        if c.direction == "lower":
+            n = 1 - n
+        return np.where(np.isnan(x), np.nan, n)
 
 
 def _pairwise_sum(terms: list[np.ndarray], shape: tuple[int, ...]) -> np.ndarray:
@@ -328,13 +444,18 @@ def sensitivity(
     spread: float = DEFAULT_SPREAD,
     seed: int = DEFAULT_SEED,
     top: int = DEFAULT_TOP,
+    vary: str = WEIGHTS,
+    ranges: Ranges | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Sensitivity:
-    """Re-rank the ranked items `runs` times under random factors in [1 - spread, 1 + spread] and
-    summarize each item's ranks. `on_progress(done, runs)` is called after each chunk of runs."""
-    if runs < 1 or not 0 <= spread <= 1 or top < 1:
-        raise ValueError("runs >= 1, 0 <= spread <= 1 and top >= 1")
+    """Re-rank the ranked items `runs` times and summarize each item's ranks: under random
+    factors in [1 - spread, 1 + spread] on the weights (`vary` "weights" or "both"), and with
+    the evidence `ranges` (item id -> path -> (low, high)) drawn anew (`vary` "evidence" or
+    "both"). `on_progress(done, runs)` is called after each chunk of runs."""
+    if runs < 1 or not 0 <= spread <= 1 or top < 1 or vary not in VARY:
+        raise ValueError(f"runs >= 1, 0 <= spread <= 1, top >= 1 and vary one of {VARY}")
     scorer = _Scorer(scoring)
+    evidence = _Evidence(scoring, ranges or {}) if vary != WEIGHTS else None
     rng = np.random.default_rng(seed)
     # One row per item, one column per run: each item's ranks, sorted below, sit together.
     ranks = np.empty((scorer.count, runs), dtype=np.int32)
@@ -342,9 +463,17 @@ def sensitivity(
     for start in range(0, runs, step):
         stop = min(start + step, runs)
         if scorer.count:
-            ranks[:, start:stop] = _ranks(
-                scorer.scores(scorer.random_factors(rng, stop - start, spread))
-            ).T
+            factors = (
+                scorer.ones(stop - start)
+                if vary == EVIDENCE
+                else scorer.random_factors(rng, stop - start, spread)
+            )
+            terms = (
+                evidence.terms(rng, stop - start, scorer.by_criterion)
+                if evidence is not None and evidence.bounds
+                else None
+            )
+            ranks[:, start:stop] = _ranks(scorer.scores(factors, terms)).T
         if on_progress is not None:
             on_progress(stop, runs)
 
@@ -378,6 +507,8 @@ def sensitivity(
         stable=stable,
         fragile=fragile,
         verdict=verdict,
+        vary=vary,
+        ranged=evidence.ranged if evidence is not None else 0,
     )
 
 

@@ -50,7 +50,8 @@ def explain(
         scored.workspace.settings.unit,
         stdout_is_terminal(output),
     )
-    first = explain_item(scored.scoring, item, statuses=statuses)
+    evidence = {i.id: i.evidence for i in scored.workspace.items}
+    first = explain_item(scored.scoring, item, statuses=statuses, evidence=evidence.get(item))
     if vs is None:
         emit(
             render(
@@ -59,7 +60,7 @@ def explain(
             output,
         )
         return
-    second = explain_item(scored.scoring, vs, statuses=statuses)
+    second = explain_item(scored.scoring, vs, statuses=statuses, evidence=evidence.get(vs))
     comparison = compare_items(first, second, formula)
     emit(
         render(

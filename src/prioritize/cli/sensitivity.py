@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -19,6 +20,14 @@ from prioritize.render.choices import Format
 
 # Kept in step with prioritize.analysis.sensitivity (not imported here: --help stays fast).
 DEFAULT_RUNS, DEFAULT_SPREAD, DEFAULT_SEED, DEFAULT_TOP = 1000, 0.3, 0, 10
+
+
+class Vary(StrEnum):
+    """What the runs vary (analysis.sensitivity.VARY)."""
+
+    weights = "weights"
+    evidence = "evidence"
+    both = "both"
 
 
 @guarded
@@ -49,8 +58,16 @@ def sensitivity(
             "--top", "-n", min=1, metavar="N", help="Report how often each item is in the top N."
         ),
     ] = DEFAULT_TOP,
+    vary: Annotated[
+        Vary,
+        typer.Option(
+            "--vary",
+            help="What each run varies: the weights (formula sets: every input), the evidence "
+            "values that have a range (evidence.ranges), or both.",
+        ),
+    ] = Vary.weights,
 ) -> None:
-    """How robust the ranking is: re-rank with random weights, and how far one weight must move to change first place."""
+    """How robust the ranking is: re-rank with random weights (or evidence drawn from its ranges), and how far one weight must move to change first place."""
     from prioritize.analysis.sensitivity import sensitivity as analyse
     from prioritize.cli.common import emit, load_scored, render, stdout_is_terminal, warn_unscored
     from prioritize.render.sensitivity import SENSITIVITY_RENDERERS, SensitivityView, run_progress
@@ -64,6 +81,8 @@ def sensitivity(
             spread=spread,
             seed=seed,
             top=top,
+            vary=vary.value,
+            ranges={i.id: i.evidence.ranges for i in scored.workspace.items if i.evidence.ranges},
             on_progress=on_progress,
         )
     view = SensitivityView(result, color=stdout_is_terminal(output))

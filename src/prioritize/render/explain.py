@@ -31,6 +31,7 @@ from prioritize.analysis.explain import (
     NORMALIZED,
     OUT_OF_REACH,
     PART,
+    PART_CONFIDENCE,
     PART_EFFORT,
     PART_RISK,
     PART_SCORE,
@@ -116,14 +117,86 @@ def score_lines(e: Explanation, unit: str) -> list[str]:
         lines.append(f"Value {_n(e.value)}: the contributions added up (0-100).")
         effort = f" / effort {_n(e.effort)} {unit}" if e.per_effort else ""
         lines.append(
-            f"Score {_n(e.score)} = value {_n(e.value)}{effort} x risk factor {_n(e.risk_factor)} ({risk})."
+            f"Score {_n(e.score)} = value {_n(e.value)}{effort} x risk factor {_n(e.risk_factor)} ({risk}){_sure(e)}."
         )
     else:
         lines.append(f"Formula: {e.formula} = {e.substituted} = {_n(e.value)}.")
         lines.append(
-            f"Score {_n(e.score)} = {_n(e.value)} x risk factor {_n(e.risk_factor)} ({risk})."
+            f"Score {_n(e.score)} = {_n(e.value)} x risk factor {_n(e.risk_factor)} ({risk}){_sure(e)}."
         )
     lines.append(f"Rank {e.rank} of {e.ranked}.")
+    return lines
+
+
+def _sure(e: Explanation) -> str:
+    """The confidence factor in the score's sum, where the set applies one."""
+    s = e.sureness
+    if s is None or not s.applied:
+        return ""
+    return f" x confidence {_n(e.confidence_factor)} ({s.strength})"
+
+
+# How each kind of evidence reads in a sentence: "a pilot would lift it to #4".
+_EVIDENCE_WORDS = {
+    "launch": "launch data",
+    "pilot": "a pilot",
+    "test": "a test",
+    "analytics": "analytics",
+    "research": "research",
+    "survey": "a survey",
+    "benchmark": "a benchmark",
+    "anecdote": "an anecdote",
+    "opinion": "an opinion",
+}
+
+
+def evidence_lines(e: Explanation) -> list[str]:
+    """How sure the score is: the strongest source, its level, and what stronger evidence does."""
+    s = e.sureness
+    if s is None:
+        return []
+    if s.source is None:
+        found = "Evidence: no sources recorded"
+    elif s.strength in _EVIDENCE_WORDS:
+        found = f"Evidence: strongest source {s.source}"
+    else:
+        found = f"Evidence: sources of no stated kind, first {s.source}"
+    lines = [f"{found}; confidence {_n(s.level)} ({s.strength})."]
+    if not s.applied:
+        lines.append(
+            "This criteria set does not weigh confidence (`confidence:`), so stronger evidence "
+            "would not change the score."
+        )
+        return lines
+    if e.rank is None:
+        return lines
+    if not s.stronger:
+        lines.append("No stronger kind of evidence earns a higher level under this set.")
+        return lines
+    steps: list[str] = []
+    best = e.rank
+    for x in s.stronger:
+        if x.rank < best:
+            words = _EVIDENCE_WORDS[x.kind]
+            steps.append(
+                f"{words} would lift it to #{x.rank} (score {_n(x.score)})"
+                if not steps
+                else f"{words} to #{x.rank} ({_n(x.score)})"
+            )
+            best = x.rank
+    top = s.stronger[-1]
+    if e.rank == 1:
+        lines.append(
+            f"It is first already: {_EVIDENCE_WORDS[top.kind]} would raise its score to "
+            f"{_n(top.score)}."
+        )
+    elif steps:
+        lines.append("Stronger evidence: " + "; ".join(steps) + ".")
+    else:
+        lines.append(
+            f"Stronger evidence would raise the score, to {_n(top.score)} with "
+            f"{_EVIDENCE_WORDS[top.kind]}, but not the rank."
+        )
     return lines
 
 
@@ -169,6 +242,11 @@ def _factor_text(c: Comparison, f: Factor, unit: str) -> str:
     h, lo = (c.a, c.b) if c.higher == c.a.id else (c.b, c.a)
     if f.kind == "effort":
         what = f"effort, {h.id} {_n(h.effort)} vs {lo.id} {_n(lo.effort)} {unit}"
+    elif f.kind == "confidence":
+        what = (
+            f"confidence, {h.id} {_n(h.confidence_factor)} vs {lo.id} {_n(lo.confidence_factor)} "
+            f"({_strength(h)} vs {_strength(lo)} evidence)"
+        )
     elif f.kind == "risk":
         what = (
             f"risk, {h.id} {h.risk or 'none'} vs {lo.id} {lo.risk or 'none'} "
@@ -191,24 +269,34 @@ def _factor_text(c: Comparison, f: Factor, unit: str) -> str:
     )
 
 
+def _strength(e: Explanation) -> str:
+    return e.sureness.strength if e.sureness is not None else "no"
+
+
 def _decomposition(c: Comparison, unit: str) -> str:
     """Both scores taken apart into value, effort and risk factor."""
     a, b = c.a, c.b
+    sure = a.sureness is not None and a.sureness.applied
+    times = " x confidence" if sure else ""
+
+    def factors(e: Explanation) -> str:
+        return f"{_n(e.risk_factor)}" + (f" x {_n(e.confidence_factor)}" if sure else "")
+
     if a.method == "weighted" and a.per_effort:
         return (
-            "Score = value / effort x risk factor: "
+            f"Score = value / effort x risk factor{times}: "
             + "; ".join(
-                f"{e.id} {_n(e.value)} / {_n(e.effort)} {unit} x {_n(e.risk_factor)} = {_n(e.score)}"
+                f"{e.id} {_n(e.value)} / {_n(e.effort)} {unit} x {factors(e)} = {_n(e.score)}"
                 for e in (a, b)
             )
             + "."
         )
-    head = "Score = value x risk factor" + (
+    head = f"Score = value x risk factor{times}" + (
         ", value from the formula" if a.method == "formula" else ""
     )
     return (
         f"{head}: "
-        + "; ".join(f"{e.id} {_n(e.value)} x {_n(e.risk_factor)} = {_n(e.score)}" for e in (a, b))
+        + "; ".join(f"{e.id} {_n(e.value)} x {factors(e)} = {_n(e.score)}" for e in (a, b))
         + "."
     )
 
@@ -347,6 +435,7 @@ _PART_LABELS = {
     PART_VALUE: "Value",
     PART_EFFORT: "Effort",
     PART_RISK: "Risk factor",
+    PART_CONFIDENCE: "Confidence",
     PART_SCORE: "Score",
 }
 
@@ -388,6 +477,9 @@ def _part_cell(c: Comparison, part: str, side: str) -> Text:
         return numbers([e.effort])[0]
     if part == PART_RISK:
         return Text(f"{_n(e.risk_factor)} ({e.risk or 'no risk'})", justify="right", no_wrap=True)
+    if part == PART_CONFIDENCE:
+        strength = e.sureness.strength if e.sureness is not None else ""
+        return Text(f"{_n(e.confidence_factor)} ({strength})", justify="right", no_wrap=True)
     return numbers([e.value if part == PART_VALUE else e.score])[0]
 
 
@@ -430,7 +522,7 @@ def _move_dict(m: Move) -> dict[str, Any]:
 def explanation_dict(e: Explanation) -> dict[str, Any]:
     """The JSON object of one item: {"id", "rank", "value", "score", "criteria": [...]} and more."""
     criteria = records(e.criteria.drop(columns=[DIRECTION]).rename(columns={CRITERION: "id"}))
-    m = e.move_up
+    m, s = e.move_up, e.sureness
     return {
         "id": e.id,
         "title": e.title,
@@ -455,6 +547,14 @@ def explanation_dict(e: Explanation) -> dict[str, Any]:
             "pair": None if m.pair is None else [_move_dict(x) for x in m.pair],
         },
         "formula": None if e.formula is None else {"text": e.formula, "substituted": e.substituted},
+        "evidence": None if s is None else {
+            "strength": s.strength, "confidence": s.level, "applied": s.applied,
+            "source": s.source,
+            "stronger": [
+                {"kind": x.kind, "confidence": x.level, "score": x.score, "rank": x.rank}
+                for x in s.stronger
+            ],
+        },
     }  # fmt: skip
 
 
@@ -482,7 +582,7 @@ def _explain_markdown(view: ExplainView) -> str:
     )
     keep += ["to move up"] if e.move_up is not None else []
     title = f"### {e.id}: {e.title}\n\n" if e.title else f"### {e.id}\n\n"
-    lines = [*score_lines(e, unit), *move_up_lines(e, unit)]
+    lines = [*score_lines(e, unit), *evidence_lines(e), *move_up_lines(e, unit)]
     numeric = [INPUT, NORMALIZED, WEIGHT, CONTRIBUTION]
     table = (
         to_markdown(frame[keep], numeric=[RAW, *numeric], formatters={RAW: _raw})
@@ -502,6 +602,7 @@ def _explain_table(view: ExplainView) -> str:
     if len(e.criteria):
         parts.append(explain_table(e))
     parts += [Text(line) for line in score_lines(e, unit)]
+    parts += [Text(line) for line in evidence_lines(e)]
     parts += [Text(line, style="bold") for line in move_up_lines(e, unit)]
     return render_to_text(parts, color=view.color)
 

@@ -21,8 +21,9 @@ from prioritize import scheduling as sch
 from prioritize.analysis import coverage as cov
 from prioritize.analysis import pools as pl
 from prioritize.analysis.forecast import Forecast
+from prioritize.confidence import WEAK, WEAK_EVIDENCE_TOP, applies, levels
 from prioritize.errors import Finding
-from prioritize.models import CriteriaSet, Criterion
+from prioritize.models import IDEA, CriteriaSet, Criterion
 from prioritize.render.coverage import left_out_line
 from prioritize.render.formats import plain
 from prioritize.render.html_blocks import cell, cells, details, pct, table, weeks
@@ -31,7 +32,19 @@ from prioritize.render.html_forecast import forecast_parts
 from prioritize.render.html_matrix import matrix, matrix_desc, matrix_figure
 from prioritize.render.rank import criteria_caption, top_contributions
 from prioritize.render.ttv import ordering_label, plan_caption
-from prioritize.scoring import EFFORT, ID, POOL, RANK, RISK, SCORE, TITLE, UNSCORED, VALUE
+from prioritize.scoring import (
+    EFFORT,
+    EVIDENCE_STRENGTH,
+    ID,
+    POOL,
+    RANK,
+    RISK,
+    SCORE,
+    STATUS,
+    TITLE,
+    UNSCORED,
+    VALUE,
+)
 
 SECTIONS = {
     "glance": "At a glance",
@@ -266,14 +279,19 @@ def _value_effort(data: ReportData) -> str:
 def _ranked(data: ReportData) -> str:
     weighted = data.criteria.method == "weighted"
     columns = [("Rank", True), ("ID", False), ("Title", False), ("Pool", False), ("Risk", False),
-               (f"Effort ({data.unit})", True), ("Value", True), ("Score", True),
+               (f"Effort ({data.unit})", True), ("Value", True), ("Score", True), ("Evidence", False),
                ("Value comes from" if weighted else "Formula inputs", False)]  # fmt: skip
     ranked = data.ranked
     why = [top_contributions(row, data.criteria) for row in ranked.to_dict(orient="records")]
+    weak = _weak_at_top(ranked)
+    strengths = [
+        f'<strong class="weak">{cell(kind)} (weak)</strong>' if item in weak else cell(kind)
+        for item, kind in zip(ranked[ID].tolist(), ranked[EVIDENCE_STRENGTH].tolist(), strict=True)
+    ]
     rows = list(zip(
         [str(r) for r in ranked[RANK].tolist()], cells(ranked[ID]), cells(ranked[TITLE]),
         [f'<span class="nowrap">{c}</span>' for c in cells(ranked[POOL])], cells(ranked[RISK]),
-        cells(ranked[EFFORT], 1), cells(ranked[VALUE], 1), cells(ranked[SCORE], 2),
+        cells(ranked[EFFORT], 1), cells(ranked[VALUE], 1), cells(ranked[SCORE], 2), strengths,
         [cell(w) for w in why],
         strict=True,
     ))  # fmt: skip
@@ -284,9 +302,33 @@ def _ranked(data: ReportData) -> str:
         if weighted
         else "Formula inputs: what each criterion gives the item's formula."
     )
-    return _section(
-        "ranked", f"<p>{intro}</p>", table(caption, columns, rows, header=1, ident="ranked-table")
+    intro += (
+        " Evidence: the strongest kind of source behind each item (launch data strongest, an "
+        "opinion weakest)."
     )
+    flag = ""
+    if weak:
+        named = ", ".join(weak)
+        flag = (
+            f"<p{NOTE}><strong>{len(weak)} of the top {WEAK_EVIDENCE_TOP} "
+            f"rest{'s' if len(weak) == 1 else ''} on weak evidence</strong> (an anecdote, an "
+            f"opinion, sources of no stated kind, or none): {cell(named)}. Test "
+            f"{'it' if len(weak) == 1 else 'them'} before funding "
+            f"{'it' if len(weak) == 1 else 'them'}: a pilot, a usability test, analytics.</p>"
+        )
+    return _section(
+        "ranked",
+        f"<p>{intro}</p>",
+        flag,
+        table(caption, columns, rows, header=1, ident="ranked-table"),
+    )
+
+
+def _weak_at_top(ranked: pd.DataFrame) -> list[str]:
+    """Ids of the items in the top 10 resting on weak evidence, as check's weak-evidence finds them."""
+    head = ranked[ranked[RANK].notna()].head(WEAK_EVIDENCE_TOP)
+    weak = head[head[EVIDENCE_STRENGTH].isin(WEAK) & (head[STATUS] != IDEA)]
+    return [str(i) for i in weak[ID]]
 
 
 def _scale(criterion: Criterion, method: str) -> str:
@@ -316,6 +358,12 @@ def _criteria(data: ReportData) -> str:
     else:
         per = "value per unit of effort" if crit.per_effort else "value"
         how = f"Value (0 to 100) is the weighted mean of the normalized criteria; score is {per}."
+    if applies(crit):
+        how += (
+            " Each score is then multiplied by the confidence its evidence earns: "
+            + escape(", ".join(f"{k} {v:g}" for k, v in levels(crit).items()))
+            + "."
+        )
     if crit.risk_factor:
         how += (
             " Risk factors: "
@@ -482,6 +530,7 @@ tbody tr:nth-child(even){background:rgba(0,0,0,.03)}
 thead .num{white-space:normal}
 tr.left-out,tr.left-out:nth-child(even){background:rgba(222,97,63,.12)}
 .flag{font-weight:700;color:#fff;background:#a3260b;padding:0 .4rem;border-radius:3px;white-space:nowrap}
+.weak{color:#8a4b00}
 .note{background:#fff4d6;color:#4d3200;border-left:4px solid #9c6d00;padding:.6rem .9rem}
 .muted,.where,.meaning{color:var(--muted)}
 .bar{display:inline-block;width:6rem;height:.75rem;background:#e3e5e8;border:1px solid #767b82;vertical-align:-.05rem;margin-right:.5rem}

@@ -11,7 +11,8 @@ import pandas as pd
 from rich.console import RenderableType
 from rich.text import Text
 
-from prioritize.models import CriteriaSet
+from prioritize.confidence import WEAK
+from prioritize.models import STRENGTHS, CriteriaSet
 from prioritize.render.choices import Format
 from prioritize.render.fit import Kind, fit_table
 from prioritize.render.formats import column_numbers, plain, to_csv, to_json, to_markdown
@@ -19,6 +20,7 @@ from prioritize.render.table import RISK_STYLES, render_to_text, risk_text
 from prioritize.scoring import (
     DEPENDS_ON,
     EFFORT,
+    EVIDENCE_STRENGTH,
     ID,
     POOL,
     RANK,
@@ -101,8 +103,8 @@ def rank_table(
     unit: str,
     reasons: Mapping[str, str] | None = None,
 ) -> RenderableType:
-    """The ranked rows; at a narrow width the After, Pool, Value comes from, Risk, Effort and
-    Value columns are left out in that order, never Rank, ID, Title or Score."""
+    """The ranked rows; at a narrow width the After, Pool, Value comes from, Evidence, Risk,
+    Effort and Value columns are left out in that order, never Rank, ID, Title or Score."""
     scored = int(frame[RANK].notna().sum())
     table = fit_table(
         title=f"Ranked backlog: {scored} item{'s' if scored != 1 else ''}",
@@ -112,19 +114,22 @@ def rank_table(
         header_style="bold",
     )
     after = AFTER in frame.columns
+    evidence = EVIDENCE_STRENGTH in frame.columns
     table.add_column("Rank", Kind.NUMBER)
     table.add_column("ID", Kind.LABEL)
     table.add_column("Title", min_width=20)
-    table.add_column("Pool", Kind.LABEL, priority=5, max_width=16)
+    table.add_column("Pool", Kind.LABEL, priority=6, max_width=16)
     table.add_column("Risk", Kind.LABEL, priority=3)
     table.add_column("Effort", Kind.NUMBER, priority=2)
     table.add_column("Value", Kind.NUMBER, priority=1)
     table.add_column("Score", Kind.NUMBER)
+    if evidence:
+        table.add_column("Evidence", Kind.LABEL, priority=4)
     if after:
-        table.add_column("After", priority=6, min_width=8)
+        table.add_column("After", priority=7, min_width=8)
     table.add_column(
         "Value comes from" if criteria.method == "weighted" else "Formula inputs",
-        priority=4,
+        priority=5,
         min_width=16,
     )
     # Number cells as strings: their columns are right-aligned and never wrapped already.
@@ -144,10 +149,12 @@ def rank_table(
         frame[RISK].tolist(),
         frame[RANK].isna().tolist(),
         _values(frame, AFTER) if after else [None] * len(frame),
+        _values(frame, EVIDENCE_STRENGTH),
         contributions_by_row(frame, criteria),
         strict=True,
     )
-    for (item, title, pool, risk, unscored, waits, top), (rank, effort, value, score) in zip(
+    strengths = {kind: strength_text(kind) for kind in STRENGTHS}  # shared, like the risks
+    for (item, title, pool, risk, unscored, waits, kind, top), (rank, effort, value, score) in zip(
         rows, columns, strict=True
     ):
         cells: list[RenderableType] = [
@@ -160,6 +167,8 @@ def rank_table(
             value,
             score,
         ]
+        if evidence:
+            cells.append(strengths.get(kind) or strength_text(kind))
         if after:
             cells.append(_ids(waits))
         cells.append(
@@ -167,6 +176,12 @@ def rank_table(
         )
         table.add_row(*cells)
     return table
+
+
+def strength_text(kind: Any) -> Text:
+    """An item's evidence strength, in yellow where it is too weak to fund on (confidence.WEAK)."""
+    kind = kind if isinstance(kind, str) else ""
+    return Text(kind, style="yellow" if kind in WEAK else "")
 
 
 def _values(frame: pd.DataFrame, column: str) -> list[Any]:

@@ -12,8 +12,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from prioritize.analysis.sensitivity import (
+    BOTH,
     CRITERIA_COLUMNS,
     CRITERION,
+    EVIDENCE,
     FACTOR,
     ITEM_COLUMNS,
     MAX_FACTOR,
@@ -60,14 +62,25 @@ def run_progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
 
 def what_varied(s: Sensitivity) -> str:
     low, high = round_for_reading(1 - s.spread), round_for_reading(1 + s.spread)
+    ranged = f"{s.ranged} evidence value{'s' if s.ranged != 1 else ''} with a range"
+    drawn = (
+        f"every one of the {ranged} drawn from its range (triangular: low, value, high)"
+        if s.ranged
+        else "no evidence value has a range (evidence.ranges), so none was drawn"
+    )
+    if s.vary == EVIDENCE:
+        kept = "weights as agreed" if s.perturbed == WEIGHTS else "no input perturbed"
+        return f"{s.runs} runs, seed {s.seed}, {kept}; {drawn}"
     if s.perturbed == WEIGHTS:
-        return (
+        varied = (
             f"{s.runs} runs, every weight times a random factor in [{low}, {high}], seed {s.seed}"
         )
-    return (
-        f"{s.runs} runs, seed {s.seed}. A formula set has no weights: instead every input of every item "
-        f"was multiplied by its own random factor in [{low}, {high}]"
-    )
+    else:
+        varied = (
+            f"{s.runs} runs, seed {s.seed}. A formula set has no weights: instead every input of every item "
+            f"was multiplied by its own random factor in [{low}, {high}]"
+        )
+    return varied + (f"; {drawn}" if s.vary == BOTH else "")
 
 
 def summary_lines(s: Sensitivity) -> list[str]:
@@ -164,6 +177,7 @@ def _json(view: SensitivityView) -> str:
     s = view.sensitivity
     return to_json({
         "runs": s.runs, "spread": s.spread, "seed": s.seed, "top": s.top, "perturbed": s.perturbed,
+        "vary": s.vary, "ranged": s.ranged,
         "stable": s.stable, "verdict": s.verdict, "first": s.first, "first_share": s.first_share,
         "items": records(s.items[ITEM_COLUMNS]), "criteria": records(s.criteria[CRITERIA_COLUMNS]),
     })  # fmt: skip
