@@ -7,6 +7,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import cached_property
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -128,12 +129,20 @@ class Suggestions:
     NEIGHBOURS = 8
 
     def __init__(self, candidates: Iterable[str]) -> None:
-        self._names = sorted(set(candidates))
-        self._backwards = sorted(name[::-1] for name in self._names)
+        self._set = set(candidates)
         self._hints: dict[tuple[str, str | None], str] = {}
 
+    @cached_property
+    def _names(self) -> list[str]:
+        # Sorted when first asked: most sets (every item id, every load) never are.
+        return sorted(self._set)
+
+    @cached_property
+    def _backwards(self) -> list[str]:
+        return sorted(name[::-1] for name in self._set)
+
     def __len__(self) -> int:
-        return len(self._names)
+        return len(self._set)
 
     def hint(self, word: str, *, besides: str | None = None) -> str:
         """' (did you mean "x"?)' for a misspelt `word`, or ''; `besides` is never suggested."""
