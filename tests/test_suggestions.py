@@ -22,16 +22,16 @@ from prioritize.models import Item, ValuePool
 
 @pytest.fixture
 def compared(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """How many names each call of difflib.get_close_matches weighed."""
+    """How many names each search for the closest weighed."""
     sizes: list[int] = []
-    real = difflib.get_close_matches
+    real = errors.closest
 
     def counting(word: str, possibilities: list[str], *args: object, **kwargs: object) -> object:
         names = list(possibilities)
         sizes.append(len(names))
         return real(word, names, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(errors.difflib, "get_close_matches", counting)
+    monkeypatch.setattr(errors, "closest", counting)
     yield sizes
 
 
@@ -96,3 +96,13 @@ def test_a_word_asked_twice_is_answered_from_memory(compared: list[int]) -> None
     first = names.hint("ID-12")
     assert names.hint("ID-12") == first
     assert len(compared) == 1
+
+
+@given(
+    st.text(alphabet="abcREN-12", max_size=8),
+    st.lists(st.text(alphabet="abcREN-12", max_size=8), max_size=40),
+    st.sampled_from([0.0, 0.5, 0.6, 0.8, 1.0]),
+)
+def test_closest_is_difflib_s_one_closest_match(word: str, names: list[str], cutoff: float) -> None:
+    close = difflib.get_close_matches(word, names, n=1, cutoff=cutoff)
+    assert errors.closest(word, names, cutoff) == (close[0] if close else None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -32,7 +33,8 @@ def run_checks(
 ) -> CheckResult:
     """Every finding in the workspace, in file order; never stops at the first."""
     root = ws_module.workspace_root(path, cwd)
-    ws = ws_module.load(root)
+    # Broken references are located with the scored problems: each file's lines read once.
+    ws = ws_module.load(root, locate_references=False)
     findings = list(ws.findings)
     loaded: LoadedCriteria | None = None
     try:
@@ -46,9 +48,11 @@ def run_checks(
     ideas = 0
     if loaded is not None:
         scored = score_workspace(ws, loaded)
-        findings.extend(scored_findings(scored, today, max_age_days))
+        findings.extend(scored_findings(scored, today, max_age_days, ws.unlocated))
         read.append(loaded.source.path)
         ideas = len(scored.scoring.unscored_ideas)
+    else:
+        findings.extend(ws.locate_all(ws.unlocated))
     # One slip, one error: what the unreadable files might define is counted, not reported.
     findings, left_out = ws.without_cascade(findings)
     findings.extend(ws.cascade_notes(ws.unchecked_references + left_out))
@@ -57,15 +61,19 @@ def run_checks(
     return CheckResult(root, sort_findings(list(dict.fromkeys(findings))), len(files), ideas)
 
 
-def scored_findings(scored: Scored, today: date, max_age_days: int) -> list[Finding]:
+def scored_findings(
+    scored: Scored, today: date, max_age_days: int, also: Sequence[Problem] = ()
+) -> list[Finding]:
     """What the rules find in a workspace scored by one set: the set itself, votes, unscored
-    items, stale evidence, outcomes, and whether the set changed after it was agreed."""
+    items, stale evidence, outcomes, and whether the set changed after it was agreed; `also`
+    more problems to locate with those."""
     from prioritize.analysis.outcomes import outcome_problems
 
     ws, loaded = scored.workspace, scored.criteria
     criteria_set = loaded.criteria
     set_problems = list(checks.criteria_problems(criteria_set, loaded.source.path))
     problems: list[Problem] = [
+        *also,
         *checks.scoring_problems(scored.scoring),
         *checks.range_problems(scored.scoring),
         *checks.weak_evidence_problems(scored.scoring),

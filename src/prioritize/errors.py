@@ -7,6 +7,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import cached_property
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -128,12 +129,20 @@ class Suggestions:
     NEIGHBOURS = 8
 
     def __init__(self, candidates: Iterable[str]) -> None:
-        self._names = sorted(set(candidates))
-        self._backwards = sorted(name[::-1] for name in self._names)
+        self._set = set(candidates)
         self._hints: dict[tuple[str, str | None], str] = {}
 
+    @cached_property
+    def _names(self) -> list[str]:
+        # Sorted when first asked: most sets (every item id, every load) never are.
+        return sorted(self._set)
+
+    @cached_property
+    def _backwards(self) -> list[str]:
+        return sorted(name[::-1] for name in self._set)
+
     def __len__(self) -> int:
-        return len(self._names)
+        return len(self._set)
 
     def hint(self, word: str, *, besides: str | None = None) -> str:
         """' (did you mean "x"?)' for a misspelt `word`, or ''; `besides` is never suggested."""
@@ -151,8 +160,33 @@ class Suggestions:
             names = sorted(near)
         if besides is not None:
             names = [n for n in names if n != besides]
-        close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
-        return f' (did you mean "{close[0]}"?)' if close else ""
+        close = closest(word, names)
+        return f' (did you mean "{close}"?)' if close is not None else ""
+
+
+def closest(word: str, names: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """difflib.get_close_matches(word, names, n=1, cutoff)'s one match, or None, found with
+    fewer full comparisons: a name's quick_ratio bounds its ratio from above, so names are
+    compared in falling order of that bound until no bound can beat the best so far."""
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    bounds: list[tuple[float, str]] = []
+    for name in names:
+        matcher.set_seq1(name)
+        if matcher.real_quick_ratio() >= cutoff:
+            bound = matcher.quick_ratio()
+            if bound >= cutoff:
+                bounds.append((bound, name))
+    bounds.sort(reverse=True)
+    best: tuple[float, str] | None = None
+    for bound, name in bounds:
+        if best is not None and (bound, name) < best:
+            break  # the ratio never exceeds its bound: (ratio, name) <= (bound, name) < best
+        matcher.set_seq1(name)
+        ratio = matcher.ratio()
+        if ratio >= cutoff and (best is None or (ratio, name) > best):
+            best = (ratio, name)
+    return None if best is None else best[1]
 
 
 def _around(ordered: list[str], word: str, count: int) -> list[str]:

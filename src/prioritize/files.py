@@ -309,7 +309,7 @@ def validation_findings(
     prefix: tuple[str | int, ...] = (),
 ) -> list[Finding]:
     """One located finding per pydantic error, worded for a person editing the file."""
-    findings: list[Finding] = []
+    found: list[tuple[tuple[str | int, ...], bool, str, str]] = []
     seen: set[tuple[str | int, ...]] = set()
     for error in exc.errors(include_url=False):
         path = _data_path(source.data, prefix + tuple(error["loc"]))
@@ -376,7 +376,12 @@ def validation_findings(
         if path in seen and kind != "extra_forbidden":
             continue
         seen.add(path)
-        location = source.locate(path, key=at_key)
+        found.append((path, at_key, code, message))
+    # One reading of the file's positions for all its errors, keeping only what they need.
+    positions = yamlio.positions(source.text, [path for path, *_ in found]) if found else None
+    findings: list[Finding] = []
+    for path, at_key, code, message in found:
+        location = source.locate(path, key=at_key, positions=positions)
         if comma := _comma_in_flow_number(source.text, location.line):
             code, message = "invalid-value", comma
         findings.append(Finding(code, "error", location, message))

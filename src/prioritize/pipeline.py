@@ -110,11 +110,16 @@ def items_frame(ws: Workspace, criteria: list[Criterion]) -> pd.DataFrame:
         DEPENDS_ON: text([tuple(i.depends_on) for i in items]),
         EVIDENCE_STRENGTH: text([confidence.strength(i.evidence) for i in items]),
     }
-    for criterion in criteria:
-        steps = criterion.source_path.split(".")
-        columns[raw_column(criterion.id)] = pd.Series(
-            [_dig(raw, steps) for raw in ws.raw_items], dtype=object
-        )
+    # An item at a time, every criterion's value: each item's mappings are read while they are
+    # at hand (a criterion at a time fetched all of them again per criterion, twice the time).
+    paths = [criterion.source_path.split(".") for criterion in criteria]
+    values: list[list[Any]] = [[] for _ in criteria]
+    appends = [(column.append, steps) for column, steps in zip(values, paths, strict=True)]
+    for raw in ws.raw_items:
+        for append, steps in appends:
+            append(_dig(raw, steps))
+    for criterion, column in zip(criteria, values, strict=True):
+        columns[raw_column(criterion.id)] = pd.Series(column, dtype=object)
     return pd.DataFrame(columns)
 
 

@@ -87,6 +87,9 @@ class Workspace:
     # might point into them are not reported; loading counts those it left out.
     unreadable: list[str] = field(default_factory=list)
     unchecked_references: int = 0
+    # What the checks after reading found (broken references, evidence ranges), not yet
+    # located, when load was asked to leave them to the caller.
+    unlocated: list[Problem] = field(default_factory=list)
     _positions: dict[str, yamlio.Positions] = field(default_factory=dict, repr=False)
 
     @property
@@ -212,11 +215,15 @@ def load(
     files: FileSource | None = None,
     on_file: Callable[[int, int], None] | None = None,
     known: Known | None = None,
+    locate_references: bool = True,
 ) -> Workspace:
     """Read every file of the workspace; problems become findings, never exceptions.
 
     With `known`, its files are taken as read there, not read again (the caller vouches that
     their bytes are the same), and items read alike share their objects (held once in memory).
+    With `locate_references` false, broken references and evidence ranges are left in
+    `unlocated` for a caller that locates them with its other problems (each file's positions
+    read once).
     """
     files = files or DiskSource(root)
     ws = Workspace(root)
@@ -257,7 +264,7 @@ def load(
             votes = validate(Votes, source, ws.findings)
             if votes is not None:
                 ws.votes.append((votes, source))
-    _check_references(ws)
+    _check_references(ws, locate_references)
     return ws
 
 
@@ -357,12 +364,15 @@ def _add_item(ws: Workspace, item: Item, raw: dict[str, Any], origin: Origin) ->
         ws.raw_items.append(raw)
 
 
-def _check_references(ws: Workspace) -> None:
+def _check_references(ws: Workspace, locate: bool) -> None:
     from prioritize.checks import evidence_range_problems, reference_problems
 
     known = {entry_id for kind, entry_id in ws.invalid_ids if kind == "pool"}
     known_items = {entry_id for kind, entry_id in ws.invalid_ids if kind == "item"}
     problems = reference_problems(ws.pools, ws.items, extra_pools=known, extra_items=known_items)
+    if not locate:
+        ws.unlocated = [*problems, *evidence_range_problems(ws.items)]
+        return
     kept, ws.unchecked_references = ws.without_cascade([ws.finding(p) for p in problems])
     ws.findings.extend(kept)
     ws.findings.extend(ws.finding(p) for p in evidence_range_problems(ws.items))

@@ -18,12 +18,6 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-# How deeply a file may nest mappings and lists, however written. The readers recurse per level
-# (libyaml crashes the process somewhere past 20,000 levels), and so do copy.deepcopy, json and
-# the round-trip loader that writes files back (some three frames a level against Python's
-# 1,000); no real file comes near this bound.
-MAX_DEPTH = 100
-
 # libyaml (the exact path) also breaks lines at NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR.
 _BREAKS = re.compile("\r\n?|[\x85\u2028\u2029]")
 _OPENERS = re.compile(r"[\[{]")

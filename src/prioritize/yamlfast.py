@@ -12,8 +12,6 @@ import re
 from types import ModuleType
 from typing import Any
 
-from prioritize.yamldepth import MAX_DEPTH
-
 _yaml_rs: ModuleType | None
 try:
     import yaml_rs as _yaml_rs
@@ -21,6 +19,13 @@ except ImportError:  # no wheel for this platform: every file takes the exact pa
     _yaml_rs = None
 
 MISSING = object()
+
+# How deeply a file may nest mappings and lists, however written. The readers recurse per level
+# (libyaml crashes the process somewhere past 20,000 levels), and so do copy.deepcopy, json and
+# the round-trip loader that writes files back (some three frames a level against Python's
+# 1,000); no real file comes near this bound. (Here, not in yamldepth, which the fast read
+# never needs to load.)
+MAX_DEPTH = 100
 
 # What the exact path's reader refuses (ruamel.yaml.reader.Reader.NON_PRINTABLE).
 _NON_PRINTABLE = re.compile(

@@ -8,33 +8,21 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from ruamel.yaml import YAML
-from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, SafeConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (
-    AliasEvent,
-    DocumentEndEvent,
-    DocumentStartEvent,
-    MappingEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-    StreamEndEvent,
-    StreamStartEvent,
-)
-from ruamel.yaml.nodes import MappingNode, SequenceNode
+from prioritize import yamlfast
+from prioritize.yamlfast import MAX_DEPTH
 
-from prioritize import yamlfast, yamllines
-from prioritize.yamldepth import MAX_DEPTH, too_deep
+# ruamel.yaml, the flow-depth pass and the line locator are imported where they are used: the
+# exact path and locating a problem. A read that yaml-rs takes whole (most commands, most
+# files) never loads them.
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
 
-_IGNORED_EVENTS = frozenset(
-    {StreamStartEvent, StreamEndEvent, DocumentStartEvent, DocumentEndEvent}
-)
-_START_EVENTS = frozenset({MappingStartEvent, SequenceStartEvent})
-_END_EVENTS = frozenset({MappingEndEvent, SequenceEndEvent})
+    from prioritize.yamllines import Mark as Mark  # 1-based line and column
+    from prioritize.yamllines import Path_ as Path_
+    from prioritize.yamllines import Positions as Positions
 
 
 @dataclass
@@ -54,6 +42,9 @@ class YamlError(Exception):
 def _safe_yaml() -> YAML:
     # The C parser with the safe constructor: YAML 1.2, no tags that build objects,
     # duplicate keys are errors. Read-only commands never pay for a round-trip parse.
+    from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import SafeConstructor
+
     yaml = YAML(typ="safe", pure=False)
     # A plain `=` resolves to the YAML 1.1 "value" type, which the safe constructor refuses;
     # the round-trip loader and yaml-rs read it as text, and so does this one.
@@ -81,6 +72,8 @@ def decode(data: bytes) -> str:
 def _check_flow_depth(text: str) -> None:
     # Measured as libyaml reads the text (brackets in comments, quotes and text do not count),
     # before it parses it: its parser slows with the square of the depth, its loader recurses.
+    from prioritize.yamldepth import too_deep
+
     deep = too_deep(text, MAX_DEPTH)
     if deep is None:
         return
@@ -147,6 +140,8 @@ def _check_aliases(text: str) -> None:
     # Aliases are refused outright, so an alias bomb ("billion laughs") costs one linear scan.
     if "*" not in text:
         return
+    from ruamel.yaml.events import AliasEvent
+
     for event in _safe_yaml().parse(text):
         if isinstance(event, AliasEvent):
             mark = event.start_mark
@@ -159,6 +154,9 @@ def _check_aliases(text: str) -> None:
 
 
 def _problem(exc: YAMLError, text: str) -> YamlError:
+    from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError
+    from ruamel.yaml.error import MarkedYAMLError
+
     if isinstance(exc, DuplicateKeyError):
         code, mark = "duplicate-key", exc.problem_mark
         message = (exc.problem or "duplicate key").replace("found duplicate key", "duplicate key")
@@ -247,6 +245,8 @@ def _check_shape(text: str) -> None:
 
 
 def _exact(text: str) -> Any:
+    from ruamel.yaml.error import YAMLError
+
     _check_flow_depth(text)
     try:
         _check_aliases(text)
@@ -264,6 +264,8 @@ def _exact(text: str) -> Any:
 
 def _unbuildable(text: str, exc: Exception) -> YamlError:
     """Locate the first scalar the safe constructor fails on (composing never builds values)."""
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
     constructor = _safe_yaml().constructor
     stack = [_safe_yaml().compose(text)]
     while stack:
@@ -298,11 +300,6 @@ def read(path: Path) -> Any:
 # --- locating a problem ---------------------------------------------------------------------
 
 
-Path_ = yamllines.Path_
-Mark = yamllines.Mark  # 1-based line and column
-Positions = yamllines.Positions
-
-
 def positions(text: str, wanted: Iterable[Path_] | None = None) -> Positions:
     """Where every value of a text sits, and its key: {path: ((line, col), key (line, col) or None)}.
 
@@ -311,6 +308,8 @@ def positions(text: str, wanted: Iterable[Path_] | None = None) -> Positions:
     be all that is kept.
     """
     # Read from the lines where the layout allows (most files): the parser's events cost more.
+    from prioritize import yamllines
+
     found = yamllines.positions(text, wanted)
     return found if found is not None else parser_positions(text)
 
@@ -318,6 +317,10 @@ def positions(text: str, wanted: Iterable[Path_] | None = None) -> Positions:
 def parser_positions(text: str) -> Positions:
     """`positions` from the parser's events alone (no resolving, no composing), which is an
     order of magnitude faster than composing nodes."""
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.events import MappingStartEvent, ScalarEvent, StreamEndEvent
+
+    ignored, starts, ends = _event_kinds()
     index: Positions = {}
     # Frames of open collections: [path, is_mapping, next index or pending key, key mark, skip depth]
     frames: list[list[Any]] = []
@@ -328,15 +331,15 @@ def parser_positions(text: str) -> Positions:
         while True:
             event = next_event()
             kind = type(event)
-            if kind in _IGNORED_EVENTS:
+            if kind in ignored:
                 if kind is StreamEndEvent:
                     break
                 continue
             top = frames[-1] if frames else None
             if top is not None and top[4]:  # inside a complex key: skip to its end
-                top[4] += 1 if kind in _START_EVENTS else -1 if kind in _END_EVENTS else 0
+                top[4] += 1 if kind in starts else -1 if kind in ends else 0
                 continue
-            if kind in _END_EVENTS:
+            if kind in ends:
                 frames.pop()
                 if frames:
                     _advance(frames[-1])
@@ -360,7 +363,7 @@ def parser_positions(text: str) -> Positions:
                 path = (*top[0], top[2])
                 if path not in index:
                     index[path] = (at, None)
-            if kind in _START_EVENTS:
+            if kind in starts:
                 mapping = kind is MappingStartEvent
                 frames.append([path, mapping, _AWAIT_KEY if mapping else 0, None, 0])
             elif top is not None:
@@ -371,6 +374,19 @@ def parser_positions(text: str) -> Positions:
     except YAMLError:
         pass
     return index
+
+
+@cache
+def _event_kinds() -> tuple[frozenset[type], frozenset[type], frozenset[type]]:
+    """The parse events `parser_positions` passes over, those that open a collection and those
+    that close one."""
+    from ruamel.yaml import events
+
+    ignored = {events.StreamStartEvent, events.StreamEndEvent}
+    ignored |= {events.DocumentStartEvent, events.DocumentEndEvent}
+    starts = {events.MappingStartEvent, events.SequenceStartEvent}
+    ends = {events.MappingEndEvent, events.SequenceEndEvent}
+    return frozenset(ignored), frozenset(starts), frozenset(ends)
 
 
 def _event_reader(text: str) -> Callable[[], Any]:

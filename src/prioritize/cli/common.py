@@ -8,7 +8,7 @@ import gc
 import os
 import sys
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -79,11 +79,25 @@ def open_workspace(path: Path | None) -> Workspace:
     from prioritize import workspace as ws_module
 
     root = ws_module.workspace_root(path, Path.cwd())
-    workspace = ws_module.load(root, on_file=progress_callback())
-    # What was read lives as long as the command: later collections need not walk it again.
-    gc.freeze()
+    with collector_paused():
+        workspace = ws_module.load(root, on_file=progress_callback())
     workspace.raise_for_errors()
     return workspace
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No garbage collection inside: importing and reading build millions of objects and no
+    garbage cycles, so a collection there finds nothing. What was built lives as long as the
+    command, so it is frozen at the end: later collections need not walk it again."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.freeze()
+            gc.enable()
 
 
 def choose_criteria(workspace: Workspace, criteria: str | None) -> LoadedCriteria:
@@ -107,9 +121,10 @@ def load_scored(path: Path | None, criteria: str | None) -> Scored:
 
     The votes' warnings go to stderr here, once for every command.
     """
-    from prioritize.pipeline import score_workspace
+    with collector_paused():
+        from prioritize.pipeline import score_workspace
 
-    workspace = open_workspace(path)
+        workspace = open_workspace(path)
     scored = score_workspace(workspace, choose_criteria(workspace, criteria))
     scored.raise_for_refusals()
     warn_votes(scored)

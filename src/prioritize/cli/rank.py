@@ -56,10 +56,12 @@ def rank(
         stdout_is_terminal,
         warn_unscored,
     )
+
+    # Loaded first: pandas and the models are imported there, with the collector paused.
+    scored = load_scored(workspace, criteria)
     from prioritize.render.rank import RANK_RENDERERS, RankView
     from prioritize.scoring import ID, UNSCORED, ranking_rows
 
-    scored = load_scored(workspace, criteria)
     warn_unscored(scored)
     rows = ranking_rows(
         scored.scoring,

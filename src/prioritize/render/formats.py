@@ -168,20 +168,39 @@ def column_numbers(
     column whose rows measure different things). Missing values are ''; what is not a number is
     written as round_for_reading writes it; `suffix` follows every number.
     """
-    cells = [plain(v) for v in values]
-    numbers = [float(v) for v in cells if _is_number(v) and math.isfinite(v)]
+    cells = _plain_cells(values)
+    # (a cell per row of a large table: _is_number written out, each format made once)
+    number, isfinite = (int, float), math.isfinite
+    numbers = [
+        float(v) for v in cells if isinstance(v, number) and v is not True and v is not False
+    ]
+    numbers = [n for n in numbers if isfinite(n)]
     separator = "," if any(abs(n) >= SEPARATE_THOUSANDS_FROM for n in numbers) else ""
     column_decimals = 0 if all(n.is_integer() for n in numbers) else digits
+    column_format = f"{separator}.{column_decimals}f"
+    whole, fraction = f"{separator}.0f", f"{separator}.{digits}f"
     out = []
     for value in cells:
-        if not _is_number(value) or not math.isfinite(value):
+        if not isinstance(value, number) or value is True or value is False or not isfinite(value):
             out.append(round_for_reading(value, digits))
             continue
-        decimals = (
-            column_decimals if same_decimals else (0 if float(value).is_integer() else digits)
-        )
-        out.append(f"{float(value):{separator}.{decimals}f}{suffix}")
+        value = float(value)
+        if same_decimals:
+            out.append(format(value, column_format) + suffix)
+        else:
+            out.append(format(value, whole if value.is_integer() else fraction) + suffix)
     return out
+
+
+def _plain_cells(values: Iterable[Any]) -> list[Any]:
+    """plain() of every value; a column of numpy numbers all at once (NaN as None)."""
+    if isinstance(values, pd.Series) and _numpy_numbers(values.dtype):
+        return [None if v != v else v for v in values.tolist()]
+    return [plain(v) for v in values]
+
+
+def _numpy_numbers(dtype: Any) -> bool:
+    return isinstance(dtype, np.dtype) and dtype.kind in ("f", "i", "u")
 
 
 def fixed(value: Any, digits: int = 1, suffix: str = "") -> str:
