@@ -91,6 +91,8 @@ def _refused_or_shared(data: Any) -> bool:
     # place, in its order, with the shared strings (equal, so the data is the same); keys that
     # are not text stay as they are (1 and True are equal keys, and must stay what they are).
     shared = _KEYS
+    if len(shared) > _MAX_KEYS:
+        shared.clear()
     level, depth = [data], 0
     while level:
         below: list[Any] = []
@@ -100,16 +102,10 @@ def _refused_or_shared(data: Any) -> bool:
                 if depth >= MAX_DEPTH:
                     return True
                 values = list(node.values())
-                keys = list(map(shared.get, node))  # None for a key not seen before
-                if None in keys:
-                    keys = list(node)
-                    for key in keys:
-                        if type(key) is str and key not in shared:
-                            if key[:1].isdigit() and _TIMESTAMP.fullmatch(key):
-                                return True
-                            if len(shared) < _MAX_KEYS:
-                                shared[key] = key
-                    keys = [shared.get(key, key) if type(key) is str else key for key in keys]
+                seen = len(shared)
+                keys = list(map(shared.setdefault, node, node))
+                if len(shared) != seen and _new_keys(node, shared):
+                    return True
                 node.clear()
                 node.update(zip(keys, values, strict=True))
                 below.extend(values)
@@ -123,7 +119,21 @@ def _refused_or_shared(data: Any) -> bool:
     return False
 
 
-# Text keys read so far, each held once (see _refused_or_shared); only keys that passed the
-# date check are kept. Bounded: past that, keys not yet seen are kept as read.
-_KEYS: dict[str, str] = {}
+def _new_keys(mapping: dict[Any, Any], shared: dict[Any, Any]) -> bool:
+    """After `mapping`'s keys went into `shared`, the first time some were seen: keep only text
+    keys there (1 and True are equal keys, and must each stay what it is), and say whether one
+    is shaped like a date (which is then not kept either)."""
+    dated = False
+    for key in mapping:
+        if type(key) is not str:
+            shared.pop(key, None)
+        elif key[:1].isdigit() and _TIMESTAMP.fullmatch(key):
+            shared.pop(key, None)
+            dated = True
+    return dated
+
+
+# Text keys read so far, each held once (see _refused_or_shared); never a key shaped like a
+# date, nor one that is not text. Emptied when it passes _MAX_KEYS (between files).
+_KEYS: dict[Any, Any] = {}
 _MAX_KEYS = 50_000
