@@ -498,3 +498,17 @@ def test_deep_nesting_spread_over_lines_is_refused_not_a_crash(tmp_path: Path) -
         f"the reader died with exit {result.returncode}: {result.stderr[-300:]}"
     )
     assert result.stdout.strip() == "syntax"
+
+
+def test_shared_keys_keep_their_types_and_date_checks_across_files() -> None:
+    """The fast read holds each text key once across files (yamlfast._KEYS): keys that are not
+    text stay what they are, and a key shaped like an impossible date is refused every time."""
+    assert yamlio.parse("{1: a, name: x}") == {1: "a", "name": "x"}
+    second = yamlio.parse("{true: b, name: y}")
+    assert second == {True: "b", "name": "y"}
+    assert type(next(iter(second))) is bool
+    first, again = yamlio.parse("{name: x}"), yamlio.parse("{name: y}")
+    assert next(iter(first)) is next(iter(again))  # one string for both
+    for _ in range(2):
+        with pytest.raises(yamlio.YamlError):
+            yamlio.parse("2026-02-30: x\n")

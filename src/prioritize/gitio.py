@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -164,6 +165,7 @@ class GitSource:
     repo: Repository
     revision: Revision
     _files: dict[str, bytes] | None = field(default=None, init=False, repr=False)
+    _let_go: set[str] = field(default_factory=set, init=False, repr=False)
 
     def list_yaml(self, folder: str) -> list[str]:
         start = folder.rstrip("/") + "/"
@@ -171,7 +173,20 @@ class GitSource:
         return sorted(found, key=lambda rel: rel.split("/"))
 
     def read_bytes(self, rel: str) -> bytes | None:
+        if rel in self._let_go:
+            raise RuntimeError(
+                f"{rel} at {self.revision.label} was let go and cannot be read again"
+            )
         return self._snapshot().get(rel)
+
+    def let_go(self, rels: Iterable[str]) -> None:
+        """Forget the bytes of files already read or taken from elsewhere, to hold a revision's
+        files only as long as they are needed; they are still listed, never read again."""
+        files = self._snapshot()
+        for rel in rels:
+            if rel in files:
+                files[rel] = b""
+                self._let_go.add(rel)
 
     def has(self, folder: str) -> bool:
         """Whether anything lay below `folder` at the commit."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from prioritize import yamlio
 from prioritize.errors import Finding, Location, PrioritizeError, Problem, Ref
@@ -360,6 +360,10 @@ def _add_pool(ws: Workspace, pool: ValuePool, origin: Origin) -> None:
 
 def _add_item(ws: Workspace, item: Item, raw: dict[str, Any], origin: Origin) -> None:
     if _claim_id(ws, "item", item.id, origin):
+        _share_fields_set(item)
+        _share_fields_set(item.evidence)
+        if item.outcome is not None:
+            _share_fields_set(item.outcome)
         ws.items.append(item)
         ws.raw_items.append(raw)
 
@@ -376,3 +380,16 @@ def _check_references(ws: Workspace, locate: bool) -> None:
     kept, ws.unchecked_references = ws.without_cascade([ws.finding(p) for p in problems])
     ws.findings.extend(kept)
     ws.findings.extend(ws.finding(p) for p in evidence_range_problems(ws.items))
+
+
+# Every model keeps the set of the fields its data gave, a set of its own: for an item and its
+# evidence that was more than half of what the models held in memory. Items that give the same
+# fields share one set (pydantic copies it before changing a copy's, and nothing changes it).
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+
+
+def _share_fields_set(model: BaseModel) -> None:
+    given = model.__pydantic_fields_set__
+    same = _FIELDS_SETS.setdefault(frozenset(given), given)
+    if same is not given:
+        object.__setattr__(model, "__pydantic_fields_set__", same)

@@ -155,7 +155,11 @@ def _score_at(
 
     try:
         known = _unchanged(git, now) if now is not None else None
+        if known is not None:
+            git.let_go(known.files)  # taken from the working tree: the revision's bytes can go
         ws = ws_module.load(root, files=git, known=known)
+        # Every backlog file is read now (its text kept where a problem may need it located).
+        git.let_go(git.list_yaml(ws_module.BACKLOGS_DIR))
         ws.raise_for_errors()
         scored = score_workspace(ws, criteria_for(ws))
         scored.raise_for_refusals()

@@ -41,6 +41,17 @@ def render_to_text(
             console.print(_Inert(renderable))
         return captured.get().split("\n")[:-1]
 
+    # Rich pads centred titles and captions to the table's width: the padding is not output.
+    # What Rich prints ends with a line break, so its text is taken line by line a piece at a
+    # time; a plain table's lines go straight to the output (a copy of a long table fewer).
+    pieces: list[str] = []
+
+    def printed() -> None:
+        if text := buffer.getvalue():
+            pieces.append("\n".join(line.rstrip(" ") for line in text.split("\n")))
+            buffer.seek(0)
+            buffer.truncate()
+
     for renderable in renderables:
         # Without colour a table is composed as plain lines, the same characters at a fraction
         # of the cost (render.plain_table); anything else, or a table it declines, goes to Rich.
@@ -50,9 +61,11 @@ def render_to_text(
         if lines is None:
             console.print(_Inert(renderable))
         else:
-            buffer.write("".join(line + "\n" for line in lines))
-    # Rich pads centred titles and captions to the table's width: the padding is not output.
-    return "\n".join(line.rstrip(" ") for line in buffer.getvalue().split("\n"))
+            printed()
+            pieces.append("".join([line.rstrip(" ") + "\n" for line in lines]))
+            del lines
+    printed()
+    return "".join(pieces)
 
 
 class _Inert:
