@@ -278,14 +278,19 @@ def evidence_value(evidence: object, path: str) -> object:
     return node
 
 
+def weak_at_top(ranked: pd.DataFrame, top: int = confidence.WEAK_EVIDENCE_TOP) -> pd.DataFrame:
+    """The rows among the first `top` ranked (rank order) whose evidence strength is weak
+    (confidence.WEAK), ideas aside: an idea is still gathering its evidence, and never fails check."""
+    head = ranked[ranked[RANK].notna()].head(top)
+    return head[head[EVIDENCE_STRENGTH].isin(confidence.WEAK) & (head[STATUS] != IDEA)]
+
+
 def weak_evidence_problems(
     scoring: Scoring, top: int = confidence.WEAK_EVIDENCE_TOP
 ) -> Iterator[Problem]:
     """Items in the top `top` whose strongest evidence is an anecdote, an opinion, plain text
     or nothing: what leaders are about to fund on the least evidence. Ideas are left alone."""
-    head = scoring.ranked.head(top)
-    # An idea is still gathering its evidence, and never fails check.
-    weak = head[head[EVIDENCE_STRENGTH].isin(confidence.WEAK) & (head[STATUS] != IDEA)]
+    weak = weak_at_top(scoring.ranked, top)
     for item_id, rank, kind in zip(weak[ID], weak[RANK], weak[EVIDENCE_STRENGTH], strict=True):
         what = {
             confidence.NONE: "no evidence sources at all",

@@ -21,9 +21,10 @@ from prioritize import scheduling as sch
 from prioritize.analysis import coverage as cov
 from prioritize.analysis import pools as pl
 from prioritize.analysis.forecast import Forecast
-from prioritize.confidence import WEAK, WEAK_EVIDENCE_TOP, applies, levels
+from prioritize.checks import weak_at_top
+from prioritize.confidence import WEAK_EVIDENCE_TOP, applies, levels
 from prioritize.errors import Finding
-from prioritize.models import IDEA, CriteriaSet, Criterion
+from prioritize.models import CriteriaSet, Criterion
 from prioritize.render.coverage import left_out_line
 from prioritize.render.formats import plain
 from prioritize.render.html_blocks import cell, cells, details, pct, table, weeks
@@ -40,7 +41,6 @@ from prioritize.scoring import (
     RANK,
     RISK,
     SCORE,
-    STATUS,
     TITLE,
     UNSCORED,
     VALUE,
@@ -326,9 +326,7 @@ def _ranked(data: ReportData) -> str:
 
 def _weak_at_top(ranked: pd.DataFrame) -> list[str]:
     """Ids of the items in the top 10 resting on weak evidence, as check's weak-evidence finds them."""
-    head = ranked[ranked[RANK].notna()].head(WEAK_EVIDENCE_TOP)
-    weak = head[head[EVIDENCE_STRENGTH].isin(WEAK) & (head[STATUS] != IDEA)]
-    return [str(i) for i in weak[ID]]
+    return [str(i) for i in weak_at_top(ranked)[ID]]
 
 
 def _scale(criterion: Criterion, method: str) -> str:
