@@ -23,7 +23,7 @@ from prioritize.scoring import (
     input_column,
     raw_column,
 )
-from prioritize.values import describe
+from prioritize.values import describe, dig
 
 
 def reference_problems(
@@ -236,7 +236,7 @@ def evidence_range_problems(items: Sequence[Item]) -> Iterator[Problem]:
                     f'a range names a metric below evidence, as {" or ".join(f"{k}.NAME" for k in EVIDENCE_KINDS)}, not "{path}"',
                 )
                 continue
-            value = evidence_value(evidence, path)
+            value = dig(getattr(evidence, section), metric)
             if value is None:
                 yield Problem(
                     "invalid-value",
@@ -260,22 +260,6 @@ def evidence_range_problems(items: Sequence[Item]) -> Iterator[Problem]:
                     f"the range [{low:g}, {high:g}] must hold the measured value of "
                     f"evidence.{path}, {value:g}: low <= value <= high",
                 )
-
-
-def evidence_value(evidence: object, path: str) -> object:
-    """The value at `path` below an item's evidence (`functional.completion_rate`), or None."""
-    node: object = evidence
-    for k, step in enumerate(path.split(".")):
-        node = (
-            getattr(node, step, None)
-            if k == 0
-            else node.get(step)
-            if isinstance(node, dict)
-            else None
-        )
-        if node is None:
-            return None
-    return node
 
 
 def weak_at_top(ranked: pd.DataFrame, top: int = confidence.WEAK_EVIDENCE_TOP) -> pd.DataFrame:

@@ -6,7 +6,6 @@ leaves unscored is decided here once, not per command.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +31,7 @@ from prioritize.scoring import (
     raw_column,
     score,
 )
+from prioritize.values import dig_steps
 from prioritize.workspace import Workspace
 
 
@@ -117,24 +117,7 @@ def items_frame(ws: Workspace, criteria: list[Criterion]) -> pd.DataFrame:
     appends = [(column.append, steps) for column, steps in zip(values, paths, strict=True)]
     for raw in ws.raw_items:
         for append, steps in appends:
-            append(_dig(raw, steps))
+            append(dig_steps(raw, steps))
     for criterion, column in zip(criteria, values, strict=True):
         columns[raw_column(criterion.id)] = pd.Series(column, dtype=object)
     return pd.DataFrame(columns)
-
-
-def dig(data: Any, dotted: str) -> Any:
-    """The value at a dotted path in nested mappings, or None where any step is missing."""
-    return _dig(data, dotted.split("."))
-
-
-def _dig(data: Any, steps: list[str]) -> Any:
-    for step in steps:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(step)
-        if data is None:
-            return None
-    if isinstance(data, float) and math.isnan(data):
-        return None
-    return data

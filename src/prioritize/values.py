@@ -66,3 +66,21 @@ def describe(value: Any) -> str:
         digits -= 10 ** (digits - 1) > abs(value)  # log10 rounds 999...9 up
         return f"a number of {digits:,} digits"
     return repr(value)
+
+
+def dig(data: Any, dotted: str) -> Any:
+    """The value at a dotted path in nested mappings, or None where any step is missing."""
+    return dig_steps(data, dotted.split("."))
+
+
+def dig_steps(data: Any, steps: list[str]) -> Any:
+    """`dig` with the path already split: the value, or None (NaN counts as missing)."""
+    for step in steps:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(step)
+        if data is None:
+            return None
+    if isinstance(data, float) and math.isnan(data):
+        return None
+    return data
