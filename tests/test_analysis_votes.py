@@ -202,7 +202,7 @@ def test_the_sample_votes_rank_like_medians_written_into_the_items(tmp_path: Pat
     shutil.copytree(REPO_ROOT / "criteria", root / "criteria")
     shutil.copytree(REPO_ROOT / "votes", root / "votes")
     shutil.copy(REPO_ROOT / "prioritize.yaml", root / "prioritize.yaml")
-    ws = ws_module.load(root)
+    ws = ws_module.load(root, keep_data=True)  # its files are edited below: their text kept
     loaded = load_criteria(root, None, ws.settings)
     assert [
         p for p in vote_problems(ws.votes, ws.items, loaded.criteria) if p.severity == "error"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -483,18 +485,108 @@ def test_a_second_load_shares_what_the_first_read_alike(tmp_path: Path) -> None:
     )
     first = workspace.load(tmp_path)
     (tmp_path / "backlogs/list.yaml").write_text(listed.replace("title: B", "title: Bee"))
+    before = {i.id: i for i in first.items}
     known = workspace.Known(
-        {"backlogs/pools.yaml": workspace.known_files(first)["backlogs/pools.yaml"]},
-        {i.id: (i, raw) for i, raw in zip(first.items, first.raw_items, strict=True)},
+        {"backlogs/pools.yaml": workspace.known_files(first)["backlogs/pools.yaml"]}, before
     )
     second = workspace.load(tmp_path, known=known)
     fresh = workspace.load(tmp_path)
-    assert second.items == fresh.items and second.raw_items == fresh.raw_items
+    assert second.items == fresh.items
     assert second.files["backlogs/pools.yaml"] is first.files["backlogs/pools.yaml"]
     assert second.pools[0] is first.pools[0]
-    before = {i.id: (i, raw) for i, raw in zip(first.items, first.raw_items, strict=True)}
     by_id = {i.id: i for i in second.items}
-    assert by_id["A"] is before["A"][0]  # read alike in a changed file: the same object
-    assert second.files["backlogs/list.yaml"].data["items"][0] is before["A"][1]
-    assert by_id["B"] is not before["B"][0] and by_id["B"].title == "Bee"
-    assert by_id["C"] is not before["C"][0]  # a one-item file keeps its own data
+    assert by_id["A"] is before["A"]  # read alike in a changed file: the same object
+    assert by_id["B"] is not before["B"] and by_id["B"].title == "Bee"
+    assert by_id["C"] is before["C"]  # a one-item file's item too
+
+
+# --- what a load keeps (issue 16: memory) ------------------------------------------------------
+
+
+def test_a_load_lets_the_backlog_files_go_and_reads_one_again_to_locate_a_problem(
+    tmp_path: Path,
+) -> None:
+    from prioritize import workspace
+    from prioritize.errors import Ref
+
+    write_files(tmp_path, {"backlogs/pools.yaml": POOLS, "backlogs/a.yaml": item("A", effort=2)})
+    ws = workspace.load(tmp_path)
+    source = ws.files["backlogs/a.yaml"]
+    assert source.data is None
+    assert source.text == "id: A\ntitle: Item A\npool: p\neffort: 2\n"  # read again
+    assert str(ws.locate(Ref("item", "A", ("effort",)))) == "backlogs/a.yaml:4:9"
+
+    kept = workspace.load(tmp_path, keep_data=True)
+    assert kept.files["backlogs/a.yaml"].data["effort"] == 2
+    assert kept.raw_items == [kept.files["backlogs/a.yaml"].data]
+
+
+def test_a_file_changed_since_it_was_read_is_named_without_a_line(tmp_path: Path) -> None:
+    from prioritize import workspace
+    from prioritize.errors import Ref
+
+    write_files(tmp_path, {"backlogs/pools.yaml": POOLS, "backlogs/a.yaml": item("A", effort=2)})
+    ws = workspace.load(tmp_path)
+    (tmp_path / "backlogs/a.yaml").write_text("\n\n\n" + item("A", effort=2))
+    # as a file that cannot be read is named: its first line, not a line that has moved
+    assert str(ws.locate(Ref("item", "A", ("effort",)))) == "backlogs/a.yaml:1:1"
+    (tmp_path / "backlogs/a.yaml").unlink()
+    assert workspace.load(tmp_path, keep_data=True).items == []
+
+
+def test_items_read_from_their_models_equal_items_read_from_their_data() -> None:
+    """Every criterion of every preset and of the sample's sets, and the paths a source may
+    name beyond them, read the same from the models as from the data as written."""
+    from conftest import REPO_ROOT
+    from prioritize import workspace
+    from prioritize.criteria_sets import load_criteria
+    from prioritize.models import Criterion
+    from prioritize.pipeline import items_frame
+    from prioritize.values import describe
+
+    lean = workspace.load(REPO_ROOT)
+    kept = workspace.load(REPO_ROOT, keep_data=True)
+    assert lean.raw_items == [] and len(kept.raw_items) == len(kept.items) == 42
+    paths = [
+        "effort", "effort_range", "status", "risk", "pool", "due", "personas", "depends_on", "evidence",
+        "evidence.as_of", "evidence.functional", "evidence.nothing.here", "outcome.after",
+        "outcome.delivered", "outcome.nothing", "scores.nothing", "title.deeper", "nothing",
+    ]  # fmt: skip
+    criteria = [Criterion(id=f"c{k}", data="judgement", source=p) for k, p in enumerate(paths)]
+    for name in ("default", "rice", "ice", "wsjf"):
+        criteria += load_criteria(REPO_ROOT, name, lean.settings).criteria.criteria
+    from_models, from_data = items_frame(lean, criteria), items_frame(kept, criteria)
+    assert list(from_models.columns) == list(from_data.columns)
+    numbers = (int, float)  # an effort of 5 is 5.0 in its model: the same score
+    for column in from_models.columns:  # what a value is, and a message names it as
+        for a, b in zip(from_models[column], from_data[column], strict=True):
+            same = a == b and (type(a) is type(b) or {type(a), type(b)} <= set(numbers))
+            assert same or describe(a) == describe(b), (column, a, b)
+
+
+def test_a_criterion_may_read_an_x_key_of_an_item(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "backlogs/pools.yaml": POOLS,
+            "backlogs/a.yaml": item("A", **{"x-points": 3}, evidence="{x-jira: {points: 8}}"),
+            "backlogs/b.yaml": item("B", **{"x-points": 5}),
+            "criteria/default.yaml": """
+                name: Points
+                method: formula
+                formula: points * jira
+                criteria:
+                  - id: points
+                    data: judgement
+                    source: x-points
+                  - id: jira
+                    data: judgement
+                    source: evidence.x-jira.points
+                    required: false
+            """,
+        },
+    )
+    result = rank(tmp_path, "-f", "csv", "--include-unscored")
+    assert result.exit_code == 0, result.stderr
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows["A"]["score"] == "24"

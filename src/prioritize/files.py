@@ -5,10 +5,11 @@ Every problem becomes a located finding worded for the person editing the file.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -183,13 +184,51 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
 # --- one file -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False)
 class SourceFile:
-    """One file as read: its path as messages name it (workspace-relative), its text and its data."""
+    """One file as read: its path as messages name it (workspace-relative), its text and its data.
 
-    path: str
-    text: str
-    data: Any = None
+    A command that needs neither once the file's models are built lets both go (`let_go`),
+    which halves what a large workspace holds in memory. The text is then read again only
+    where a problem in the file is located, and only if it is still the text first read
+    (`digest`): a file changed since has no line and column to give.
+    """
+
+    __slots__ = ("_read_again", "_text", "data", "digest", "path")
+
+    def __init__(self, path: str, text: str, data: Any = None, *, digest: bytes = b"") -> None:
+        self.path, self.data, self.digest = path, data, digest
+        self._text: str | None = text
+        self._read_again: Callable[[], bytes | None] | None = None
+
+    @property
+    def text(self) -> str:
+        """The file's text: as read, or read again (empty where the file has changed since)."""
+        if self._text is not None:
+            return self._text
+        try:
+            data = self._read_again() if self._read_again is not None else None
+            if data is not None and _digest(data) == self.digest:
+                return yamlio.decode(data)
+        except (OSError, yamlio.YamlError):
+            pass
+        self._read_again = None  # changed or gone: not read again
+        return ""
+
+    @property
+    def changed(self) -> bool:
+        """Whether the file was let go and has changed (or gone) since: its positions are lost."""
+        return self._text is None and self._read_again is None
+
+    def is_read_from(self, data: bytes) -> bool:
+        """Whether `data` are the bytes this file was read from."""
+        return _digest(data) == self.digest
+
+    def let_go(self, files: FileSource, rel: str) -> SourceFile:
+        """The same file without its text and data: the text is read from `files` when asked."""
+        kept = SourceFile(self.path, "", digest=self.digest)
+        kept._text = None
+        kept._read_again = lambda: files.read_bytes(rel)
+        return kept
 
     def locate(
         self,
@@ -199,11 +238,19 @@ class SourceFile:
         positions: yamlio.Positions | None = None,
     ) -> Location:
         """Where `path` sits in the file; `positions` (yamlio.positions of the text) saves
-        reading them again when one file has many problems."""
-        line, col = yamlio.locate(
-            positions if positions is not None else yamlio.positions(self.text), path, key=key
-        )
+        reading them again when one file has many problems. Only the file where its text has
+        changed since it was read."""
+        if positions is None:
+            positions = yamlio.positions(self.text)
+        if self.changed:
+            return Location(self.path)
+        line, col = yamlio.locate(positions, path, key=key)
         return Location(self.path, line, col)
+
+
+def _digest(data: bytes) -> bytes:
+    """Tells a file's bytes from any other's: whether a file is still as it was read."""
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def read_source(
@@ -239,7 +286,7 @@ def read_source(
         return None
     try:
         text = yamlio.decode(data)
-        return SourceFile(name, text, yamlio.parse(text))
+        return SourceFile(name, text, yamlio.parse(text), digest=_digest(data))
     except yamlio.YamlError as problem:
         findings.append(
             Finding(

@@ -173,15 +173,14 @@ class GitSource:
         return sorted(found, key=lambda rel: rel.split("/"))
 
     def read_bytes(self, rel: str) -> bytes | None:
-        if rel in self._let_go:
-            raise RuntimeError(
-                f"{rel} at {self.revision.label} was let go and cannot be read again"
-            )
+        if rel in self._let_go:  # read again, only to locate a problem in it
+            return self.show(f"{self.repo.prefix}{rel}")
         return self._snapshot().get(rel)
 
     def let_go(self, rels: Iterable[str]) -> None:
         """Forget the bytes of files already read or taken from elsewhere, to hold a revision's
-        files only as long as they are needed; they are still listed, never read again."""
+        files only as long as they are needed; they are still listed, and read again one by one
+        when asked (to locate a problem in one)."""
         files = self._snapshot()
         for rel in rels:
             if rel in files:

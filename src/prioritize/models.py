@@ -382,6 +382,18 @@ class Item(Model):
         return self.status not in CLOSED_STATUSES
 
 
+def has_extension_keys(data: dict[str, Any]) -> bool:
+    """Whether valid item data holds x- keys (its model drops them) where a criterion's
+    source may read one: beside the item's fields, its evidence's or its outcome's."""
+    if not data.keys() <= _field_names(Item):
+        return True
+    for key, model in (("evidence", Evidence), ("outcome", Outcome)):
+        part = data.get(key)
+        if isinstance(part, dict) and not part.keys() <= _field_names(model):
+            return True
+    return False
+
+
 class BacklogFile(Model):
     """A backlog file in list form: value pools and items."""
 

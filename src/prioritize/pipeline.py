@@ -7,16 +7,18 @@ leaves unscored is decided here once, not per command.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from operator import attrgetter
+from typing import Any, get_args
 
 import pandas as pd
+from pydantic import BaseModel
 
 from prioritize import confidence
 from prioritize.analysis.outcomes import as_still_open
 from prioritize.analysis.votes import apply_votes, vote_problems
 from prioritize.criteria_sets import LoadedCriteria
 from prioritize.errors import Finding, PrioritizeError
-from prioritize.models import Criterion
+from prioritize.models import Criterion, Item
 from prioritize.scoring import (
     DEPENDS_ON,
     EFFORT,
@@ -112,12 +114,68 @@ def items_frame(ws: Workspace, criteria: list[Criterion]) -> pd.DataFrame:
     }
     # An item at a time, every criterion's value: each item's mappings are read while they are
     # at hand (a criterion at a time fetched all of them again per criterion, twice the time).
-    paths = [criterion.source_path.split(".") for criterion in criteria]
+    readers = [_Reader(criterion.source_path.split(".")) for criterion in criteria]
     values: list[list[Any]] = [[] for _ in criteria]
-    appends = [(column.append, steps) for column, steps in zip(values, paths, strict=True)]
-    for raw in ws.raw_items:
-        for append, steps in appends:
-            append(dig_steps(raw, steps))
+    appends = [(column.append, read) for column, read in zip(values, readers, strict=True)]
+    kept = ws.raw_items if ws.keeps_data else None
+    for index, item in enumerate(items):
+        raw = kept[index] if kept is not None else ws.extended.get(item.id) if ws.extended else None
+        if raw is None:
+            for append, read in appends:
+                append(read(item))
+        else:  # read as written, x- keys too
+            for append, read in appends:
+                append(read.in_data(raw))
     for criterion, column in zip(criteria, values, strict=True):
         columns[raw_column(criterion.id)] = pd.Series(column, dtype=object)
     return pd.DataFrame(columns)
+
+
+class _Reader:
+    """The value at a criterion's dotted source path in an item, as `values.dig_steps` finds it
+    in the item's data: the item's fields (and its evidence's, its outcome's) by name, then the
+    keys of a mapping. A field the models do not have (an x- key) is missing here; `in_data`
+    reads it in the data as written."""
+
+    def __init__(self, steps: list[str]) -> None:
+        self.steps = steps
+        fields: list[str] = []
+        model: type[BaseModel] | None = Item
+        for step in steps:
+            if model is None or step not in model.model_fields:
+                break
+            fields.append(step)
+            model = _nested_model(model.model_fields[step].annotation)
+        self.keys = steps[len(fields) :]
+        self.missing = not fields or (model is not None and bool(self.keys))
+        # The model holding the last field, and that field: a field the data did not give
+        # holds its default, which the data as written does not have.
+        self.parent = attrgetter(".".join(fields[:-1])) if len(fields) > 1 else None
+        self.last = fields[-1] if fields else ""
+
+    def __call__(self, item: Item) -> Any:
+        if self.missing:
+            return None
+        try:
+            parent = self.parent(item) if self.parent is not None else item
+        except AttributeError:  # a step through a model that is absent (no outcome)
+            return None
+        if parent is None or self.last not in parent.__pydantic_fields_set__:
+            return None
+        if self.keys:
+            return dig_steps(getattr(parent, self.last), self.keys)
+        value = getattr(parent, self.last)  # a field itself: a mapping or list as written
+        if isinstance(value, BaseModel):
+            return dict(value)
+        return list(value) if isinstance(value, tuple) else dig_steps(value, [])
+
+    def in_data(self, data: dict[str, Any]) -> Any:
+        return dig_steps(data, self.steps)
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds (`Evidence`, `Outcome | None`), or None for any other field."""
+    for kind in (annotation, *get_args(annotation)):
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            return kind
+    return None

@@ -20,7 +20,14 @@ from prioritize.files import (
     read_source,
     validate,
 )
-from prioritize.models import BacklogFile, Item, Settings, ValuePool, Votes
+from prioritize.models import (
+    BacklogFile,
+    Item,
+    Settings,
+    ValuePool,
+    Votes,
+    has_extension_keys,
+)
 
 SETTINGS_FILE = "prioritize.yaml"
 BACKLOGS_DIR = "backlogs"
@@ -60,7 +67,7 @@ def backlog_files(root: Path) -> list[str]:
 # --- the workspace --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     """Where an item or pool was defined: its file and its path inside that file."""
 
@@ -76,7 +83,11 @@ class Workspace:
     settings: Settings = field(default_factory=Settings)
     pools: list[ValuePool] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
+    # Each item's data as read, only where load was asked to keep it (`keep_data`, to edit the
+    # files); else only the data of items holding x- keys, by id, which a criterion may read.
     raw_items: list[dict[str, Any]] = field(default_factory=list)
+    extended: dict[str, dict[str, Any]] = field(default_factory=dict)
+    keeps_data: bool = False
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     files: dict[str, SourceFile] = field(default_factory=dict)
     votes: list[tuple[Votes, SourceFile]] = field(default_factory=list)
@@ -175,7 +186,7 @@ class KnownFile:
 
     source: SourceFile
     pools: list[tuple[ValuePool, Origin]]
-    items: list[tuple[Item, dict[str, Any], Origin]]
+    items: list[tuple[Item, Origin]]
 
 
 @dataclass(frozen=True)
@@ -183,11 +194,11 @@ class Known:
     """What another load of the same workspace read without errors, shared with this one.
 
     `files`: backlog files whose bytes are the same, taken as they are. `items`: every item
-    by id, with its data; an item of another file read with equal data is that one.
+    by id; an item of another file read equal is that one.
     """
 
     files: Mapping[str, KnownFile]
-    items: Mapping[str, tuple[Item, dict[str, Any]]]
+    items: Mapping[str, Item]
 
 
 def known_files(ws: Workspace) -> dict[str, KnownFile]:
@@ -203,9 +214,9 @@ def known_files(ws: Workspace) -> dict[str, KnownFile]:
     for pool in ws.pools:
         origin = ws.origins[("pool", pool.id)]
         known[origin.file.path].pools.append((pool, origin))
-    for item, raw in zip(ws.items, ws.raw_items, strict=True):
+    for item in ws.items:
         origin = ws.origins[("item", item.id)]
-        known[origin.file.path].items.append((item, raw, origin))
+        known[origin.file.path].items.append((item, origin))
     return known
 
 
@@ -216,8 +227,12 @@ def load(
     on_file: Callable[[int, int], None] | None = None,
     known: Known | None = None,
     locate_references: bool = True,
+    keep_data: bool = False,
 ) -> Workspace:
     """Read every file of the workspace; problems become findings, never exceptions.
+
+    Once a backlog file's models are built, its text and data are let go (read again only to
+    locate a problem in it), unless `keep_data`, for a caller that edits the files.
 
     With `known`, its files are taken as read there, not read again (the caller vouches that
     their bytes are the same), and items read alike share their objects (held once in memory).
@@ -226,7 +241,7 @@ def load(
     read once).
     """
     files = files or DiskSource(root)
-    ws = Workspace(root)
+    ws = Workspace(root, keeps_data=keep_data)
     source = read_source(files, SETTINGS_FILE, ws.findings)
     if source is not None and holds_mapping(source, ws.findings):
         ws.files[source.path] = source
@@ -241,8 +256,8 @@ def load(
             ws.files[rel] = same.source
             for pool, origin in same.pools:
                 _add_pool(ws, pool, origin)
-            for item, raw, origin in same.items:
-                _add_item(ws, item, raw, origin)
+            for item, origin in same.items:
+                _add_item(ws, item, None, origin)
             continue
         errors_before = len(ws.findings)
         source = read_source(files, rel, ws.findings)
@@ -252,9 +267,9 @@ def load(
             if len(ws.findings) > errors_before:
                 ws.unreadable.append(rel)
             continue
-        ws.files[rel] = source
         first = len(ws.items)
-        _add_backlog(ws, source)
+        ws.files[rel] = kept = source if keep_data else source.let_go(files, rel)
+        _add_backlog(ws, source, kept)
         if known is not None:
             _share(ws, first, known.items)
     for rel in files.list_yaml(VOTES_DIR):
@@ -268,44 +283,39 @@ def load(
     return ws
 
 
-def _share(ws: Workspace, first: int, items: Mapping[str, tuple[Item, dict[str, Any]]]) -> None:
-    """Put the known item in place of each item from `first` on whose data is equal, in the
-    file's data too, so that the copies just read are let go."""
+def _share(ws: Workspace, first: int, items: Mapping[str, Item]) -> None:
+    """Put the known item in place of each item from `first` on that is equal, so that the
+    copies just read are let go (their data is not kept: see load)."""
     for index in range(first, len(ws.items)):
         same = items.get(ws.items[index].id)
-        origin = ws.origins[("item", ws.items[index].id)]
-        if same is None or not origin.path or same[1] != ws.raw_items[index]:
-            continue  # a one-item file's data is the file's own: kept as read
-        ws.items[index], ws.raw_items[index] = same
-        entries = origin.file.data
-        for step in origin.path[:-1]:
-            entries = entries[step]
-        entries[origin.path[-1]] = same[1]
+        if same is not None and same == ws.items[index]:
+            ws.items[index] = same
 
 
-def _add_backlog(ws: Workspace, source: SourceFile) -> None:
+def _add_backlog(ws: Workspace, source: SourceFile, kept: SourceFile) -> None:
+    """The pools and items of `source`, their origins in `kept` (the file as it is kept)."""
     if "id" in source.data:  # one item per file
         item = validate(Item, source, ws.findings)
         if item is not None:
-            _add_item(ws, item, source.data, Origin(source, ()))
+            _add_item(ws, item, source.data, Origin(kept, ()))
         elif isinstance(source.data, dict):
-            _register_invalid(ws, "item", source.data, Origin(source, ()))
+            _register_invalid(ws, "item", source.data, Origin(kept, ()))
         return
     backlog = validate(BacklogFile, source, ws.findings)
     if backlog is not None:
         pools, items = list(enumerate(backlog.value_pools)), list(enumerate(backlog.items))
     elif isinstance(source.data, dict):
-        pools, items = _salvage(ws, source)
+        pools, items = _salvage(ws, source, kept)
     else:
         return
     for index, pool in pools:
-        _add_pool(ws, pool, Origin(source, ("value_pools", index)))
+        _add_pool(ws, pool, Origin(kept, ("value_pools", index)))
     for index, item in items:
-        _add_item(ws, item, source.data["items"][index], Origin(source, ("items", index)))
+        _add_item(ws, item, source.data["items"][index], Origin(kept, ("items", index)))
 
 
 def _salvage(
-    ws: Workspace, source: SourceFile
+    ws: Workspace, source: SourceFile, kept: SourceFile
 ) -> tuple[list[tuple[int, ValuePool]], list[tuple[int, Item]]]:
     """The valid pools and items of a file that failed validation.
 
@@ -320,7 +330,7 @@ def _salvage(
             try:
                 found.append((index, model.model_validate(raw)))
             except ValidationError:
-                _register_invalid(ws, kind, raw, Origin(source, (key, index)))
+                _register_invalid(ws, kind, raw, Origin(kept, (key, index)))
         return found
 
     return valid(ValuePool, "value_pools", "pool"), valid(Item, "items", "item")
@@ -358,14 +368,18 @@ def _add_pool(ws: Workspace, pool: ValuePool, origin: Origin) -> None:
         ws.pools.append(pool)
 
 
-def _add_item(ws: Workspace, item: Item, raw: dict[str, Any], origin: Origin) -> None:
+def _add_item(ws: Workspace, item: Item, raw: dict[str, Any] | None, origin: Origin) -> None:
+    """`raw`: the item's data as read (None: taken from another load, which kept none)."""
     if _claim_id(ws, "item", item.id, origin):
         _share_fields_set(item)
         _share_fields_set(item.evidence)
         if item.outcome is not None:
             _share_fields_set(item.outcome)
         ws.items.append(item)
-        ws.raw_items.append(raw)
+        if ws.keeps_data and raw is not None:
+            ws.raw_items.append(raw)
+        elif raw is not None and has_extension_keys(raw):
+            ws.extended[item.id] = raw
 
 
 def _check_references(ws: Workspace, locate: bool) -> None:

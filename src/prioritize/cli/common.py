@@ -74,13 +74,14 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def open_workspace(path: Path | None) -> Workspace:
-    """Find and read the workspace; refuse it (exit 2) when it has errors."""
+def open_workspace(path: Path | None, *, keep_data: bool = False) -> Workspace:
+    """Find and read the workspace; refuse it (exit 2) when it has errors. `keep_data`: keep
+    the files' text and data (workspace.load), to edit them."""
     from prioritize import workspace as ws_module
 
     root = ws_module.workspace_root(path, Path.cwd())
     with collector_paused():
-        workspace = ws_module.load(root, on_file=progress_callback())
+        workspace = ws_module.load(root, on_file=progress_callback(), keep_data=keep_data)
     workspace.raise_for_errors()
     return workspace
 

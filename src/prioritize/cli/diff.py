@@ -214,19 +214,14 @@ def _git_source(root: Path, rev: str) -> GitSource:
 def _unchanged(git: GitSource, now: Workspace) -> Known:
     """What the revision shares with `now`: the backlog files whose text is the same there,
     and every item (one read alike at the revision is the same object)."""
-    from prioritize import yamlio
     from prioritize.workspace import Known, known_files
 
     same: dict[str, KnownFile] = {}
     for rel, known in known_files(now).items():
         data = git.read_bytes(rel)
-        try:
-            if data is not None and yamlio.decode(data) == known.source.text:
-                same[rel] = known
-        except yamlio.YamlError:  # not UTF-8 there: read as it is, to report it
-            continue
-    items = {item.id: (item, raw) for item, raw in zip(now.items, now.raw_items, strict=True)}
-    return Known(same, items)
+        if data is not None and known.source.is_read_from(data):
+            same[rel] = known
+    return Known(same, {item.id: item for item in now.items})
 
 
 def _criteria_at(git: GitSource, now: LoadedCriteria, root: Path) -> LoadedCriteria:

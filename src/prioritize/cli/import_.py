@@ -104,7 +104,7 @@ def import_(
     from prioritize.importing import plan_import
 
     with _workspace_locked(workspace, f"prioritize import {csv_file}", dry_run=dry_run) as root:
-        ws = open_workspace(root)
+        ws = open_workspace(root, keep_data=True)  # the files are edited
         loaded = choose_criteria(ws, criteria)
         sources = [c.source_path for c in loaded.criteria.criteria]
         plan = plan_import(
