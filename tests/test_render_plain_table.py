@@ -121,6 +121,18 @@ def test_the_same_characters_as_rich(table: FitTable, width: int, color: bool) -
     assert fast == slow
 
 
+@settings(max_examples=150, deadline=None)
+@given(table=tables(), width=st.sampled_from(WIDTHS), block=st.sampled_from([1, 2, 3]))
+def test_rows_drawn_a_block_at_a_time_are_the_rows_rich_draws(
+    table: FitTable, width: int, block: int
+) -> None:
+    """A long table's body is drawn a block of rows at a time (memory): blocks that split the
+    first and last rows, tall rows and sections from each other change no character."""
+    with mock.patch.object(plain_module, "_BLOCK", block):
+        fast, slow = both([table, Text("after")], color=False, width=width)
+    assert fast == slow
+
+
 def ascii_table(rows: int = 30) -> FitTable:
     table = fit_table(title="Ranked backlog", caption="Criteria: c", header_style="bold")
     table.add_column("Rank", Kind.NUMBER)

@@ -6,9 +6,10 @@ leaves unscored is decided here once, not per command.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any, get_args
+from typing import Any, get_args, get_origin
 
 import pandas as pd
 from pydantic import BaseModel
@@ -116,7 +117,7 @@ def items_frame(ws: Workspace, criteria: list[Criterion]) -> pd.DataFrame:
     # at hand (a criterion at a time fetched all of them again per criterion, twice the time).
     readers = [_Reader(criterion.source_path.split(".")) for criterion in criteria]
     values: list[list[Any]] = [[] for _ in criteria]
-    appends = [(column.append, read) for column, read in zip(values, readers, strict=True)]
+    appends = [(column.append, read.read) for column, read in zip(values, readers, strict=True)]
     kept = ws.raw_items if ws.keeps_data else None
     for index, item in enumerate(items):
         raw = kept[index] if kept is not None else ws.extended.get(item.id) if ws.extended else None
@@ -124,8 +125,8 @@ def items_frame(ws: Workspace, criteria: list[Criterion]) -> pd.DataFrame:
             for append, read in appends:
                 append(read(item))
         else:  # read as written, x- keys too
-            for append, read in appends:
-                append(read.in_data(raw))
+            for (append, _), reader in zip(appends, readers, strict=True):
+                append(reader.in_data(raw))
     for criterion, column in zip(criteria, values, strict=True):
         columns[raw_column(criterion.id)] = pd.Series(column, dtype=object)
     return pd.DataFrame(columns)
@@ -152,6 +153,17 @@ class _Reader:
         # holds its default, which the data as written does not have.
         self.parent = attrgetter(".".join(fields[:-1])) if len(fields) > 1 else None
         self.last = fields[-1] if fields else ""
+        self.read: Callable[[Item], Any] = self
+        if len(self.keys) == 1 and _always_mappings(fields):
+            # Nearly every source: one key of an evidence section or of scores, which are
+            # mappings on every item (empty where not given). Read at C speed.
+            mapping, key = attrgetter(".".join(fields)), self.keys[0]
+
+            def read(item: Item) -> Any:
+                value = mapping(item).get(key)
+                return None if value != value else value  # NaN counts as missing
+
+            self.read = read
 
     def __call__(self, item: Item) -> Any:
         if self.missing:
@@ -171,6 +183,26 @@ class _Reader:
 
     def in_data(self, data: dict[str, Any]) -> Any:
         return dig_steps(data, self.steps)
+
+
+def _always_mappings(fields: list[str]) -> bool:
+    """Whether the fields lead through models every item has to a mapping every item has."""
+    model: type[BaseModel] | None = Item
+    info = None
+    for step in fields:
+        if model is None:
+            return False
+        info = model.model_fields[step]
+        nested = _nested_model(info.annotation)
+        if nested is not None and info.annotation is not nested:  # Outcome | None
+            return False
+        model = nested
+    return (
+        info is not None
+        and model is None
+        and get_origin(info.annotation) is dict
+        and info.default == {}
+    )
 
 
 def _nested_model(annotation: Any) -> type[BaseModel] | None:

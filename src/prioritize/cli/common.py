@@ -205,13 +205,18 @@ def check_pool(workspace: Workspace, pool: str | None) -> str | None:
     return pool
 
 
+_PIECE = 1 << 20  # characters written to standard output at a time
+
+
 def emit(text: str, output: Path | None) -> None:
     """Data to standard output (no --output, or `-`), or to `output` without destroying it:
     a regular file is replaced all at once, a device, FIFO or /dev/fd/N written in place, a
     symbolic link written through; a read-only file is refused (output.write_output)."""
     if output is None or str(output) == "-":
         try:
-            sys.stdout.write(text)
+            # A piece at a time: the whole text encoded at once is one more copy of it.
+            for start in range(0, len(text), _PIECE):
+                sys.stdout.write(text[start : start + _PIECE])
             sys.stdout.flush()
         except OSError as exc:  # a full disk, a closed pipe
             _discard_stdout()

@@ -48,6 +48,7 @@ _KNOWN_SETTINGS = frozenset(
 _WORD = re.compile(r"\s*\S+\s*")  # rich._wrap's words: a word and the spaces after it
 _TRAILING_SPACE = re.compile(r"\s+$")
 
+_BLOCK = 2048  # rows drawn at a time
 PrintLines = Callable[[RenderableType], list[str]]
 
 
@@ -92,11 +93,22 @@ def plain_table(
         return None  # Rich would shrink the columns below the plan: let it
     if any(c.justify == "full" or c.overflow == "ignore" for c in columns):
         return None
-    drawn = [
-        _column_lines(console, *texts[index], column)
-        for index, column in zip(layout.shown, columns, strict=True)
-    ]
-    body = _body(console, frame, widths, drawn, [row.end_section for row in rows])
+    # A block of rows at a time: the drawn cells of every column of a long table at once
+    # held more than the table's text (each row is one line once drawn).
+    ends = [row.end_section for row in rows]
+    body: list[str] = []
+    for first in range(0, len(rows), _BLOCK):
+        block = slice(first, first + _BLOCK)
+        drawn = [
+            _column_lines(
+                console,
+                texts[index][0][block],
+                None if (styled := texts[index][1]) is None else styled[block],
+                column,
+            )
+            for index, column in zip(layout.shown, columns, strict=True)
+        ]
+        body += _body(console, frame, widths, drawn, ends, first=first)
     head, tail = _frame_lines(frame, print_lines)
     lines = [*head, *body, *tail]
     if (fold := fit.fold_line()) is not None:
@@ -236,8 +248,11 @@ def _body(
     widths: Sequence[int],
     columns: Sequence[_Drawn],
     end_sections: Sequence[bool],
+    *,
+    first: int = 0,
 ) -> list[str]:
-    """The body rows between the header and the bottom edge, as Table._render joins them."""
+    """The body rows between the header and the bottom edge, as Table._render joins them:
+    `columns` holds the rows from `first` on (`end_sections` is every row's)."""
     box: Box | None = frame.box.substitute(console.options) if frame.box else None
     if box is not None and not frame.show_header:
         box = box.get_plain_headed_box()
@@ -247,12 +262,13 @@ def _body(
     sections = frame.show_lines or any(end_sections)
     out: list[str] = []
     last = len(end_sections) - 1
-    for index, row in enumerate(zip(*(firsts for firsts, _ in columns), strict=True)):
+    for at, row in enumerate(zip(*(firsts for firsts, _ in columns), strict=True)):
+        index = first + at
         left, right, divider = _edges(box, first=index == 0, last=index == last, frame=frame)
-        if index not in tall_rows:
+        if at not in tall_rows:
             out.append(left + divider.join(row) + right)
         else:
-            cells = [tall.get(index, [row[k]]) for k, (_, tall) in enumerate(columns)]
+            cells = [tall.get(at, [row[k]]) for k, (_, tall) in enumerate(columns)]
             for line_no in range(max(len(lines) for lines in cells)):
                 line = divider.join(
                     lines[line_no] if line_no < len(lines) else blank[k]
