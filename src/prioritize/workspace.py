@@ -375,6 +375,7 @@ def _add_item(ws: Workspace, item: Item, raw: dict[str, Any] | None, origin: Ori
         _share_fields_set(item.evidence)
         if item.outcome is not None:
             _share_fields_set(item.outcome)
+        _share_texts(item)
         ws.items.append(item)
         if ws.keeps_data and raw is not None:
             ws.raw_items.append(raw)
@@ -407,3 +408,29 @@ def _share_fields_set(model: BaseModel) -> None:
     same = _FIELDS_SETS.setdefault(frozenset(given), given)
     if same is not given:
         object.__setattr__(model, "__pydantic_fields_set__", same)
+
+
+# The texts items repeat (a pool, a status, an owner, personas, sources), each held once: the
+# reader makes a new string for every value it reads, and at 100,000 items these copies held
+# tens of MiB. Equal strings are interchangeable; models are changed only where nothing else
+# holds the string (its field in the model's own record).
+_TEXTS: dict[str, str] = {}
+_REPEATED_FIELDS = ("pool", "status", "risk", "facing", "owner")
+
+
+def _share_texts(item: Item) -> None:
+    texts = _TEXTS
+    if len(texts) > 100_000:
+        texts.clear()
+    fields = item.__dict__
+    for name in _REPEATED_FIELDS:
+        value = fields[name]
+        if value is not None:
+            fields[name] = texts.setdefault(value, value)
+    if item.personas:
+        fields["personas"] = [texts.setdefault(p, p) for p in item.personas]
+    sources = item.evidence.sources
+    if sources and type(sources[0]) is str:
+        item.evidence.__dict__["sources"] = [
+            texts.setdefault(s, s) if type(s) is str else s for s in sources
+        ]

@@ -68,7 +68,7 @@ class FitColumn:
     style: StyleType | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     cells: list[RenderableType]
     style: StyleType | None = None

@@ -68,6 +68,8 @@ def plain_table(
     fit: FitTable, console: Console, width: int, print_lines: PrintLines
 ) -> list[str] | None:
     """The lines `fit` prints at `width` on `console` (no colour), or None when Rich must draw it.
+    The body comes as blocks of its lines, each block's joined by line breaks, each line's
+    trailing spaces cut.
 
     `print_lines` renders one renderable to its lines as the caller prints everything else, so
     the title, header and caption come out exactly as they would.
@@ -108,7 +110,10 @@ def plain_table(
             )
             for index, column in zip(layout.shown, columns, strict=True)
         ]
-        body += _body(console, frame, widths, drawn, ends, first=first)
+        # One string per block: a line apiece held twice what the text does.
+        lines = _body(console, frame, widths, drawn, ends, first=first)
+        body.append("\n".join([line.rstrip(" ") for line in lines]))
+        del drawn, lines
     head, tail = _frame_lines(frame, print_lines)
     lines = [*head, *body, *tail]
     if (fold := fit.fold_line()) is not None:
