@@ -8,12 +8,15 @@ value found at the criterion's source (None where absent).
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import index
 from typing import Any, SupportsIndex
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from prioritize import confidence
 from prioritize.errors import Problem, Ref
@@ -151,8 +154,11 @@ def _inputs(
         problems.append(Problem(code, "error", Ref("item", item_id, path), message))
 
     # Values a criterion takes as they are (no allowed list, map or transform) and that are
-    # plain numbers in bounds, nearly all of them, are settled at once.
+    # plain numbers in bounds, nearly all of them, are settled at once: a whole column at C
+    # speed where it holds nothing else, else each such value as the loop meets it.
     as_is = criterion.allowed is None and scale.map is None and scale.transform is None
+    if as_is and (numbers := _plain_numbers(raw)) is not None:
+        return numbers, problems
     for i, (item_id, value) in enumerate(zip(ids, raw, strict=True)):
         if value is None or (isinstance(value, float) and math.isnan(value)):
             continue
@@ -211,6 +217,22 @@ def _inputs(
     return out, problems
 
 
+def _plain_numbers(raw: pd.Series) -> np.ndarray | None:
+    """The column as floats (NaN where missing) where every value is a whole or decimal
+    number in bounds, None (nothing), or NaN; None where any value is something else."""
+    if infer_dtype(raw, skipna=True) not in _NUMBER_KINDS:  # (true and false are not numbers)
+        return None
+    try:
+        out = raw.astype(float).to_numpy()
+    except (OverflowError, TypeError, ValueError):
+        return None
+    given = out[~np.isnan(out)]
+    return out if bool((np.abs(given) <= MAX_NUMBER).all()) else None
+
+
+_NUMBER_KINDS = frozenset({"integer", "floating", "mixed-integer-float", "empty"})
+
+
 def _normalize(
     criterion: Criterion, x: np.ndarray, scored: np.ndarray, *, formula: bool
 ) -> np.ndarray:
@@ -246,12 +268,14 @@ def score(
     count = len(frame)
     is_formula = criteria.method == "formula"
 
-    lacks: list[list[Criterion]] = [[] for _ in range(count)]
-    causes: list[list[str]] = [[] for _ in range(count)]
+    # By row, only the rows that lack something (a list per row was megabytes at 100,000).
+    lacks: defaultdict[int, list[Criterion]] = defaultdict(list)
+    causes: defaultdict[int, list[str]] = defaultdict(list)
 
     def unscore(i: SupportsIndex, cause: str) -> None:
-        if cause not in causes[i]:
-            causes[i].append(cause)
+        row = causes[index(i)]
+        if cause not in row:
+            row.append(cause)
 
     problems: list[Problem] = []
     bad = np.zeros(count, dtype=bool)
@@ -262,8 +286,8 @@ def score(
         bad |= ids.isin({p.ref.id for p in found}).to_numpy()
         inputs[criterion.id] = x
         if criterion.required:
-            for i in np.flatnonzero(np.isnan(x)):
-                lacks[i].append(criterion)
+            for row in np.flatnonzero(np.isnan(x)).tolist():
+                lacks[row].append(criterion)
 
     effort = pd.to_numeric(frame[EFFORT], errors="coerce").to_numpy(dtype=float)
     needs_effort = criteria.per_effort or (formula is not None and "effort" in formula.names)
@@ -272,7 +296,8 @@ def score(
             unscore(i, NO_EFFORT)
     for i in np.flatnonzero(bad):
         unscore(i, UNUSABLE_VALUE)
-    scored = np.array([not (m or c) for m, c in zip(lacks, causes, strict=True)], dtype=bool)
+    scored = np.ones(count, dtype=bool)
+    scored[sorted(lacks.keys() | causes.keys())] = False
 
     normalized = {
         c.id: _normalize(c, inputs[c.id], scored, formula=is_formula) for c in criteria.criteria
@@ -331,9 +356,8 @@ def score(
             scored, columns[contribution_column(criterion.id)], np.nan
         )
     why = {
-        ids[i]: Unscored(tuple(lacks[i]), tuple(causes[i]))
-        for i in range(count)
-        if lacks[i] or causes[i]
+        ids[i]: Unscored(tuple(lacks.get(i, ())), tuple(causes.get(i, ())))
+        for i in sorted(lacks.keys() | causes.keys())
     }
     out[UNSCORED] = [str(why[i]) if i in why else None for i in ids]
     return Scoring(_rank(out, scored), compiled, tuple(problems), why)

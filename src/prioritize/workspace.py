@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -297,7 +298,7 @@ def _add_backlog(ws: Workspace, source: SourceFile, kept: SourceFile) -> None:
     if "id" in source.data:  # one item per file
         item = validate(Item, source, ws.findings)
         if item is not None:
-            _add_item(ws, item, source.data, Origin(kept, ()))
+            _add_item(ws, item, _data_kept(ws, source, source.data), Origin(kept, ()))
         elif isinstance(source.data, dict):
             _register_invalid(ws, "item", source.data, Origin(kept, ()))
         return
@@ -311,7 +312,14 @@ def _add_backlog(ws: Workspace, source: SourceFile, kept: SourceFile) -> None:
     for index, pool in pools:
         _add_pool(ws, pool, Origin(kept, ("value_pools", index)))
     for index, item in items:
-        _add_item(ws, item, source.data["items"][index], Origin(kept, ("items", index)))
+        raw = _data_kept(ws, source, source.data["items"][index])
+        _add_item(ws, item, raw, Origin(kept, ("items", index)))
+
+
+def _data_kept(ws: Workspace, source: SourceFile, raw: dict[str, Any]) -> dict[str, Any] | None:
+    """An item's data, where it may be kept: with `keep_data`, or where its file has an x- key
+    at all (one search of the text spares a look into each item of nearly every file)."""
+    return raw if ws.keeps_data or "x-" in source.text else None
 
 
 def _salvage(
@@ -369,7 +377,7 @@ def _add_pool(ws: Workspace, pool: ValuePool, origin: Origin) -> None:
 
 
 def _add_item(ws: Workspace, item: Item, raw: dict[str, Any] | None, origin: Origin) -> None:
-    """`raw`: the item's data as read (None: taken from another load, which kept none)."""
+    """`raw`: the item's data as read, where it may be kept (see _data_kept)."""
     if _claim_id(ws, "item", item.id, origin):
         _share_fields_set(item)
         _share_fields_set(item.evidence)
@@ -410,12 +418,12 @@ def _share_fields_set(model: BaseModel) -> None:
         object.__setattr__(model, "__pydantic_fields_set__", same)
 
 
-# The texts items repeat (a pool, a status, an owner, personas, sources), each held once: the
-# reader makes a new string for every value it reads, and at 100,000 items these copies held
-# tens of MiB. Equal strings are interchangeable; models are changed only where nothing else
-# holds the string (its field in the model's own record).
-_TEXTS: dict[str, str] = {}
+# The texts items repeat (a pool, a status, an owner, personas, plain sources), each held once:
+# the reader makes a new string for every value it reads, and at 100,000 items these copies
+# held tens of MiB. Equal strings are interchangeable; a model is changed in its own record.
+_TEXTS: dict[Any, Any] = {}
 _REPEATED_FIELDS = ("pool", "status", "risk", "facing", "owner")
+_repeated = itemgetter(*_REPEATED_FIELDS)
 
 
 def _share_texts(item: Item) -> None:
@@ -423,14 +431,10 @@ def _share_texts(item: Item) -> None:
     if len(texts) > 100_000:
         texts.clear()
     fields = item.__dict__
-    for name in _REPEATED_FIELDS:
-        value = fields[name]
-        if value is not None:
-            fields[name] = texts.setdefault(value, value)
+    values = _repeated(fields)  # (None too: as good a key as any)
+    fields.update(zip(_REPEATED_FIELDS, map(texts.setdefault, values, values), strict=True))
     if item.personas:
-        fields["personas"] = [texts.setdefault(p, p) for p in item.personas]
+        fields["personas"] = list(map(texts.setdefault, item.personas, item.personas))
     sources = item.evidence.sources
-    if sources and type(sources[0]) is str:
-        item.evidence.__dict__["sources"] = [
-            texts.setdefault(s, s) if type(s) is str else s for s in sources
-        ]
+    if sources and type(sources[0]) is str:  # plain text (hashing a typed one costs more)
+        item.evidence.__dict__["sources"] = list(map(texts.setdefault, sources, sources))

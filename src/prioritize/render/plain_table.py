@@ -274,12 +274,9 @@ def _body(
             out.append(left + divider.join(row) + right)
         else:
             cells = [tall.get(at, [row[k]]) for k, (_, tall) in enumerate(columns)]
-            for line_no in range(max(len(lines) for lines in cells)):
-                line = divider.join(
-                    lines[line_no] if line_no < len(lines) else blank[k]
-                    for k, lines in enumerate(cells)
-                )
-                out.append(left + line + right)
+            height = max(map(len, cells))
+            padded = [lines + [blank[k]] * (height - len(lines)) for k, lines in enumerate(cells)]
+            out.extend([left + divider.join(parts) + right for parts in zip(*padded, strict=True)])
         if sections and box and (frame.show_lines or end_sections[index]) and index != last:
             out.append(separator)
     return out
