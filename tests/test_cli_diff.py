@@ -341,6 +341,21 @@ def test_problems_at_the_revision_are_located_there(ws: Path, repo: Path) -> Non
     assert f"{broken}:backlogs/A.yaml:" in result.stderr
 
 
+def test_a_value_the_revision_cannot_score_is_located_in_its_file_there(
+    ws: Path, repo: Path
+) -> None:
+    """Found after loading, when the revision's bytes were let go: read again from git."""
+    bad = item("B", 50).replace("monthly_volume: 50", "monthly_volume: lots")
+    write(ws, {"backlogs/B.yaml": bad})
+    broken = commit_all(repo)
+    write(ws, {"backlogs/B.yaml": item("B", 50)})
+    result = run_cli("diff", "-w", ws)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        f'{broken}:backlogs/B.yaml:6:33: not-numeric volume needs a number here, not "lots"'
+    ), result.stderr
+
+
 def test_an_unknown_revision_is_an_error(ws: Path) -> None:
     result = run_cli("diff", "no-such-branch", "-w", ws)
     assert result.exit_code == 2

@@ -295,10 +295,13 @@ def _share(ws: Workspace, first: int, items: Mapping[str, Item]) -> None:
 
 def _add_backlog(ws: Workspace, source: SourceFile, kept: SourceFile) -> None:
     """The pools and items of `source`, their origins in `kept` (the file as it is kept)."""
+    # An item's data is kept with `keep_data`, or where its file has an x- key at all (one
+    # search of the text spares a look into each item of nearly every file).
+    keep = ws.keeps_data or "x-" in source.text
     if "id" in source.data:  # one item per file
         item = validate(Item, source, ws.findings)
         if item is not None:
-            _add_item(ws, item, _data_kept(ws, source, source.data), Origin(kept, ()))
+            _add_item(ws, item, source.data if keep else None, Origin(kept, ()))
         elif isinstance(source.data, dict):
             _register_invalid(ws, "item", source.data, Origin(kept, ()))
         return
@@ -312,14 +315,8 @@ def _add_backlog(ws: Workspace, source: SourceFile, kept: SourceFile) -> None:
     for index, pool in pools:
         _add_pool(ws, pool, Origin(kept, ("value_pools", index)))
     for index, item in items:
-        raw = _data_kept(ws, source, source.data["items"][index])
+        raw = source.data["items"][index] if keep else None
         _add_item(ws, item, raw, Origin(kept, ("items", index)))
-
-
-def _data_kept(ws: Workspace, source: SourceFile, raw: dict[str, Any]) -> dict[str, Any] | None:
-    """An item's data, where it may be kept: with `keep_data`, or where its file has an x- key
-    at all (one search of the text spares a look into each item of nearly every file)."""
-    return raw if ws.keeps_data or "x-" in source.text else None
 
 
 def _salvage(
@@ -377,7 +374,7 @@ def _add_pool(ws: Workspace, pool: ValuePool, origin: Origin) -> None:
 
 
 def _add_item(ws: Workspace, item: Item, raw: dict[str, Any] | None, origin: Origin) -> None:
-    """`raw`: the item's data as read, where it may be kept (see _data_kept)."""
+    """`raw`: the item's data as read, where it may be kept (see _add_backlog)."""
     if _claim_id(ws, "item", item.id, origin):
         _share_fields_set(item)
         _share_fields_set(item.evidence)
