@@ -435,3 +435,7 @@ def _share_texts(item: Item) -> None:
     sources = item.evidence.sources
     if sources and type(sources[0]) is str:  # plain text (hashing a typed one costs more)
         item.evidence.__dict__["sources"] = list(map(texts.setdefault, sources, sources))
+    else:
+        for source in sources:  # typed: each keeps its own record of the fields it was given
+            if isinstance(source, BaseModel):
+                _share_fields_set(source)
