@@ -207,7 +207,7 @@ class SourceFile:
             return self._text
         try:
             data = self._read_again() if self._read_again is not None else None
-            if data is not None and _digest(data) == self.digest:
+            if data is not None and self.is_read_from(data):
                 return yamlio.decode(data)
         except (OSError, yamlio.YamlError):
             pass

@@ -142,11 +142,20 @@ class _Reader:
         self.steps = steps
         fields: list[str] = []
         model: type[BaseModel] | None = Item
+        # Whether every field on the way is on every item: a model (not `Outcome | None`), or
+        # a mapping whose default is empty, as evidence sections and scores are.
+        always = True
         for step in steps:
             if model is None or step not in model.model_fields:
                 break
             fields.append(step)
-            model = _nested_model(model.model_fields[step].annotation)
+            info = model.model_fields[step]
+            model = _nested_model(info.annotation)
+            always = always and (
+                info.annotation is model
+                if model is not None
+                else get_origin(info.annotation) is dict and info.default == {}
+            )
         self.keys = steps[len(fields) :]
         self.missing = not fields or (model is not None and bool(self.keys))
         # The model holding the last field, and that field: a field the data did not give
@@ -154,7 +163,7 @@ class _Reader:
         self.parent = attrgetter(".".join(fields[:-1])) if len(fields) > 1 else None
         self.last = fields[-1] if fields else ""
         self.read: Callable[[Item], Any] = self
-        if len(self.keys) == 1 and _always_mappings(fields):
+        if fields and always and model is None and len(self.keys) == 1:
             # Nearly every source: one key of an evidence section or of scores, which are
             # mappings on every item (empty where not given). Read at C speed.
             mapping, key = attrgetter(".".join(fields)), self.keys[0]
@@ -183,26 +192,6 @@ class _Reader:
 
     def in_data(self, data: dict[str, Any]) -> Any:
         return dig_steps(data, self.steps)
-
-
-def _always_mappings(fields: list[str]) -> bool:
-    """Whether the fields lead through models every item has to a mapping every item has."""
-    model: type[BaseModel] | None = Item
-    info = None
-    for step in fields:
-        if model is None:
-            return False
-        info = model.model_fields[step]
-        nested = _nested_model(info.annotation)
-        if nested is not None and info.annotation is not nested:  # Outcome | None
-            return False
-        model = nested
-    return (
-        info is not None
-        and model is None
-        and get_origin(info.annotation) is dict
-        and info.default == {}
-    )
 
 
 def _nested_model(annotation: Any) -> type[BaseModel] | None:
