@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from prioritize import gitio
-from prioritize.errors import PrioritizeError
+from prioritize.errors import Finding, PrioritizeError
+from prioritize.files import DiskSource, SourceFile, read_source
 
 GIT_ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 
@@ -32,7 +34,7 @@ def commit_all(repo: Path, message: str, when: str | None = None) -> str:
     return git(repo, "rev-parse", "HEAD").strip()
 
 
-def write(root: Path, files: dict[str, str | bytes]) -> None:
+def write(root: Path, files: Mapping[str, str | bytes]) -> None:
     for rel, content in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -117,6 +119,69 @@ def test_git_source_reads_the_workspace_as_committed(repo: Path) -> None:
     assert source.has("backlogs") and not source.has("nothing")
     assert source.show("sub/ws/other/ignored.yaml") == b"z: 3\n"
     assert source.show("sub/ws/missing.yaml") is None
+
+
+def test_many_large_files_are_read_through_the_pipes_in_one_batch(repo: Path) -> None:
+    # More than a pipe holds either way: the request (3,000 ids, about 120 KB) and the answer
+    # (3,000 files of 1 KiB to 3 KiB).
+    files = {
+        f"backlogs/f{k:04}.yaml": f"# {k}\n" + "x" * (1024 + k % 2048) + "\n" for k in range(3000)
+    }
+    write(repo, files)
+    found = gitio.require_repository(repo)
+    source = gitio.GitSource(found, gitio.resolve(found, commit_all(repo, "many")))
+    assert len(source.list_yaml("backlogs")) == 3000
+    for rel, text in files.items():
+        assert source.read_bytes(rel) == text.encode()
+
+
+def test_a_missing_object_is_named(repo: Path) -> None:
+    write(repo, {"a.yaml": "a: 1\n"})
+    commit_all(repo, "one")
+    found = gitio.require_repository(repo)
+    absent = "0123456789abcdef0123456789abcdef01234567"
+    with pytest.raises(
+        PrioritizeError, match=f"^cannot read backlogs/b.yaml from git: object {absent} is missing$"
+    ):
+        gitio._read_blobs(found, {"a.yaml": git(repo, "rev-parse", "HEAD:a.yaml").strip(),
+                                  "backlogs/b.yaml": absent})  # fmt: skip
+
+
+def test_a_file_is_told_the_same_at_a_revision_by_its_blob_id(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file read from disk is known to be the same at a commit without reading it there:
+    its digest is git's blob id of its bytes."""
+    write(repo, {"backlogs/same.yaml": "items: []\r\n", "backlogs/moved.yaml": "items: []\n"})
+    found = gitio.require_repository(repo)
+    revision = gitio.resolve(found, commit_all(repo, "both"))
+    write(repo, {"backlogs/moved.yaml": "items: [] # changed\n"})
+    batches: list[list[str]] = []
+    read_blobs = gitio._read_blobs
+
+    def counted(repository: gitio.Repository, objects: dict[str, str]) -> dict[str, bytes]:
+        batches.append(sorted(objects))
+        return read_blobs(repository, objects)
+
+    monkeypatch.setattr(gitio, "_read_blobs", counted)
+    source = gitio.GitSource(found, revision)
+    same, moved = (on_disk(repo, f"backlogs/{name}.yaml").digest for name in ("same", "moved"))
+    assert same.hex() == git(repo, "hash-object", "backlogs/same.yaml").strip()
+    assert source.holds("backlogs/same.yaml", same)
+    assert not source.holds("backlogs/moved.yaml", moved)
+    assert not source.holds("backlogs/absent.yaml", same)
+    assert batches == []  # told from the listing alone
+    source.let_go(["backlogs/same.yaml"])
+    assert source.read_bytes("backlogs/moved.yaml") == b"items: []\n"
+    assert batches == [["backlogs/moved.yaml"]]  # a file let go is not read in the batch
+    assert source.read_bytes("backlogs/same.yaml") == b"items: []\r\n"  # alone, when asked
+
+
+def on_disk(root: Path, rel: str) -> SourceFile:
+    findings: list[Finding] = []
+    found = read_source(DiskSource(root), rel, findings)
+    assert found is not None and findings == []
+    return found
 
 
 # --- criteria governance ----------------------------------------------------------------------

@@ -17,7 +17,7 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -315,3 +315,61 @@ def test_write_output_never_leaves_a_temporary_file_on_failure(
         output.write_output(target, b"new")
     assert target.read_text(encoding="utf-8") == "old\n"
     assert leftovers(tmp_path) == []
+
+
+def test_output_written_in_pieces_replaces_the_file_whole_or_not_at_all(
+    ws: Path, tmp_path: Path
+) -> None:
+    """A long table is written as it is drawn (cli.common.emit takes its pieces): the file
+    gets every piece in order, and a failure while drawing leaves the file as it was."""
+    from prioritize.cli.common import emit
+    from prioritize.errors import PrioritizeError
+
+    target = tmp_path / "ranking.txt"
+    target.write_text("old\n", encoding="utf-8")
+    emit(iter(["Ranked ", "backlog\n", "", "é€\n"]), target)
+    assert target.read_bytes() == "Ranked backlog\né€\n".encode()
+
+    def failing() -> Iterator[str]:
+        yield "half a table\n"
+        raise PrioritizeError(message="drawing failed")
+
+    with pytest.raises(PrioritizeError, match="drawing failed"):
+        emit(failing(), target)
+    assert target.read_bytes() == "Ranked backlog\né€\n".encode()
+    assert leftovers(tmp_path) == []
+
+
+def test_a_long_table_on_standard_output_is_the_table_drawn_whole(
+    make_workspace: Callable[[dict[str, str]], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """rank's table reaches standard output in pieces, blocks of rows as they are drawn;
+    joined, they are the text drawn in one go."""
+    from prioritize.cli.common import load_scored
+    from prioritize.render.rank import rank_table
+    from prioritize.render.table import render_pieces, render_to_text
+    from prioritize.scoring import ranking_rows
+
+    items = "\n".join(
+        f"  - {{id: I-{k}, title: Item {k}, pool: p, effort: {1 + k % 5}, evidence: "
+        f"{{operational: {{monthly_volume: {100 + k}, cost_per_transaction: 5.0}}}}}}"
+        for k in range(5000)
+    )
+    volume = (
+        "name: Volume\nagreed_by: [Lead]\nagreed_on: 2026-01-01\ncriteria:\n  - {id: volume, "
+        "name: Volume, data: operational, source: evidence.operational.monthly_volume, weight: 1}\n"
+    )
+    backlog = BACKLOG.split("items:")[0] + "items:\n" + items
+    root = make_workspace({"backlogs/work.yaml": backlog, "criteria/default.yaml": volume})
+    monkeypatch.setenv("COLUMNS", "100")
+    scored = load_scored(root, None)
+    rows = ranking_rows(scored.scoring, top=None, pool=None, risk=None, include_unscored=False)
+    table = rank_table(rows, scored.criteria.criteria, scored.criteria.name, "points")
+    pieces = list(render_pieces([table], color=False))
+    assert len(pieces) > 3  # the body came a block at a time
+    assert max(map(len, pieces)) < len("".join(pieces)) / 2
+    assert "".join(pieces) == render_to_text([table], color=False)
+    result = run_cli("rank", "-w", root)
+    assert result.exit_code == 0, result.stderr
+    assert "Ranked backlog: 5000 items\n" in result.stdout.split("┏")[0]
+    assert len([line for line in result.stdout.split("\n") if line.startswith("│ ")]) == 5000

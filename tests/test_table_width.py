@@ -406,12 +406,12 @@ def test_rank_shows_what_an_item_waits_for_when_the_rows_carry_it(
     rows = rows.assign(depends_on=[["BEN-4", "NOT-2"], [], []])
     view = RankView(rows, scored.criteria.criteria, scored.criteria.name, "points", color=False)
     monkeypatch.setenv("COLUMNS", "200")
-    wide = next(tables(RANK_RENDERERS[Format.table](view), 200))
+    wide = next(tables("".join(RANK_RENDERERS[Format.table](view)), 200))
     after = wide.headers.index("After")
     assert after == wide.headers.index("Evidence") + 1 == wide.headers.index("Score") + 2
     assert [row[after] for row in wide.rows if row[0]] == ["BEN-4, NOT-2", "", ""]
     monkeypatch.setenv("COLUMNS", "100")
-    narrow = next(tables(RANK_RENDERERS[Format.table](view), 100))
+    narrow = next(tables("".join(RANK_RENDERERS[Format.table](view)), 100))
     # At 100 columns the evidence strength stays, and what the value comes from goes.
     assert "After" not in narrow.headers
     assert narrow.left_out == ["Pool", "After", "Value comes from"]

@@ -190,7 +190,7 @@ class SourceFile:
     A command that needs neither once the file's models are built lets both go (`let_go`),
     which halves what a large workspace holds in memory. The text is then read again only
     where a problem in the file is located, and only if it is still the text first read
-    (`digest`): a file changed since has no line and column to give.
+    (`digest`, git's blob id of its bytes): a file changed since has no line and column to give.
     """
 
     __slots__ = ("_read_again", "_text", "data", "digest", "path")
@@ -249,8 +249,12 @@ class SourceFile:
 
 
 def _digest(data: bytes) -> bytes:
-    """Tells a file's bytes from any other's: whether a file is still as it was read."""
-    return hashlib.sha256(data).digest()
+    """Tells a file's bytes from any other's: whether a file is still as it was read. It is
+    the id git gives the same bytes (a blob's SHA-1), so that `diff` can tell a file the same
+    at a revision without reading it there."""
+    digest = hashlib.sha1(b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.digest()
 
 
 def read_source(

@@ -7,12 +7,15 @@ refreshing the index). Failures become PrioritizeError with git's own words.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import IO
 
 from prioritize.criteria_sets import CRITERIA_DIR
 from prioritize.errors import Finding, Location, PrioritizeError
@@ -42,12 +45,14 @@ def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.Comple
 
 def _said(result: subprocess.CompletedProcess[bytes]) -> str:
     """git's first line of complaint, for a message."""
-    lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
-    return (
-        lines[0].removeprefix("fatal: ").removeprefix("error: ")
-        if lines
-        else f"git exited with {result.returncode}"
-    )
+    return _first_line(result.stderr.decode("utf-8", "replace"), result.returncode)
+
+
+def _first_line(said: str, returncode: int | None = None) -> str:
+    lines = said.strip().splitlines()
+    if lines:
+        return lines[0].removeprefix("fatal: ").removeprefix("error: ")
+    return f"git exited with {returncode}" if returncode is not None else "git stopped early"
 
 
 @dataclass(frozen=True)
@@ -158,18 +163,19 @@ class GitSource:
     """A workspace's files as they were at a commit (a workspace.FileSource).
 
     The first use lists settings, backlogs/, criteria/ and votes/ at the commit with one
-    `git ls-tree` and reads every file with one `git cat-file --batch`; nothing is checked out.
-    Symbolic links and submodules are skipped.
+    `git ls-tree`; the first read reads every file not let go with one `git cat-file --batch`;
+    nothing is checked out. Symbolic links and submodules are skipped.
     """
 
     repo: Repository
     revision: Revision
+    _ids: dict[str, str] | None = field(default=None, init=False, repr=False)  # rel: blob id
     _files: dict[str, bytes] | None = field(default=None, init=False, repr=False)
     _let_go: set[str] = field(default_factory=set, init=False, repr=False)
 
     def list_yaml(self, folder: str) -> list[str]:
         start = folder.rstrip("/") + "/"
-        found = [rel for rel in self._snapshot() if rel.startswith(start) and is_yaml(rel)]
+        found = [rel for rel in self._listing() if rel.startswith(start) and is_yaml(rel)]
         return sorted(found, key=lambda rel: rel.split("/"))
 
     def read_bytes(self, rel: str) -> bytes | None:
@@ -177,38 +183,49 @@ class GitSource:
             return self.show(f"{self.repo.prefix}{rel}")
         return self._snapshot().get(rel)
 
+    def holds(self, rel: str, blob_id: bytes) -> bool:
+        """Whether the file at `rel` is, at the commit, the bytes whose git blob id is
+        `blob_id` (files.SourceFile.digest): told without reading it."""
+        return self._listing().get(rel) == blob_id.hex()
+
     def let_go(self, rels: Iterable[str]) -> None:
-        """Forget the bytes of files already read or taken from elsewhere, to hold a revision's
-        files only as long as they are needed; they are still listed, and read again one by one
-        when asked (to locate a problem in one)."""
-        files = self._snapshot()
+        """Forget the bytes of files already read or taken from elsewhere (or never read them),
+        to hold a revision's files only as long as they are needed; they are still listed, and
+        read again one by one when asked (to locate a problem in one)."""
+        listed = self._listing()
         for rel in rels:
-            if rel in files:
-                files[rel] = b""
+            if rel in listed:
                 self._let_go.add(rel)
+                if self._files is not None:
+                    self._files.pop(rel, None)
 
     def has(self, folder: str) -> bool:
         """Whether anything lay below `folder` at the commit."""
         start = folder.rstrip("/") + "/"
-        return any(rel.startswith(start) for rel in self._snapshot())
+        return any(rel.startswith(start) for rel in self._listing())
 
     def show(self, repo_path: str) -> bytes | None:
         """The bytes of any file of the repository at the commit (path from the top), or None."""
         blobs = _read_blobs(self.repo, self._tree(repo_path))
         return next(iter(blobs.values()), None)
 
-    def _snapshot(self) -> dict[str, bytes]:
-        if self._files is None:
+    def _listing(self) -> dict[str, str]:
+        """{path in the workspace: blob id} of the files read at the commit."""
+        if self._ids is None:
             prefix = self.repo.prefix
             paths = [f"{prefix}{p}" for p in (BACKLOGS_DIR, CRITERIA_DIR, VOTES_DIR, SETTINGS_FILE)]
-            entries = self._tree(*paths)
-            wanted = {
-                path: oid
-                for path, oid in entries.items()
+            self._ids = {
+                path[len(prefix) :]: oid
+                for path, oid in self._tree(*paths).items()
                 if path == f"{prefix}{SETTINGS_FILE}" or is_yaml(path)
             }
-            blobs = _read_blobs(self.repo, wanted)
-            self._files = {path[len(prefix) :]: data for path, data in blobs.items()}
+        return self._ids
+
+    def _snapshot(self) -> dict[str, bytes]:
+        """The bytes of every listed file not let go, read at once on first use."""
+        if self._files is None:
+            wanted = {rel: oid for rel, oid in self._listing().items() if rel not in self._let_go}
+            self._files = _read_blobs(self.repo, wanted)
         return self._files
 
     def _tree(self, *paths: str) -> dict[str, str]:
@@ -239,26 +256,62 @@ class GitSource:
 
 
 def _read_blobs(repo: Repository, objects: dict[str, str]) -> dict[str, bytes]:
-    """{path: bytes} for {path: blob id}, read with a single `git cat-file --batch`."""
+    """{path: bytes} for {path: blob id}, read with a single `git cat-file --batch`.
+
+    Each blob is read from the pipe as git writes it: git's whole output read at once, then
+    cut into files, held the files two or three times over (about 300 MiB for a backlog of
+    100,000 items)."""
     if not objects:
         return {}
     paths = list(objects)
     request = "".join(f"{objects[p]}\n" for p in paths).encode()
-    result = _git(repo.toplevel, "cat-file", "--batch", stdin=request)
-    if result.returncode != 0:
-        raise PrioritizeError(message=f"cannot read files from git: {_said(result)}")
-    out, pos, blobs = result.stdout, 0, {}
-    for path in paths:
-        end = out.index(b"\n", pos)
-        header = out[pos:end].decode().split(" ")
-        if len(header) != 3:  # "<oid> missing"
-            raise PrioritizeError(
-                message=f"cannot read {path} from git: object {header[0]} is missing"
-            )
-        size = int(header[2])
-        blobs[path] = out[end + 1 : end + 1 + size]
-        pos = end + 1 + size + 1  # the contents are followed by a newline
+    try:
+        git = subprocess.Popen(
+            ["git", "--literal-pathspecs", "-C", str(repo.toplevel), "cat-file", "--batch"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **_ENV},
+        )
+    except FileNotFoundError:
+        raise PrioritizeError(
+            message="git is not installed (or not on PATH); this needs git"
+        ) from None
+    assert git.stdin is not None and git.stdout is not None and git.stderr is not None
+    # The request is written beside the reading: git answers as it reads, and each side would
+    # wait for the other once a pipe is full.
+    writer = threading.Thread(target=_feed, args=(git.stdin, request), daemon=True)
+    writer.start()
+    blobs: dict[str, bytes] = {}
+    try:
+        for path in paths:
+            header = git.stdout.readline().decode("utf-8", "replace").split()
+            if len(header) == 2 and header[1] == "missing":
+                raise PrioritizeError(
+                    message=f"cannot read {path} from git: object {header[0]} is missing"
+                )
+            size = int(header[2]) if len(header) == 3 and header[2].isdigit() else -1
+            data = git.stdout.read(size) if size >= 0 else b""
+            if size < 0 or len(data) != size or git.stdout.read(1) != b"\n":
+                git.kill()
+                said = git.stderr.read().decode("utf-8", "replace")
+                raise PrioritizeError(message=f"cannot read files from git: {_first_line(said)}")
+            blobs[path] = data
+    finally:
+        if git.poll() is None and len(blobs) < len(paths):
+            git.kill()
+        writer.join()
+        git.stdout.close()
+        git.stderr.close()
+        git.wait()
     return blobs
+
+
+def _feed(pipe: IO[bytes], request: bytes) -> None:
+    with contextlib.suppress(OSError):  # git gone: the reader says why
+        pipe.write(request)
+    with contextlib.suppress(OSError):
+        pipe.close()
 
 
 @dataclass(frozen=True)

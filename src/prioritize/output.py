@@ -20,10 +20,10 @@ import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, BinaryIO
 
 from prioritize.errors import PrioritizeError
 
@@ -39,8 +39,9 @@ class ReadOnlyError(PrioritizeError):
     """The target has no write permission for its owner: it is refused, not overwritten."""
 
 
-def write_output(path: Path, data: bytes) -> None:
-    """Put `data` at `path` without destroying what is there (see the module docstring).
+def write_output(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Put `data` (the bytes, or their pieces in order) at `path` without destroying what is
+    there (see the module docstring).
 
     Raises ReadOnlyError for a read-only target, PrioritizeError for a folder, and OSError
     when the write itself fails; a regular file is then as it was.
@@ -63,7 +64,9 @@ def write_output(path: Path, data: bytes) -> None:
     replace_file(path, data, refusal=_NOT_OVERWRITTEN)
 
 
-def replace_file(path: Path, data: bytes, *, refusal: str, shown: str | None = None) -> None:
+def replace_file(
+    path: Path, data: bytes | Iterable[bytes], *, refusal: str, shown: str | None = None
+) -> None:
     """Replace the regular file at `path` (or through its symbolic link) all at once.
 
     A read-only file raises ReadOnlyError ("SHOWN is read-only: REFUSAL").
@@ -93,17 +96,24 @@ def _descriptor(path: Path) -> int | None:
     return _STANDARD[name] if name else int(number or proc)
 
 
-def _write_descriptor(descriptor: int, data: bytes) -> None:
+def _write_descriptor(descriptor: int, data: bytes | Iterable[bytes]) -> None:
     # The descriptor as the shell handed it over: its offset and append mode are kept.
     with os.fdopen(os.dup(descriptor), "wb") as handle:
-        handle.write(data)
+        _write_all(handle, data)
 
 
-def _write_in_place(path: Path, data: bytes) -> None:
+def _write_in_place(path: Path, data: bytes | Iterable[bytes]) -> None:
     # No O_CREAT (it exists) and no O_TRUNC (devices and FIFOs have nothing to truncate).
     fd = os.open(path, os.O_WRONLY | os.O_NOCTTY)
     with os.fdopen(fd, "wb") as handle:
+        _write_all(handle, data)
+
+
+def _write_all(handle: BinaryIO, data: bytes | Iterable[bytes]) -> None:
+    if isinstance(data, bytes):
         handle.write(data)
+    else:
+        handle.writelines(data)
 
 
 # --- atomic replace ---------------------------------------------------------------------------
@@ -116,7 +126,7 @@ def _default_mode() -> int:
     return 0o666 & ~umask
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Replace `path` with `data` all at once, keeping its permissions; on failure it is untouched.
 
     `path` is replaced as it is: a caller that means to write through a symbolic link resolves
@@ -130,7 +140,7 @@ def atomic_write(path: Path, data: bytes) -> None:
         )
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                _write_all(handle, data)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(tmp, mode)

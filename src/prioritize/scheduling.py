@@ -27,6 +27,7 @@ from prioritize.scoring import (
     POOL,
     RANK,
     RISK,
+    SCORE,
     STATUS,
     TITLE,
     VALUE,
@@ -126,12 +127,17 @@ def resources(
 # --- what can be scheduled ---------------------------------------------------------------------
 
 
+# The scored columns the orders and the schedules read.
+PLANNED_COLUMNS = [RANK, ID, TITLE, POOL, STATUS, RISK, FACING, EFFORT, VALUE, SCORE]
+
+
 @dataclass(frozen=True)
 class Candidates:
     """The open items that can be scheduled, and why the others cannot.
 
-    `frame`: scored items with an effort, in file order, with LISTED (0-based position in file
-    order) and DEPENDS_ON (the ids of open dependencies; done ones are met and dropped here).
+    `frame`: scored items with an effort, in file order: the scored columns a schedule reads
+    (PLANNED_COLUMNS), LISTED (0-based position in file order), DEPENDS_ON (the ids of open
+    dependencies; done ones are met and dropped here), DUE and MANDATE.
     `left_out`: a warning per item left out for another reason than being unscored (the CLI
     already names unscored items): no effort, or a dependency that is itself left out.
     """
@@ -208,7 +214,8 @@ def candidates(scored: pd.DataFrame, items: Sequence[Item]) -> Candidates:
         DUE: [by_id[i].due for i in scored[ID][keep]],
         MANDATE: [by_id[i].mandate for i in scored[ID][keep]],
     }
-    frame = scored[keep].assign(**added)
+    # Only what a schedule reads: the whole scored frame is some fifty columns.
+    frame = scored.loc[keep, [c for c in PLANNED_COLUMNS if c in scored]].assign(**added)
     frame = frame.sort_values(LISTED, kind="stable").reset_index(drop=True)
     return Candidates(frame, done, tuple(problems))
 
@@ -621,6 +628,7 @@ def time_to_value(
 __all__ = [
     "COMPARISON_COLUMNS",
     "ORDERS",
+    "PLANNED_COLUMNS",
     "POOL_COLUMNS",
     "SCHEDULE_COLUMNS",
     "Candidates",

@@ -8,7 +8,7 @@ import gc
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the heavy modules load inside the functions: --help stays f
 
     from prioritize.criteria_sets import LoadedCriteria
     from prioritize.pipeline import Scored
+    from prioritize.render.choices import Rendered
     from prioritize.scheduling import Candidates, Resources
     from prioritize.workspace import Workspace
 
@@ -208,15 +209,17 @@ def check_pool(workspace: Workspace, pool: str | None) -> str | None:
 _PIECE = 1 << 20  # characters written to standard output at a time
 
 
-def emit(text: str, output: Path | None) -> None:
+def emit(text: Rendered, output: Path | None) -> None:
     """Data to standard output (no --output, or `-`), or to `output` without destroying it:
     a regular file is replaced all at once, a device, FIFO or /dev/fd/N written in place, a
-    symbolic link written through; a read-only file is refused (output.write_output)."""
+    symbolic link written through; a read-only file is refused (output.write_output).
+
+    `text` is the whole text or its pieces in order; each piece is written as it comes."""
+    pieces = _slices([text] if isinstance(text, str) else text)
     if output is None or str(output) == "-":
         try:
-            # A piece at a time: the whole text encoded at once is one more copy of it.
-            for start in range(0, len(text), _PIECE):
-                sys.stdout.write(text[start : start + _PIECE])
+            for piece in pieces:
+                sys.stdout.write(piece)
             sys.stdout.flush()
         except OSError as exc:  # a full disk, a closed pipe
             _discard_stdout()
@@ -227,20 +230,41 @@ def emit(text: str, output: Path | None) -> None:
         from prioritize.output import write_output
 
         try:
-            write_output(output, text.encode("utf-8"))
+            write_output(output, (piece.encode("utf-8") for piece in pieces))
         except OSError as exc:
             raise PrioritizeError(message=f"cannot write {output}: {exc.strerror or exc}") from None
         err(f"wrote {output}")
 
 
+def _slices(pieces: Iterable[str]) -> Iterator[str]:
+    # At most a megacharacter at a time: a long text encoded at once is one more copy of it.
+    for piece in pieces:
+        if len(piece) <= _PIECE:
+            yield piece
+        else:
+            for start in range(0, len(piece), _PIECE):
+                yield piece[start : start + _PIECE]
+
+
 def render(
-    renderers: Mapping[F, Callable[[V], str]], fmt: F, view: V, *, raw_csv: bool = False
-) -> str:
+    renderers: Mapping[F, Callable[[V], Rendered]], fmt: F, view: V, *, raw_csv: bool = False
+) -> Rendered:
     """The view in one format; CSV text cells safe for a spreadsheet unless `raw_csv`."""
     from prioritize.render.formats import csv_cells
 
     with csv_cells(raw=raw_csv):
-        return renderers[fmt](view)
+        rendered = renderers[fmt](view)
+    if isinstance(rendered, str):
+        return rendered
+    return _read_within(rendered, raw_csv=raw_csv)
+
+
+def _read_within(pieces: Iterator[str], *, raw_csv: bool) -> Iterator[str]:
+    # Pieces are drawn as they are written: with the same cells as the rest.
+    from prioritize.render.formats import csv_cells
+
+    with csv_cells(raw=raw_csv):
+        yield from pieces
 
 
 def _discard_stdout() -> None:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from prioritize.errors import PrioritizeError
     from prioritize.gitio import GitSource, Revision
     from prioritize.pipeline import Scored
-    from prioritize.workspace import Known, KnownFile, Workspace
+    from prioritize.workspace import Known, Workspace
 
 
 @guarded
@@ -216,11 +216,11 @@ def _unchanged(git: GitSource, now: Workspace) -> Known:
     and every item (one read alike at the revision is the same object)."""
     from prioritize.workspace import Known, known_files
 
-    same: dict[str, KnownFile] = {}
-    for rel, known in known_files(now).items():
-        data = git.read_bytes(rel)
-        if data is not None and known.source.is_read_from(data):
-            same[rel] = known
+    same = {
+        rel: known
+        for rel, known in known_files(now).items()
+        if git.holds(rel, known.source.digest)  # by git's blob ids: the revision's not read
+    }
     return Known(same, {item.id: item for item in now.items})
 
 

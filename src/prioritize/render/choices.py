@@ -6,6 +6,7 @@ tests/test_render_registry.py proves each command offers exactly the formats it 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from enum import StrEnum
 
 
@@ -24,3 +25,8 @@ class CheckFormat(StrEnum):
     text = "text"
     github = "github"
     json = "json"
+
+
+# What a renderer returns: the whole text, or its pieces in order as they are drawn (a long
+# table, so that it is never held whole). `cli.common.emit` writes either.
+Rendered = str | Iterator[str]

@@ -21,10 +21,10 @@ from prioritize.diffing import (
     REMOVED,
     UP,
 )
-from prioritize.render.choices import Format
+from prioritize.render.choices import Format, Rendered
 from prioritize.render.fit import Kind, fit_table
 from prioritize.render.formats import to_csv, to_json, to_markdown
-from prioritize.render.table import numbers, render_to_text
+from prioritize.render.table import numbers, render_pieces, render_to_text
 from prioritize.scoring import ID, TITLE
 
 # Lets a CI job find and update its own earlier comment instead of adding one per push.
@@ -120,20 +120,20 @@ def _markdown(view: DiffView) -> str:
     return "\n".join([*parts, "", COMMENT_MARKER]) + "\n"
 
 
-def _table(view: DiffView) -> str:
+def _table(view: DiffView) -> Rendered:
     summary = summary_line(view.counts, view.since)
     notes = [Text(f"{note[0].upper()}{note[1:]}", style="yellow") for note in view.notes]
     if not len(view.frame):
         return render_to_text(
             [Text(f"{summary}\nNo item changed place."), *notes], color=view.color
         )
-    return render_to_text(
+    return render_pieces(
         [Text(summary, style="bold"), *notes, diff_table(view.frame, view.caption)],
         color=view.color,
     )
 
 
-DIFF_RENDERERS: Mapping[Format, Callable[[DiffView], str]] = {
+DIFF_RENDERERS: Mapping[Format, Callable[[DiffView], Rendered]] = {
     Format.table: _table,
     Format.csv: _csv,
     Format.json: _json,

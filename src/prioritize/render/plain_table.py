@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from rich.box import Box
@@ -66,10 +66,13 @@ class _Column:
 
 def plain_table(
     fit: FitTable, console: Console, width: int, print_lines: PrintLines
-) -> list[str] | None:
+) -> Iterator[str] | None:
     """The lines `fit` prints at `width` on `console` (no colour), or None when Rich must draw it.
     The body comes as blocks of its lines, each block's joined by line breaks, each line's
     trailing spaces cut.
+
+    Whether Rich must draw it is decided at once; the lines come as they are read, a block of
+    the body at a time, so that a long table is never held whole.
 
     `print_lines` renders one renderable to its lines as the caller prints everything else, so
     the title, header and caption come out exactly as they would.
@@ -95,32 +98,48 @@ def plain_table(
         return None  # Rich would shrink the columns below the plan: let it
     if any(c.justify == "full" or c.overflow == "ignore" for c in columns):
         return None
+    shown = [texts[index] for index in layout.shown]
+    plan = _Plan(layout, frame, columns, widths, shown, [row.end_section for row in rows])
+    return _lines(fit, console, width, print_lines, plan)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A table plain_table draws: its layout, its Rich frame, and the shown columns' cells."""
+
+    layout: Layout
+    frame: Table  # the settings and columns, no rows
+    columns: list[_Column]
+    widths: list[int]  # each shown column's width, padding included
+    texts: list[_ColumnText]  # the shown columns' cells
+    ends: list[bool]  # per row: a section ends under it
+
+
+def _lines(
+    fit: FitTable, console: Console, width: int, print_lines: PrintLines, plan: _Plan
+) -> Iterator[str]:
+    """The table's lines (plain_table), the body drawn a block at a time."""
+    frame, columns, ends = plan.frame, plan.columns, plan.ends
+    head, tail = _frame_lines(frame, print_lines)
+    yield from head
     # A block of rows at a time: the drawn cells of every column of a long table at once
     # held more than the table's text (each row is one line once drawn).
-    ends = [row.end_section for row in rows]
-    body: list[str] = []
-    for first in range(0, len(rows), _BLOCK):
+    for first in range(0, len(ends), _BLOCK):
         block = slice(first, first + _BLOCK)
         drawn = [
-            _column_lines(
-                console,
-                texts[index][0][block],
-                None if (styled := texts[index][1]) is None else styled[block],
-                column,
-            )
-            for index, column in zip(layout.shown, columns, strict=True)
+            _column_lines(console, plains[block], None if styled is None else styled[block], column)
+            for (plains, styled), column in zip(plan.texts, columns, strict=True)
         ]
         # One string per block: a line apiece held twice what the text does.
-        lines = _body(console, frame, widths, drawn, ends, first=first)
-        body.append("\n".join([line.rstrip(" ") for line in lines]))
-        del drawn, lines
-    head, tail = _frame_lines(frame, print_lines)
-    lines = [*head, *body, *tail]
+        lines = _body(console, frame, plan.widths, drawn, ends, first=first)
+        del drawn
+        yield "\n".join([line.rstrip(" ") for line in lines])
+        del lines
+    yield from tail
     if (fold := fit.fold_line()) is not None:
-        lines += print_lines(Text(fold))
-    if layout.left_out:
-        lines += print_lines(Text(fit.left_out_line(layout, width), style="dim"))
-    return lines
+        yield from print_lines(Text(fold))
+    if plan.layout.left_out:
+        yield from print_lines(Text(fit.left_out_line(plan.layout, width), style="dim"))
 
 
 def _columns(frame: Table, layout: Layout, left: int, right: int) -> list[_Column]:

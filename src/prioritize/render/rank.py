@@ -13,10 +13,10 @@ from rich.text import Text
 
 from prioritize.confidence import WEAK
 from prioritize.models import STRENGTHS, CriteriaSet
-from prioritize.render.choices import Format
+from prioritize.render.choices import Format, Rendered
 from prioritize.render.fit import Kind, fit_table
 from prioritize.render.formats import column_numbers, plain, to_csv, to_json, to_markdown
-from prioritize.render.table import RISK_STYLES, render_to_text, risk_text
+from prioritize.render.table import RISK_STYLES, render_pieces, risk_text
 from prioritize.scoring import (
     DEPENDS_ON,
     EFFORT,
@@ -216,12 +216,12 @@ def _markdown(view: RankView) -> str:
     return to_markdown(view.frame) + f"\n{criteria_caption(view.criteria, view.name)}\n"
 
 
-def _table(view: RankView) -> str:
+def _table(view: RankView) -> Rendered:
     table = rank_table(view.frame, view.criteria, view.name, view.unit, view.reasons)
-    return render_to_text([table], color=view.color)
+    return render_pieces([table], color=view.color)
 
 
-RANK_RENDERERS: Mapping[Format, Callable[[RankView], str]] = {
+RANK_RENDERERS: Mapping[Format, Callable[[RankView], Rendered]] = {
     Format.table: _table,
     Format.csv: _csv,
     Format.json: _json,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -26,6 +26,13 @@ def render_to_text(
     renderables: list[RenderableType], *, color: bool, width: int | None = None
 ) -> str:
     """What the renderables print as, for stdout (colour when it is a terminal) or a file (never)."""
+    return "".join(render_pieces(renderables, color=color, width=width))
+
+
+def render_pieces(
+    renderables: list[RenderableType], *, color: bool, width: int | None = None
+) -> Iterator[str]:
+    """render_to_text's text in pieces, as it is drawn: a long table is never held whole."""
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -42,15 +49,12 @@ def render_to_text(
         return captured.get().split("\n")[:-1]
 
     # Rich pads centred titles and captions to the table's width: the padding is not output.
-    # What Rich prints ends with a line break, so its text is taken line by line a piece at a
-    # time; a plain table's lines go straight to the output (a copy of a long table fewer).
-    pieces: list[str] = []
-
-    def printed() -> None:
-        if text := buffer.getvalue():
-            pieces.append("\n".join(line.rstrip(" ") for line in text.split("\n")))
-            buffer.seek(0)
-            buffer.truncate()
+    # What Rich prints ends with a line break, so its text is taken line by line.
+    def printed() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return "\n".join(line.rstrip(" ") for line in text.split("\n")) if text else ""
 
     for renderable in renderables:
         # Without colour a table is composed as plain lines, the same characters at a fraction
@@ -60,15 +64,13 @@ def render_to_text(
             lines = plain_table(renderable, console, console.width, print_lines)
         if lines is None:
             console.print(_Inert(renderable))
-        else:
-            printed()
-            for k, line in enumerate(lines):  # in place: one copy of a long table fewer
-                lines[k] = line.rstrip(" ")
-            lines.append("")
-            pieces.append("\n".join(lines))
-            del lines
-    printed()
-    return "".join(pieces)
+            continue
+        if text := printed():
+            yield text
+        for line in lines:
+            yield line.rstrip(" ") + "\n"
+    if text := printed():
+        yield text
 
 
 class _Inert:

@@ -12,7 +12,7 @@ import pandas as pd
 from rich.console import RenderableType
 from rich.text import Text
 
-from prioritize.render.choices import Format
+from prioritize.render.choices import Format, Rendered
 from prioritize.render.fit import FitTable, Kind, fit_table
 from prioritize.render.formats import (
     fixed,
@@ -23,7 +23,7 @@ from prioritize.render.formats import (
     to_json,
     to_markdown,
 )
-from prioritize.render.table import numbers, render_to_text
+from prioritize.render.table import numbers, render_pieces
 from prioritize.scheduling import (
     CHOSEN,
     CUMULATIVE_VALUE_PCT,
@@ -437,12 +437,12 @@ def _json(view: TtvView) -> str:
     return to_json(ttv_document(view.report))
 
 
-def _table(view: TtvView) -> str:
+def _table(view: TtvView) -> Rendered:
     rows = None if view.all_rows else SCHEDULE_ROWS
-    return render_to_text(ttv_renderables(view.report, view.unit, rows), color=view.color)
+    return render_pieces(ttv_renderables(view.report, view.unit, rows), color=view.color)
 
 
-TTV_RENDERERS: Mapping[Format, Callable[[TtvView], str]] = {
+TTV_RENDERERS: Mapping[Format, Callable[[TtvView], Rendered]] = {
     Format.table: _table,
     Format.csv: _csv,
     Format.json: _json,
