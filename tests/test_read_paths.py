@@ -500,15 +500,37 @@ def test_deep_nesting_spread_over_lines_is_refused_not_a_crash(tmp_path: Path) -
     assert result.stdout.strip() == "syntax"
 
 
-def test_shared_keys_keep_their_types_and_date_checks_across_files() -> None:
-    """The fast read holds each text key once across files (yamlfast._KEYS): keys that are not
-    text stay what they are, and a key shaped like an impossible date is refused every time."""
+def test_keys_seen_across_files_keep_their_types_and_date_checks() -> None:
+    """The fast read remembers the text keys it has seen (yamlfast._KEYS) to look at a
+    mapping's keys only when one is new: keys that are not text stay what they are, and a key
+    shaped like an impossible date is refused every time."""
     assert yamlio.parse("{1: a, name: x}") == {1: "a", "name": "x"}
     second = yamlio.parse("{true: b, name: y}")
     assert second == {True: "b", "name": "y"}
     assert type(next(iter(second))) is bool
-    first, again = yamlio.parse("{name: x}"), yamlio.parse("{name: y}")
-    assert next(iter(first)) is next(iter(again))  # one string for both
     for _ in range(2):
         with pytest.raises(yamlio.YamlError):
             yamlio.parse("2026-02-30: x\n")
+
+
+def test_the_names_of_kept_evidence_are_held_once_across_items() -> None:
+    """Evidence and scores mappings are kept as read; each name in them is one string for
+    every item (models.shared_names), in the order written, with the values as read."""
+    from prioritize.models import BacklogFile
+
+    text = (
+        "items:\n"
+        "  - {id: A, title: a, pool: p, evidence: {functional: {completion_rate: 0.5, "
+        "error_rate: 0.1}}, scores: {reach: 3}}\n"
+        "  - {id: B, title: b, pool: p, evidence: {functional: {error_rate: 0.2, "
+        "completion_rate: 0.7}}, scores: {reach: 4}}\n"
+    )
+    first, second = BacklogFile.model_validate(yamlio.parse(text)).items
+    assert first.evidence.functional == {"completion_rate": 0.5, "error_rate": 0.1}
+    assert list(second.evidence.functional) == ["error_rate", "completion_rate"]
+    for a, b in (
+        (first.evidence.functional, second.evidence.functional),
+        (first.scores, second.scores),
+    ):
+        for name in a:
+            assert next(k for k in b if k == name) is next(k for k in a if k == name)

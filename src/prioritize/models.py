@@ -166,9 +166,17 @@ DataValue = Annotated[Any, AfterValidator(_data_value)]
 
 def _plain_data(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     # A mapping of names to plain scalars in bounds, as nearly every evidence and scores
-    # mapping is, is kept as read: validating each value, and copying the mapping, is what
-    # each item cost most. Anything else is validated value by value, and located there.
+    # mapping is, is kept as read: validating each value is what each item cost most. Anything
+    # else is validated value by value, and located there.
+    #
+    # Kept, its names are held once (_NAMES): a reader makes a new string for every key it
+    # reads, and the names every item repeats (completion_rate, reach, ...) cost some 60 bytes
+    # each in every item.
     if type(value) is dict:
+        names = _NAMES
+        if len(names) > 100_000:
+            names.clear()
+        kept = {}
         for key, item in value.items():
             kind = type(item)
             if type(key) is not str or not (
@@ -178,8 +186,24 @@ def _plain_data(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
                 or ((kind is int or kind is float) and -MAX_NUMBER <= item <= MAX_NUMBER)
             ):
                 return handler(value)
-        return value
+            kept[names.setdefault(key, key)] = item
+        return kept
     return handler(value)
+
+
+# The names of the mappings kept as read, each held once.
+_NAMES: dict[str, str] = {}
+
+
+def shared_names(mapping: dict[str, Any]) -> dict[str, Any]:
+    """`mapping`, whose keys are all text, refilled in place and in its order with the names
+    held once (_NAMES), as the mappings kept as read are."""
+    names = _NAMES
+    values = list(mapping.values())
+    keys = list(map(names.setdefault, mapping, mapping))
+    mapping.clear()
+    mapping.update(zip(keys, values, strict=True))
+    return mapping
 
 
 DataMapping = Annotated[dict[str, DataValue], WrapValidator(_plain_data)]
@@ -319,15 +343,22 @@ def _plain_sources(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     return handler(value)
 
 
+def _empty(kind: type[list[Any]] | type[dict[str, Any]]) -> Any:
+    """A field's default: a new empty list or dict for each model that lacks the field, made by
+    calling `kind`; pydantic deep-copies a default written `[]` or `{}` for each, a Python
+    call per item that lacks it. The schema still shows the default."""
+    return Field(default_factory=kind, json_schema_extra={"default": kind()})
+
+
 class Evidence(Model):
     as_of: date | None = None
-    sources: Annotated[list[SourceEntry], WrapValidator(_plain_sources)] = []
-    functional: DataMapping = {}
-    operational: DataMapping = {}
-    experience: DataMapping = {}
+    sources: Annotated[list[SourceEntry], WrapValidator(_plain_sources)] = _empty(list)
+    functional: DataMapping = _empty(dict)
+    operational: DataMapping = _empty(dict)
+    experience: DataMapping = _empty(dict)
     # How far a measured value may be off: {functional.completion_rate: [low, high]}, the
     # value between them (checks.range_problems); sensitivity --vary evidence draws from it.
-    ranges: dict[str, Range] = {}
+    ranges: dict[str, Range] = _empty(dict)
 
 
 class Outcome(Model):
@@ -353,10 +384,12 @@ class Item(Model):
     facing: Facing | None = None
     owner: str | None = None
     description: str | None = None
-    personas: list[str] = []
-    depends_on: list[Id] = []
-    evidence: Evidence = Evidence()
-    scores: DataMapping = {}
+    personas: list[str] = _empty(list)
+    depends_on: list[Id] = _empty(list)
+    evidence: Evidence = Field(
+        default_factory=Evidence, json_schema_extra={"default": Evidence().model_dump(mode="json")}
+    )
+    scores: DataMapping = _empty(dict)
     outcome: Outcome | None = None
 
     @field_validator("effort_range")

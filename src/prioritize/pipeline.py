@@ -154,7 +154,8 @@ class _Reader:
             always = always and (
                 info.annotation is model
                 if model is not None
-                else get_origin(info.annotation) is dict and info.default == {}
+                else get_origin(info.annotation) is dict
+                and info.get_default(call_default_factory=True) == {}
             )
         self.keys = steps[len(fields) :]
         self.missing = not fields or (model is not None and bool(self.keys))

@@ -28,6 +28,7 @@ from prioritize.models import (
     ValuePool,
     Votes,
     has_extension_keys,
+    shared_names,
 )
 
 SETTINGS_FILE = "prioritize.yaml"
@@ -386,6 +387,7 @@ def _add_item(ws: Workspace, item: Item, raw: dict[str, Any] | None, origin: Ori
             ws.raw_items.append(raw)
         elif raw is not None and has_extension_keys(raw):
             ws.extended[item.id] = raw
+            _share_keys(raw)
 
 
 def _check_references(ws: Workspace, locate: bool) -> None:
@@ -421,6 +423,21 @@ def _share_fields_set(model: BaseModel) -> None:
 _TEXTS: dict[Any, Any] = {}
 _REPEATED_FIELDS = ("pool", "status", "risk", "facing", "owner")
 _repeated = itemgetter(*_REPEATED_FIELDS)
+
+
+def _share_keys(raw: dict[str, Any]) -> None:
+    """The keys of an item's data kept as read, each held once (models.shared_names)."""
+    level: list[Any] = [raw]
+    while level:
+        below: list[Any] = []
+        for node in level:
+            if type(node) is dict:
+                if all(type(key) is str for key in node):  # 1 and True are equal keys
+                    shared_names(node)
+                below.extend(node.values())
+            elif type(node) is list:
+                below.extend(node)
+        level = below
 
 
 def _share_texts(item: Item) -> None:

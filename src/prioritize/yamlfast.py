@@ -66,7 +66,7 @@ def read(text: str) -> Any:
         data = _yaml_rs.loads(text)
     except Exception:  # any problem: the exact path finds and locates it
         return MISSING
-    return MISSING if _refused_or_shared(data) else data
+    return MISSING if _refused(data) else data
 
 
 def _differs(text: str) -> bool:
@@ -84,36 +84,24 @@ def _non_printable(text: str) -> bool:
     return _NON_PRINTABLE.search(text) is not None
 
 
-def _refused_or_shared(data: Any) -> bool:
-    """True where only the exact path can be trusted with `data`; otherwise every mapping in it
-    is left holding each text key as one string shared with every other mapping (`_KEYS`)."""
+def _refused(data: Any) -> bool:
+    """True where only the exact path can be trusted with `data`."""
     # A plain scalar shaped like a date that is no date (2026-02-30) stays text in yaml-rs but
     # is an error in the exact path. Quoted ones never get here (see _DIFFERENT). Data nested
-    # too deeply goes there too, to be refused in one place. Walked a level at a time.
-    #
-    # yaml-rs makes a new string for every key it reads: the keys every item repeats were
-    # nearly half of what a workspace's data held in memory. Each mapping is refilled in
-    # place, in its order, with the shared strings (equal, so the data is the same); keys that
-    # are not text stay as they are (1 and True are equal keys, and must stay what they are).
-    shared = _KEYS
-    if len(shared) > _MAX_KEYS:
-        shared.clear()
+    # too deeply goes there too, to be refused in one place. Walked a level at a time; the
+    # keys of a mapping are looked at only when one of them was not seen before.
+    seen = _KEYS
+    if len(seen) > _MAX_KEYS:
+        seen.clear()
     level, depth = [data], 0
     while level:
         below: list[Any] = []
         for node in level:
             kind = type(node)
             if kind is dict:
-                if depth >= MAX_DEPTH:
+                if depth >= MAX_DEPTH or (not node.keys() <= seen and _new_keys(node, seen)):
                     return True
-                values = list(node.values())
-                seen = len(shared)
-                keys = list(map(shared.setdefault, node, node))
-                if len(shared) != seen and _new_keys(node, shared):
-                    return True
-                node.clear()
-                node.update(zip(keys, values, strict=True))
-                below.extend(values)
+                below.extend(node.values())
             elif kind is list:
                 if depth >= MAX_DEPTH:
                     return True
@@ -124,21 +112,17 @@ def _refused_or_shared(data: Any) -> bool:
     return False
 
 
-def _new_keys(mapping: dict[Any, Any], shared: dict[Any, Any]) -> bool:
-    """After `mapping`'s keys went into `shared`, the first time some were seen: keep only text
-    keys there (1 and True are equal keys, and must each stay what it is), and say whether one
-    is shaped like a date (which is then not kept either)."""
-    dated = False
+def _new_keys(mapping: dict[Any, Any], seen: set[str]) -> bool:
+    """Whether a key of `mapping` is text shaped like a date; the other text keys are seen."""
     for key in mapping:
-        if type(key) is not str:
-            shared.pop(key, None)
-        elif key[:1].isdigit() and _TIMESTAMP.fullmatch(key):
-            shared.pop(key, None)
-            dated = True
-    return dated
+        if type(key) is str and key not in seen:
+            if key[:1].isdigit() and _TIMESTAMP.fullmatch(key):
+                return True
+            seen.add(key)
+    return False
 
 
-# Text keys read so far, each held once (see _refused_or_shared); never a key shaped like a
-# date, nor one that is not text. Emptied when it passes _MAX_KEYS (between files).
-_KEYS: dict[Any, Any] = {}
+# Text keys seen so far, none shaped like a date (see _refused). Emptied when it passes
+# _MAX_KEYS (between files).
+_KEYS: set[str] = set()
 _MAX_KEYS = 50_000
