@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from datetime import date
 from typing import Any
+from unittest.mock import patch
 
 import numpy as np
 import pandas as pd
@@ -787,3 +788,41 @@ def test_property_weighted_values_stay_within_0_and_100(rows: list[dict[str, Any
         assert all(c >= -1e-9 for c in contributions)
         assert sum(contributions) == pytest.approx(row[VALUE])
         assert np.isfinite(row[SCORE])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(
+            st.none(),
+            st.integers(-3, 8),
+            st.floats(-5, 1e6, allow_nan=False),
+            st.sampled_from([0.5, 2.0, 3, 1e16, math.inf, True, "3"]),
+        ),
+        max_size=12,
+    ),
+    allowed=st.one_of(st.none(), st.just([1, 2, 3, 0.5]), st.just([1, "high"])),
+    log=st.booleans(),
+)
+def test_a_column_settled_at_once_equals_the_column_read_value_by_value(
+    values: list[Any], allowed: list[Any] | None, log: bool
+) -> None:
+    """A column of plain numbers that a criterion takes (allowed, >= 0 under a log) is settled
+    at C speed; the numbers, and any problems, are those of the loop that reads one by one."""
+    from prioritize import scoring
+    from prioritize.models import Criterion
+
+    criterion = Criterion(
+        id="c",
+        data="operational",
+        source="evidence.operational.x",
+        allowed=allowed,
+        scale={"transform": "log"} if log else {},
+    )
+    raw = pd.Series(values, dtype=object)
+    ids = pd.Series([f"I-{k}" for k in range(len(values))], dtype=object)
+    fast, fast_problems = scoring._inputs(criterion, raw, ids)
+    with patch.object(scoring, "_taken_numbers", lambda *_: None):
+        slow, slow_problems = scoring._inputs(criterion, raw, ids)
+    assert np.array_equal(fast, slow, equal_nan=True)
+    assert [p.message for p in fast_problems] == [p.message for p in slow_problems]

@@ -157,7 +157,7 @@ def _inputs(
     # plain numbers in bounds, nearly all of them, are settled at once: a whole column at C
     # speed where it holds nothing else, else each such value as the loop meets it.
     as_is = criterion.allowed is None and scale.map is None and scale.transform is None
-    if as_is and (numbers := _plain_numbers(raw)) is not None:
+    if (numbers := _taken_numbers(criterion, raw)) is not None:
         return numbers, problems
     for i, (item_id, value) in enumerate(zip(ids, raw, strict=True)):
         if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -215,6 +215,28 @@ def _inputs(
             number = math.log1p(number)
         out[i] = number
     return out, problems
+
+
+def _taken_numbers(criterion: Criterion, raw: pd.Series) -> np.ndarray | None:
+    """x for a column of plain numbers in bounds that the criterion takes as they are: each in
+    its allowed list (if any), none below 0 under a log transform. None where the loop must
+    look at the values one by one (a map, anything else, or a value it reports)."""
+    scale = criterion.scale
+    if scale.map is not None or (numbers := _plain_numbers(raw)) is None:
+        return None
+    given = ~np.isnan(numbers)
+    if criterion.allowed is not None:
+        if not all(type(a) is int or type(a) is float for a in criterion.allowed):
+            return None
+        if not np.isin(numbers[given], np.array(criterion.allowed, dtype=float)).all():
+            return None
+    if scale.transform == "log":
+        if bool((numbers[given] < 0).any()):
+            return None
+        # math.log1p, as the loop takes it: numpy's own may round a last digit otherwise.
+        numbers = numbers.copy()  # (pandas may hand out its own array, read-only)
+        numbers[given] = list(map(math.log1p, numbers[given].tolist()))
+    return numbers
 
 
 def _plain_numbers(raw: pd.Series) -> np.ndarray | None:

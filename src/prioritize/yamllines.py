@@ -29,7 +29,9 @@ _OUTSIDE = re.compile(
 _KEY = re.compile(r"""(?:([\w][\w.\-/]*(?: [\w.\-/]+)*)|"([^"\\]*)"|'((?:[^']|'')*)'):(?: +|$)""")
 _DOUBLE = re.compile(r"""\"(?:[^"\\]|\\[0abtnvfre "/\\N_LP])*\"""")
 _SINGLE = re.compile(r"'(?:[^']|'')*'")
-_IN_FLOW = r"""(?:[^\s\-?:,\[\]{}#&*!|>'"%@`]|-[^\s\-,\[\]{}#:])[^,\[\]{}#:]*"""
+# (No "?" after the first character either: libyaml refuses "?`" inside a flow collection,
+# which ruamel's own parser reads, so such text is left to the parser.)
+_IN_FLOW = r"""(?:[^\s\-?:,\[\]{}#&*!|>'"%@`]|-[^\s\-,\[\]{}#:])[^,\[\]{}#:?]*"""
 _FLOW_PLAIN = re.compile(_IN_FLOW)
 # The common flow collections, plain words only and nothing nested, placed without recursion.
 _PLAIN_SEQUENCE = re.compile(rf"\[ *(?:{_IN_FLOW}(?:, *{_IN_FLOW})*)?\]")
