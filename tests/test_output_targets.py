@@ -373,3 +373,37 @@ def test_a_long_table_on_standard_output_is_the_table_drawn_whole(
     assert result.exit_code == 0, result.stderr
     assert "Ranked backlog: 5000 items\n" in result.stdout.split("┏")[0]
     assert len([line for line in result.stdout.split("\n") if line.startswith("│ ")]) == 5000
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(
+    make_workspace: Callable[[dict[str, str]], Path],
+) -> None:
+    """`prioritize rank | head` or quitting `less`: the pipe closes while the table is written.
+    Nothing is said on stderr about it, and the exit code is the shell's for a closed pipe."""
+    items = "\n".join(
+        f"  - {{id: I-{k}, title: Item {k}, pool: p, effort: 1, evidence: {{operational: "
+        f"{{monthly_volume: {100 + k}, cost_per_transaction: 5.0}}}}}}"
+        for k in range(3000)
+    )
+    volume = (
+        "name: Volume\nagreed_by: [Lead]\nagreed_on: 2026-01-01\ncriteria:\n  - {id: volume, "
+        "name: Volume, data: operational, source: evidence.operational.monthly_volume, weight: 1}\n"
+    )
+    root = make_workspace(
+        {
+            "backlogs/work.yaml": BACKLOG.split("items:")[0] + "items:\n" + items,
+            "criteria/default.yaml": volume,
+        }
+    )
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "prioritize", "rank", "-w", str(root)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    assert child.stdout is not None and child.stderr is not None
+    assert b"Ranked backlog: 3000 items" in child.stdout.readline()
+    child.stdout.close()  # a table of some 300 KB: more than the pipe holds
+    with child.stderr:
+        stderr = child.stderr.read().decode()
+    assert child.wait(timeout=60) == 141
+    assert stderr == ""

@@ -207,6 +207,9 @@ def check_pool(workspace: Workspace, pool: str | None) -> str | None:
 
 
 _PIECE = 1 << 20  # characters written to standard output at a time
+# The exit code when the reader of standard output stops reading: a process that SIGPIPE ends
+# gets it from the shell (128 + 13), as `yes | head` does; nothing is said on stderr.
+CLOSED_PIPE = 141
 
 
 def emit(text: Rendered, output: Path | None) -> None:
@@ -221,7 +224,10 @@ def emit(text: Rendered, output: Path | None) -> None:
             for piece in pieces:
                 sys.stdout.write(piece)
             sys.stdout.flush()
-        except OSError as exc:  # a full disk, a closed pipe
+        except BrokenPipeError:  # the reader stopped (`| head`, `q` in less): no error of ours
+            _discard_stdout()
+            raise typer.Exit(CLOSED_PIPE) from None
+        except OSError as exc:  # a full disk
             _discard_stdout()
             raise PrioritizeError(
                 message=f"cannot write to standard output: {exc.strerror}"
