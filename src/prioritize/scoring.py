@@ -153,12 +153,13 @@ def _inputs(
     def problem(item_id: str, code: str, message: str) -> None:
         problems.append(Problem(code, "error", Ref("item", item_id, path), message))
 
-    # Values a criterion takes as they are (no allowed list, map or transform) and that are
-    # plain numbers in bounds, nearly all of them, are settled at once: a whole column at C
-    # speed where it holds nothing else, else each such value as the loop meets it.
-    as_is = criterion.allowed is None and scale.map is None and scale.transform is None
+    # A column of plain numbers in bounds that the criterion takes, nearly every column, is
+    # settled at once at C speed (_taken_numbers). Otherwise the loop reads value by value;
+    # where nothing is asked of them (no allowed list, map or transform), plain numbers in
+    # bounds are taken as the loop meets them.
     if (numbers := _taken_numbers(criterion, raw)) is not None:
         return numbers, problems
+    as_is = criterion.allowed is None and scale.map is None and scale.transform is None
     for i, (item_id, value) in enumerate(zip(ids, raw, strict=True)):
         if value is None or (isinstance(value, float) and math.isnan(value)):
             continue
