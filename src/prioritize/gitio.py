@@ -24,6 +24,7 @@ from prioritize.workspace import BACKLOGS_DIR, SETTINGS_FILE, VOTES_DIR
 
 # Read-only plumbing: never take the index lock, never prompt for credentials.
 _ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
+_NO_GIT = "git is not installed (or not on PATH); this needs git"
 _SYMLINK_MODE = "120000"
 
 
@@ -38,9 +39,7 @@ def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.Comple
             env={**os.environ, **_ENV},
         )
     except FileNotFoundError:
-        raise PrioritizeError(
-            message="git is not installed (or not on PATH); this needs git"
-        ) from None
+        raise PrioritizeError(message=_NO_GIT) from None
 
 
 def _said(result: subprocess.CompletedProcess[bytes]) -> str:
@@ -258,8 +257,8 @@ class GitSource:
 def _read_blobs(repo: Repository, objects: dict[str, str]) -> dict[str, bytes]:
     """{path: bytes} for {path: blob id}, read with a single `git cat-file --batch`.
 
-    Each blob is read from the pipe as git writes it: git's whole output read at once, then
-    cut into files, held the files two or three times over (about 300 MiB for a backlog of
+    Each blob is read from the pipe as git writes it: git's whole output read at once and then
+    cut into files held them two or three times over (some 200 to 300 MiB for a backlog of
     100,000 items)."""
     if not objects:
         return {}
@@ -274,9 +273,7 @@ def _read_blobs(repo: Repository, objects: dict[str, str]) -> dict[str, bytes]:
             env={**os.environ, **_ENV},
         )
     except FileNotFoundError:
-        raise PrioritizeError(
-            message="git is not installed (or not on PATH); this needs git"
-        ) from None
+        raise PrioritizeError(message=_NO_GIT) from None
     assert git.stdin is not None and git.stdout is not None and git.stderr is not None
     # The request is written beside the reading: git answers as it reads, and each side would
     # wait for the other once a pipe is full.
