@@ -74,8 +74,8 @@ def plain_table(
     Whether Rich must draw it is decided at once; the lines come as they are read, a block of
     the body at a time, so that a long table is never held whole.
 
-    `print_lines` renders one renderable to its lines as the caller prints everything else, so
-    the title, header and caption come out exactly as they would.
+    `print_lines` renders one renderable to its lines, their trailing spaces cut, as the caller
+    prints everything else, so the title, header and caption come out exactly as they would.
     """
     if console.color_system is not None or not set(fit.table) <= _KNOWN_SETTINGS:
         return None

@@ -46,7 +46,7 @@ def render_pieces(
     def print_lines(renderable: RenderableType) -> list[str]:
         with console.capture() as captured:
             console.print(_Inert(renderable))
-        return captured.get().split("\n")[:-1]
+        return [line.rstrip(" ") for line in captured.get().split("\n")[:-1]]
 
     # Rich pads centred titles and captions to the table's width: the padding is not output.
     # What Rich prints ends with a line break, so its text is taken line by line.
@@ -67,8 +67,8 @@ def render_pieces(
             continue
         if text := printed():
             yield text
-        for line in lines:
-            yield line.rstrip(" ") + "\n"
+        for line in lines:  # cut already (plain_table; print_lines)
+            yield line + "\n"
     if text := printed():
         yield text
 
