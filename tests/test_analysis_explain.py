@@ -29,9 +29,10 @@ from prioritize.analysis.explain import (
 from prioritize.analysis.votes import apply_votes
 from prioritize.criteria_sets import load_criteria
 from prioritize.errors import PrioritizeError
+from prioritize.formula import CompiledCriteria
 from prioritize.models import CriteriaSet
 from prioritize.pipeline import items_frame
-from prioritize.scoring import ID, CompiledCriteria, Scoring, raw_column
+from prioritize.scoring import ID, Scoring, raw_column
 
 
 def score(items: pd.DataFrame, criteria: CriteriaSet) -> Scoring:

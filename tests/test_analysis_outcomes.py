@@ -29,6 +29,7 @@ from prioritize.analysis.outcomes import (
     outcome_summary,
 )
 from prioritize.errors import Problem, Ref
+from prioritize.formula import CompiledCriteria
 from prioritize.models import CriteriaSet, Item, ValuePool
 from prioritize.scoring import (
     EFFORT,
@@ -38,7 +39,6 @@ from prioritize.scoring import (
     STATUS,
     TITLE,
     VALUE,
-    CompiledCriteria,
     raw_column,
     score,
 )  # fmt: skip

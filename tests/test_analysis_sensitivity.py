@@ -28,9 +28,10 @@ from prioritize.analysis.sensitivity import (
 )  # fmt: skip
 from prioritize.analysis.votes import apply_votes
 from prioritize.criteria_sets import load_criteria
+from prioritize.formula import CompiledCriteria
 from prioritize.models import CriteriaSet
 from prioritize.pipeline import items_frame
-from prioritize.scoring import ID, RANK, CompiledCriteria, Scoring, raw_column
+from prioritize.scoring import ID, RANK, Scoring, raw_column
 
 
 def score(items: pd.DataFrame, criteria: CriteriaSet) -> Scoring:

@@ -24,9 +24,10 @@ from prioritize.analysis.votes import (
 )  # fmt: skip
 from prioritize.criteria_sets import load_criteria
 from prioritize.errors import Ref
+from prioritize.formula import CompiledCriteria
 from prioritize.models import CriteriaSet, Item, Votes
 from prioritize.pipeline import items_frame
-from prioritize.scoring import ID, RANK, SCORE, CompiledCriteria, Scoring, raw_column
+from prioritize.scoring import ID, RANK, SCORE, Scoring, raw_column
 
 
 def score(items: pd.DataFrame, criteria: CriteriaSet) -> Scoring:

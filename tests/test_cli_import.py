@@ -269,9 +269,24 @@ def test_a_bom_and_an_unreadable_csv(ws: Path) -> None:
     ragged = write_csv(ws.parent, "id,x\nA-1,1,2\n")
     result = run_cli("import", ragged, "-w", ws)
     assert result.exit_code == 2
-    assert "cannot read the CSV" in result.stderr
+    assert f"{ragged}:2:3: too-many-cells this row has 3 cells and the header 2" in result.stderr
+    undecodable = ws.parent / "latin1.csv"
+    undecodable.write_bytes(b"id,x\nA-1,caf\xe9\n")
+    result = run_cli("import", undecodable, "-w", ws)
+    assert result.exit_code == 2
+    assert f"{undecodable}: cannot read the CSV: 'utf-8' codec can't decode" in result.stderr
     missing = run_cli("import", ws.parent / "nope.csv", "-w", ws)
     assert missing.exit_code == 2
+
+
+def test_a_blank_first_line_is_named_not_read_as_an_empty_csv(ws: Path) -> None:
+    csv = write_csv(ws.parent, "\nid,evidence.operational.monthly_volume\nA-1,9\n")
+    result = run_cli("import", csv, "-w", ws)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        f'{csv}:1:1: no-id-column no "id" column to name the items (the first line is blank: '
+        "the header must be the first line)\n"
+    )
 
 
 def test_an_invalid_workspace_is_refused_before_reading_the_csv(tmp_path: Path) -> None:

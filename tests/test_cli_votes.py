@@ -143,3 +143,26 @@ def test_the_sample_workspace_has_exactly_one_disagreement() -> None:
     assert 5 <= len(rows) <= 6 and {row["criterion"] for row in rows} == {"policy_alignment"}
     assert [row["id"] for row in rows if row["flag"] == "discuss"] == ["NOT-5"]
     assert all(row["votes"] == "3" for row in rows)
+
+
+def test_import_checks_a_value_as_scoring_takes_it_with_votes_in_place(tmp_path: Path) -> None:
+    """Where stakeholders voted on an item, scoring takes their median, not the item's own
+    score: an imported score there cannot make the item unusable, elsewhere it can."""
+    item_c = "\n          - {id: C, title: Item C, pool: p}\n"  # indented as FILES is
+    files = {**FILES, "backlogs/b.yaml": FILES["backlogs/b.yaml"].rstrip() + item_c}
+    ws = write_files(tmp_path / "ws", files)
+    csv_file = tmp_path / "fit.csv"
+    csv_file.write_text("id,scores.fit\nA,7\nC,9\n", encoding="utf-8")
+    result = run_cli("import", csv_file, "-w", ws)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[:-1] == [
+        f"{csv_file}:3:2: not-allowed 9 is not allowed for fit; use one of 1, 2, 3, 4, 5"
+    ]
+    for vote in ("cio", "dmv", "hhs"):
+        (ws / "votes" / f"{vote}.yaml").unlink()
+    result = run_cli("import", csv_file, "-w", ws)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[:-1] == [
+        f"{csv_file}:2:2: not-allowed 7 is not allowed for fit; use one of 1, 2, 3, 4, 5",
+        f"{csv_file}:3:2: not-allowed 9 is not allowed for fit; use one of 1, 2, 3, 4, 5",
+    ]

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from conftest import run_cli
 from prioritize import confidence
 from prioritize.analysis.sensitivity import sensitivity
+from prioritize.formula import CompiledCriteria
 from prioritize.models import STRENGTHS, CriteriaSet, Evidence, Source
 from prioritize.scoring import (
     DEPENDS_ON,
@@ -29,7 +30,6 @@ from prioritize.scoring import (
     RISK,
     STATUS,
     TITLE,
-    CompiledCriteria,
     raw_column,
     score,
 )

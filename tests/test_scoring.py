@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from prioritize.errors import Ref
+from prioritize.formula import CompiledCriteria
 from prioritize.models import CriteriaSet
 from prioritize.scoring import (
     EFFORT,
@@ -30,7 +31,6 @@ from prioritize.scoring import (
     TITLE,
     UNSCORED,
     VALUE,
-    CompiledCriteria,
     Scoring,
     contribution_column,
     normalized_column,

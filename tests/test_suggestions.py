@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from prioritize import errors
-from prioritize.checks import reference_problems
 from prioritize.errors import Suggestions, did_you_mean
+from prioritize.item_checks import reference_problems
 from prioritize.models import Item, ValuePool
 
 

@@ -17,9 +17,8 @@ from prioritize.files import (
     read_source,
     validate,
 )
-from prioritize.formula import FormulaError
+from prioritize.formula import CompiledCriteria, FormulaError
 from prioritize.models import CriteriaSet, Settings, did_you_mean
-from prioritize.scoring import CompiledCriteria
 from prioritize.workspace import SETTINGS_FILE
 
 CRITERIA_DIR = "criteria"

@@ -10,10 +10,12 @@ import ast
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+from prioritize.models import CriteriaSet, did_you_mean
 
-from prioritize.models import did_you_mean
+if TYPE_CHECKING:
+    import numpy as np
 
 MAX_FORMULA_LENGTH = 2000
 # Walking a formula (checking, evaluating, explaining it) recurses once per level of its tree.
@@ -21,19 +23,17 @@ MAX_FORMULA_DEPTH = 50
 MAX_FORMULA_OPERATORS = 200
 GRAMMAR = "numbers, criterion ids, effort, + - * / **, parentheses and min max log sqrt abs"
 
-_BINARY: dict[type[ast.operator], Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
-    ast.Add: np.add,
-    ast.Sub: np.subtract,
-    ast.Mult: np.multiply,
-    ast.Div: np.divide,
-    ast.Pow: np.power,
+# numpy's function for each operator and function, by name: numpy is imported to evaluate a
+# formula, not to check one (reading a criteria set checks its formula; `import` scores nothing).
+_BINARY: dict[type[ast.operator], str] = {
+    ast.Add: "add",
+    ast.Sub: "subtract",
+    ast.Mult: "multiply",
+    ast.Div: "divide",
+    ast.Pow: "power",
 }
-_UNARY_FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "log": np.log,
-    "sqrt": np.sqrt,
-    "abs": np.abs,
-}
-_VARIADIC_FUNCTIONS = {"min": np.minimum, "max": np.maximum}
+_UNARY_FUNCTIONS = {"log": "log", "sqrt": "sqrt", "abs": "abs"}
+_VARIADIC_FUNCTIONS = {"min": "minimum", "max": "maximum"}
 FUNCTIONS = frozenset(_UNARY_FUNCTIONS) | frozenset(_VARIADIC_FUNCTIONS)
 
 _NODE_NAMES = {
@@ -178,6 +178,25 @@ def compile_formula(text: str, names: set[str] | frozenset[str]) -> Formula:
 
 
 @dataclass(frozen=True)
+class CompiledCriteria:
+    """A criteria set ready to score: the set and, for a formula set, its compiled formula."""
+
+    criteria: CriteriaSet
+    formula: Formula | None = None
+
+    def __post_init__(self) -> None:
+        if (self.criteria.method == "formula") != (self.formula is not None):
+            raise ValueError("a formula set, and only a formula set, carries a compiled formula")
+
+    @classmethod
+    def compile(cls, criteria: CriteriaSet) -> CompiledCriteria:
+        """The set with its formula compiled; a formula that cannot be used raises FormulaError."""
+        if criteria.method != "formula" or criteria.formula is None:
+            return cls(criteria)
+        return cls(criteria, compile_formula(criteria.formula, {c.id for c in criteria.criteria}))
+
+
+@dataclass(frozen=True)
 class Evaluation:
     """A formula's result per item, and which items divided by zero on the way."""
 
@@ -187,6 +206,8 @@ class Evaluation:
 
 def evaluate(formula: Formula, columns: Mapping[str, np.ndarray]) -> Evaluation:
     """The formula over float arrays of equal length; non-finite results are left for the caller."""
+    import numpy as np
+
     length = len(next(iter(columns.values()))) if columns else 1
     zero_division = np.zeros(length, dtype=bool)
 
@@ -203,14 +224,14 @@ def evaluate(formula: Formula, columns: Mapping[str, np.ndarray]) -> Evaluation:
             left, right = walk(node.left), walk(node.right)
             if isinstance(node.op, ast.Div):
                 zero_division = zero_division | (right == 0)
-            return _BINARY[type(node.op)](left, right)
+            return _numpy_function(_BINARY[type(node.op)])(left, right)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             args = [walk(arg) for arg in node.args]
             if node.func.id in _UNARY_FUNCTIONS:
-                return _UNARY_FUNCTIONS[node.func.id](args[0])
-            result = args[0]
+                return _numpy_function(_UNARY_FUNCTIONS[node.func.id])(args[0])
+            result, combine = args[0], _numpy_function(_VARIADIC_FUNCTIONS[node.func.id])
             for arg in args[1:]:
-                result = _VARIADIC_FUNCTIONS[node.func.id](result, arg)
+                result = combine(result, arg)
             return result
         raise AssertionError(
             f"unchecked node {type(node).__name__}"
@@ -219,6 +240,14 @@ def evaluate(formula: Formula, columns: Mapping[str, np.ndarray]) -> Evaluation:
     with np.errstate(all="ignore"):
         values = walk(formula.tree)
     return Evaluation(np.broadcast_to(values, (length,)).astype(float), zero_division)
+
+
+def _numpy_function(name: str) -> Callable[..., np.ndarray]:
+    """numpy's function of that name (see _BINARY)."""
+    import numpy as np
+
+    function: Callable[..., np.ndarray] = getattr(np, name)
+    return function
 
 
 def substitute(formula: Formula, values: Mapping[str, float]) -> str:

@@ -19,10 +19,11 @@ import pandas as pd
 from pandas.api.types import infer_dtype
 
 from prioritize import confidence
+from prioritize.criterion_inputs import Refusal, take
 from prioritize.errors import Problem, Ref
-from prioritize.formula import Formula, compile_formula, evaluate
+from prioritize.formula import CompiledCriteria, Formula, evaluate
 from prioritize.models import CLOSED_STATUSES, IDEA, CriteriaSet, Criterion
-from prioritize.values import MAX_NUMBER, describe, is_number, number_problem, same_value
+from prioritize.values import MAX_NUMBER
 
 DEPENDS_ON = "depends_on"  # the ids an item depends on (items frame: all; rank rows: open ones)
 RANK, ID, TITLE, POOL, STATUS, RISK, FACING, EFFORT = (
@@ -75,25 +76,6 @@ class Unscored:
         """The reason in words, as the UNSCORED column and the warnings give it."""
         lacks = [f"no {c.id} (at {c.source_path})" for c in self.missing]
         return "; ".join([*lacks, *self.causes])
-
-
-@dataclass(frozen=True)
-class CompiledCriteria:
-    """A criteria set ready to score: the set and, for a formula set, its compiled formula."""
-
-    criteria: CriteriaSet
-    formula: Formula | None = None
-
-    def __post_init__(self) -> None:
-        if (self.criteria.method == "formula") != (self.formula is not None):
-            raise ValueError("a formula set, and only a formula set, carries a compiled formula")
-
-    @classmethod
-    def compile(cls, criteria: CriteriaSet) -> CompiledCriteria:
-        """The set with its formula compiled; a formula that cannot be used raises FormulaError."""
-        if criteria.method != "formula" or criteria.formula is None:
-            return cls(criteria)
-        return cls(criteria, compile_formula(criteria.formula, {c.id for c in criteria.criteria}))
 
 
 @dataclass(frozen=True)
@@ -150,71 +132,25 @@ def _inputs(
     scale = criterion.scale
     out = np.full(len(raw), np.nan)
 
-    def problem(item_id: str, code: str, message: str) -> None:
-        problems.append(Problem(code, "error", Ref("item", item_id, path), message))
-
     # A column of plain numbers in bounds that the criterion takes, nearly every column, is
     # settled at once at C speed (_taken_numbers). Otherwise the loop reads value by value;
     # where nothing is asked of them (no allowed list, map or transform), plain numbers in
-    # bounds are taken as the loop meets them.
+    # bounds are taken as the loop meets them; every other value as criterion_inputs.take says.
     if (numbers := _taken_numbers(criterion, raw)) is not None:
         return numbers, problems
     as_is = criterion.allowed is None and scale.map is None and scale.transform is None
     for i, (item_id, value) in enumerate(zip(ids, raw, strict=True)):
-        if value is None or (isinstance(value, float) and math.isnan(value)):
+        if value is None:  # missing, the most common value here: no call for it
             continue
         kind = type(value)
         if as_is and (kind is int or kind is float) and -MAX_NUMBER <= value <= MAX_NUMBER:
             out[i] = value
             continue
-        if criterion.allowed is not None and not any(
-            same_value(value, a) for a in criterion.allowed
-        ):
-            choices = ", ".join(str(a) for a in criterion.allowed)
-            problem(
-                item_id,
-                "not-allowed",
-                f"{describe(value)} is not allowed for {criterion.id}; use one of {choices}",
-            )
-            continue
-        if scale.map is not None:
-            mapped = next((n for k, n in scale.map.items() if same_value(value, k)), None)
-            if mapped is None:
-                choices = ", ".join(str(k) for k in scale.map)
-                problem(
-                    item_id,
-                    "not-in-map",
-                    f"{describe(value)} has no number in the map of {criterion.id}; use one of {choices}",
-                )
-                continue
-            value = mapped
-        if not is_number(value):
-            problem(
-                item_id,
-                "not-numeric",
-                f"{criterion.id} needs a number here, not {describe(value)}",
-            )
-            continue
-        if bad := number_problem(value):
-            problem(
-                item_id,
-                "not-numeric",
-                f"{criterion.id} needs a finite number here, not {describe(value)}"
-                if "finite" in bad
-                else f"{criterion.id} {bad}",
-            )
-            continue
-        number = float(value)
-        if scale.transform == "log":
-            if number < 0:
-                problem(
-                    item_id,
-                    "invalid-value",
-                    f"{criterion.id} takes the log of its value, which must be >= 0, not {value}",
-                )
-                continue
-            number = math.log1p(number)
-        out[i] = number
+        taken = take(criterion, value)
+        if isinstance(taken, Refusal):
+            problems.append(Problem(taken.code, "error", Ref("item", item_id, path), taken.message))
+        elif taken is not None:
+            out[i] = taken
     return out, problems
 
 
@@ -234,7 +170,7 @@ def _taken_numbers(criterion: Criterion, raw: pd.Series) -> np.ndarray | None:
     if scale.transform == "log":
         if bool((numbers[given] < 0).any()):
             return None
-        # math.log1p, as the loop takes it: numpy's own may round a last digit otherwise.
+        # math.log1p, as criterion_inputs.take does: numpy's own may round a last digit otherwise.
         numbers = numbers.copy()  # (pandas may hand out its own array, read-only)
         numbers[given] = list(map(math.log1p, numbers[given].tolist()))
     return numbers

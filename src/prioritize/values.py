@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import math
+import sys
 from datetime import date
 from typing import Any
-
-import numpy as np
 
 _QUOTED_MAX = (
     40  # longer text is cut in messages: a message names a value, it does not quote a file
@@ -18,13 +17,23 @@ MAX_NUMBER = 1e15
 
 def is_number(value: Any) -> bool:
     """A number as YAML gives one: int or float (numpy's too), never bool."""
-    return type(value) in (int, float) or isinstance(value, np.integer | np.floating)
+    if type(value) in (int, float):
+        return True
+    np = _numpy()
+    return np is not None and isinstance(value, np.integer | np.floating)
+
+
+def _numpy() -> Any:
+    """numpy where something has imported it, else None. Not imported here: where nothing has
+    imported numpy no value can be a numpy number, and `import` and `init` start without it."""
+    return sys.modules.get("numpy")
 
 
 def number_problem(value: Any) -> str:
     """Why a number read from a file cannot be used ("" when it can): NaN, infinite, or beyond
     ±MAX_NUMBER (huge integers included, which float() and str() refuse)."""
-    if isinstance(value, int | np.integer):
+    np = _numpy()
+    if isinstance(value, int) or (np is not None and isinstance(value, np.integer)):
         return (
             ""
             if abs(int(value)) <= MAX_NUMBER

@@ -399,7 +399,7 @@ def _add_item(ws: Workspace, item: Item, raw: dict[str, Any] | None, origin: Ori
 
 
 def _check_references(ws: Workspace, locate: bool) -> None:
-    from prioritize.checks import evidence_range_problems, reference_problems
+    from prioritize.item_checks import evidence_range_problems, reference_problems
 
     known = {entry_id for kind, entry_id in ws.invalid_ids if kind == "pool"}
     known_items = {entry_id for kind, entry_id in ws.invalid_ids if kind == "item"}

@@ -170,25 +170,17 @@ def _pools(ws: Workspace) -> dict[str, str]:
 
 
 def _read_csv(path: Path) -> list[list[str]]:
-    """Every record of the CSV as cell texts, the header first; words such as None and NA stay words."""
-    import pandas as pd
-
+    """Every record of the CSV as cell texts, the header first (csv_table.read_table)."""
+    from prioritize.csv_table import read_table
     from prioritize.errors import PrioritizeError
 
     try:
-        frame = pd.read_csv(
-            path, header=None, dtype=str, keep_default_na=False, na_filter=False,
-            skip_blank_lines=False, encoding="utf-8-sig",
-        )  # fmt: skip
+        text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise PrioritizeError(message=f"no such file: {path}") from None
-    except pd.errors.EmptyDataError:
-        return []
-    except (pd.errors.ParserError, UnicodeDecodeError, OSError) as exc:
-        raise PrioritizeError(message=f"{path}: cannot read the CSV: {str(exc).strip()}") from None
-    return [
-        ["" if cell is None else str(cell) for cell in row] for row in frame.itertuples(index=False)
-    ]
+    except (UnicodeDecodeError, OSError) as exc:
+        raise PrioritizeError(message=f"{path}: cannot read the CSV: {exc}") from None
+    return read_table(text, str(path))
 
 
 def _targets(ws: Workspace) -> dict[str, Target]:
@@ -216,8 +208,7 @@ def _scoring_findings(ws: Workspace, plan: ImportPlan, loaded: LoadedCriteria) -
     """Imported values the criteria set cannot score (text where a number belongs, ...)."""
     from dataclasses import replace
 
-    from prioritize.pipeline import voted_items
-    from prioritize.scoring import score
+    from prioritize.criterion_inputs import value_problems
 
     if not plan.items:
         return []
@@ -226,6 +217,12 @@ def _scoring_findings(ws: Workspace, plan: ImportPlan, loaded: LoadedCriteria) -
     kept = [(i, d) for i, d in zip(ws.items, ws.raw_items, strict=True) if i.id in named]
     items = [plan.items.get(i.id, i) for i, _ in kept] + [plan.items[i] for i in plan.created]
     data = [plan.data.get(i.id, d) for i, d in kept] + [plan.data[i] for i in plan.created]
+    if not ws.votes:  # the values as written are what scoring takes: no pandas to import
+        return plan.located(value_problems(loaded.criteria, items, data))
+    # Stakeholders' vote medians stand in for some values: scoring applies them.
+    from prioritize.pipeline import voted_items
+    from prioritize.scoring import score
+
     after = replace(ws, items=items, raw_items=data)
     return plan.located(score(voted_items(after, loaded), loaded.compiled).problems)
 

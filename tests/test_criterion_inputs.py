@@ -1,0 +1,135 @@
+"""criterion_inputs: how a criterion takes one value, shared by scoring and `import`'s check."""
+
+from __future__ import annotations
+
+import datetime
+import math
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from prioritize.criterion_inputs import Refusal, take, value_problems
+from prioritize.formula import CompiledCriteria
+from prioritize.models import STATUSES, CriteriaSet, Criterion, Item
+from prioritize.scoring import EFFORT, FACING, ID, POOL, RISK, STATUS, TITLE, raw_column, score
+
+
+def criterion(**fields: Any) -> Criterion:
+    return Criterion.model_validate(
+        {"id": "c", "data": "operational", "source": "evidence.operational.x", **fields}
+    )
+
+
+def test_take_gives_the_number_after_the_map_and_the_log() -> None:
+    assert take(criterion(), 3) == 3.0
+    assert take(criterion(), None) is None
+    assert take(criterion(), math.nan) is None
+    assert take(criterion(scale={"map": {"low": 1, "high": 3}}), "high") == 3.0
+    assert take(criterion(scale={"transform": "log"}), math.e - 1) == 1.0
+
+
+def test_take_says_why_it_cannot_use_a_value() -> None:
+    assert take(criterion(allowed=[1, 2]), 3) == Refusal(
+        "not-allowed", "3 is not allowed for c; use one of 1, 2"
+    )
+    assert take(criterion(scale={"map": {"low": 1}}), "mid") == Refusal(
+        "not-in-map", '"mid" has no number in the map of c; use one of low'
+    )
+    assert take(criterion(), "3") == Refusal("not-numeric", 'c needs a number here, not "3"')
+    assert take(criterion(), True) == Refusal("not-numeric", "c needs a number here, not true")
+    assert take(criterion(), math.inf) == Refusal(
+        "not-numeric", "c needs a finite number here, not inf"
+    )
+    assert take(criterion(), 10**16) == Refusal(
+        "not-numeric", "c must be between -1e15 and 1e15, not 10000000000000000"
+    )
+    assert take(criterion(scale={"transform": "log"}), -1) == Refusal(
+        "invalid-value", "c takes the log of its value, which must be >= 0, not -1"
+    )
+
+
+CRITERIA = [
+    {},
+    {"allowed": [1, 2, 3, 0.5]},
+    {"allowed": [1, "high"]},
+    {"scale": {"map": {"low": 1, "high": 3, 2: 5}}},
+    {"scale": {"transform": "log"}},
+    {"allowed": [0, 1, 10], "scale": {"transform": "log"}},
+]
+VALUES = st.one_of(
+    st.none(),
+    st.integers(-3, 12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.5, 2.0, 10**16, 10**400, True, False, "3", "high", "low", ""]),
+    st.just(datetime.date(2026, 1, 31)),
+    st.just([1]),
+    st.just({"a": 1}),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    kinds=st.lists(st.sampled_from(range(len(CRITERIA))), min_size=1, max_size=3),
+    rows=st.lists(st.tuples(st.sampled_from(STATUSES), VALUES, VALUES, VALUES), max_size=10),
+)
+def test_value_problems_are_the_problems_scoring_finds(
+    kinds: list[int], rows: list[tuple[str, Any, Any, Any]]
+) -> None:
+    """Item by item from the data as written, the problems, in the order, of scoring's columns."""
+    specs = [
+        {"id": f"c{k}", "data": "operational", "source": f"evidence.operational.m{k}", **CRITERIA[kind]}
+        for k, kind in enumerate(kinds)
+    ]  # fmt: skip
+    criteria = CriteriaSet.model_validate({"name": "t", "criteria": specs})
+    items = [
+        Item.model_validate({"id": f"I-{n}", "title": "T", "pool": "p", "status": status})
+        for n, (status, *_) in enumerate(rows)
+    ]
+    data = [
+        {"evidence": {"operational": {f"m{k}": values[k] for k in range(len(kinds))}}}
+        for _, *values in rows
+    ]
+    frame = pd.DataFrame(
+        {
+            ID: pd.Series([i.id for i in items], dtype=object),
+            TITLE: pd.Series([i.title for i in items], dtype=object),
+            POOL: pd.Series(["p"] * len(items), dtype=object),
+            STATUS: pd.Series([i.status for i in items], dtype=object),
+            RISK: pd.Series([None] * len(items), dtype=object),
+            FACING: pd.Series([None] * len(items), dtype=object),
+            EFFORT: pd.Series([None] * len(items), dtype=float),
+            **{
+                raw_column(f"c{k}"): pd.Series([d[k] for _, *d in rows], dtype=object)
+                for k in range(len(kinds))
+            },
+        }
+    )
+    expected = score(frame, CompiledCriteria.compile(criteria)).problems
+    assert value_problems(criteria, items, data) == list(expected)
+
+
+def test_import_loads_neither_pandas_nor_numpy(tmp_path: Path) -> None:
+    """`import` checks what it writes without scoring the workspace: it starts in about half
+    the time where pandas and numpy are not imported (see benchmarks/)."""
+    root = tmp_path / "ws"
+    subprocess.run([sys.executable, "-m", "prioritize", "init", str(root)], check=True)
+    csv_file = tmp_path / "rates.csv"
+    csv_file.write_text("id,evidence.functional.completion_rate\nREN-1,0.5\n", encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from prioritize.cli.app import main\n"
+        f"sys.argv = ['prioritize', 'import', {str(csv_file)!r}, '-w', {str(root)!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as stop:\n"
+        "    assert not stop.code, stop.code\n"
+        "print(sorted(m for m in ('pandas', 'numpy') if m in sys.modules))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert run.stdout == "[]\n"
+    assert run.stderr == "imported 1 value in 1 file\n"
