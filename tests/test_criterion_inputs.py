@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime
 import math
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -111,25 +108,3 @@ def test_value_problems_are_the_problems_scoring_finds(
     )
     expected = score(frame, CompiledCriteria.compile(criteria)).problems
     assert value_problems(criteria, items, data) == list(expected)
-
-
-def test_import_loads_neither_pandas_nor_numpy(tmp_path: Path) -> None:
-    """`import` checks what it writes without scoring the workspace: it starts in about half
-    the time where pandas and numpy are not imported (see benchmarks/)."""
-    root = tmp_path / "ws"
-    subprocess.run([sys.executable, "-m", "prioritize", "init", str(root)], check=True)
-    csv_file = tmp_path / "rates.csv"
-    csv_file.write_text("id,evidence.functional.completion_rate\nREN-1,0.5\n", encoding="utf-8")
-    script = (
-        "import sys\n"
-        "from prioritize.cli.app import main\n"
-        f"sys.argv = ['prioritize', 'import', {str(csv_file)!r}, '-w', {str(root)!r}]\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit as stop:\n"
-        "    assert not stop.code, stop.code\n"
-        "print(sorted(m for m in ('pandas', 'numpy') if m in sys.modules))\n"
-    )
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert run.stdout == "[]\n"
-    assert run.stderr == "imported 1 value in 1 file\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +68,40 @@ def test_python_m_prioritize_help() -> None:
     assert result.returncode == 0, result.stderr
     assert "rank" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_import_loads_neither_pandas_nor_numpy(tmp_path: Path) -> None:
+    """`import` checks what it writes without scoring the workspace: it starts in about half
+    the time where pandas and numpy are not imported (see benchmarks/)."""
+    root = tmp_path / "ws"
+    subprocess.run([sys.executable, "-m", "prioritize", "init", str(root)], check=True)
+    csv_file = tmp_path / "rates.csv"
+    csv_file.write_text("id,evidence.functional.completion_rate\nREN-1,0.5\n", encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from prioritize.cli.app import main\n"
+        f"sys.argv = ['prioritize', 'import', {str(csv_file)!r}, '-w', {str(root)!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as stop:\n"
+        "    assert not stop.code, stop.code\n"
+        "print(sorted(m for m in ('pandas', 'numpy') if m in sys.modules))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert run.stdout == "[]\n"
+    assert run.stderr == "imported 1 value in 1 file\n"
+
+
+def test_every_command_signature_is_read_without_evaluating_text() -> None:
+    """Typer reads every command's signature at each run: the command modules evaluate their
+    annotations as they are defined (no `from __future__ import annotations`), since Typer
+    evaluating them from text cost some 30 ms a run."""
+    import inspect
+
+    from prioritize.cli.app import app
+
+    for command in app.registered_commands:
+        assert command.callback is not None
+        annotations = inspect.get_annotations(inspect.unwrap(command.callback))
+        texts = {name: a for name, a in annotations.items() if isinstance(a, str)}
+        assert not texts, (command.name, texts)

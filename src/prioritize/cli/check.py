@@ -1,7 +1,5 @@
 """`prioritize check`: every problem in the workspace, located, for CI and pre-commit."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`prioritize coverage`: which personas the top of the backlog serves and which it leaves out."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`prioritize diff [REV]`: how the ranking moved between a git revision and the working tree."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -98,11 +96,11 @@ class _Side:
     """What diff keeps of one scored side: the ranked items (id, title, rank, score) and the
     criteria set. The workspace and the scoring frames are let go as soon as this is taken."""
 
-    ranked: pd.DataFrame
-    criteria: LoadedCriteria
+    ranked: "pd.DataFrame"
+    criteria: "LoadedCriteria"
 
     @classmethod
-    def of(cls, scored: Scored) -> _Side:
+    def of(cls, scored: "Scored") -> "_Side":
         from prioritize.diffing import RANKING_COLUMNS
 
         return cls(scored.scoring.ranked[RANKING_COLUMNS].copy(), scored.criteria)
@@ -119,7 +117,7 @@ def _against_working_tree(
     return _Side.of(scored), new, git.revision.label
 
 
-def _working_tree(workspace: Path | None, criteria: str | None) -> tuple[_Side, Workspace]:
+def _working_tree(workspace: Path | None, criteria: str | None) -> "tuple[_Side, Workspace]":
     """The working tree's side, its warnings given on stderr, and its workspace (to share
     the files unchanged at the revision); its scoring frames are not kept."""
     from prioritize.cli.common import load_scored, warn_unscored
@@ -138,11 +136,11 @@ def _scored_at_revision(root: Path, revision: str, criteria: str | None) -> tupl
 
 
 def _score_at(
-    git: GitSource,
+    git: "GitSource",
     root: Path,
-    criteria_for: Callable[[Workspace], LoadedCriteria],
-    now: Workspace | None = None,
-) -> Scored:
+    criteria_for: "Callable[[Workspace], LoadedCriteria]",
+    now: "Workspace | None" = None,
+) -> "Scored":
     """The workspace at the revision scored by `criteria_for(it)`; problems there are refused
     like those in the working tree, located REV:path. Votes are those at the revision.
 
@@ -169,8 +167,8 @@ def _score_at(
 
 
 def _criteria_chosen_at(
-    git: GitSource, root: Path, choice: str | None, ws: Workspace
-) -> LoadedCriteria:
+    git: "GitSource", root: Path, choice: str | None, ws: "Workspace"
+) -> "LoadedCriteria":
     """The set `--criteria` names (else the workspace's own), as it was at the revision.
 
     A set named by file path is that file at the revision where it lies in the repository,
@@ -187,8 +185,8 @@ def _criteria_chosen_at(
 
 
 def _criteria_file_at(
-    git: GitSource, root: Path, path: Path, shown: str, name: str
-) -> LoadedCriteria | None:
+    git: "GitSource", root: Path, path: Path, shown: str, name: str
+) -> "LoadedCriteria | None":
     """The criteria file at `path` as it was at the revision, by the name `name`; None where
     it lies outside the repository (it has no past)."""
     from prioritize import gitio
@@ -204,14 +202,14 @@ def _criteria_file_at(
     return load_criteria(root, name, files=gitio.OneFile(f"{CRITERIA_DIR}/{name}.yaml", data))
 
 
-def _git_source(root: Path, rev: str) -> GitSource:
+def _git_source(root: Path, rev: str) -> "GitSource":
     from prioritize import gitio
 
     repo = gitio.require_repository(root)
     return gitio.GitSource(repo, gitio.resolve(repo, rev))
 
 
-def _unchanged(git: GitSource, now: Workspace) -> Known:
+def _unchanged(git: "GitSource", now: "Workspace") -> "Known":
     """What the revision shares with `now`: the backlog files whose text is the same there,
     and every item (one read alike at the revision is the same object)."""
     from prioritize.workspace import Known, known_files
@@ -224,7 +222,7 @@ def _unchanged(git: GitSource, now: Workspace) -> Known:
     return Known(same, {item.id: item for item in now.items})
 
 
-def _criteria_at(git: GitSource, now: LoadedCriteria, root: Path) -> LoadedCriteria:
+def _criteria_at(git: "GitSource", now: "LoadedCriteria", root: Path) -> "LoadedCriteria":
     """The working tree's criteria set `now` as it was at the revision.
 
     criteria/NAME.yaml there, else the built-in preset NAME; a set chosen by file path is
@@ -240,7 +238,7 @@ def _criteria_at(git: GitSource, now: LoadedCriteria, root: Path) -> LoadedCrite
     return _criteria_file_at(git, root, path, now.source.path, now.name) or now
 
 
-def _at_revision(exc: PrioritizeError, revision: Revision) -> PrioritizeError:
+def _at_revision(exc: "PrioritizeError", revision: "Revision") -> "PrioritizeError":
     """The same problems, each path prefixed with the revision (git's REV:path notation)."""
     from prioritize.errors import PrioritizeError
 

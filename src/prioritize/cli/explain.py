@@ -1,7 +1,5 @@
 """`prioritize explain`: why an item scores what it does, or two items side by side."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

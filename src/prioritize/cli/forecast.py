@@ -1,7 +1,5 @@
 """`prioritize forecast`: when value arrives, how sure we are, and which deadlines hold."""
 
-from __future__ import annotations
-
 import re
 from datetime import date, datetime
 from typing import Annotated

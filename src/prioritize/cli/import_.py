@@ -1,7 +1,5 @@
 """`prioritize import CSV`: merge a CSV export into the backlog files, keeping their layout; create new items."""
 
-from __future__ import annotations
-
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -150,7 +148,7 @@ def _workspace_locked(given: Path | None, command: str, *, dry_run: bool) -> Ite
         yield root
 
 
-def _summary(plan: ImportPlan, changes: list[Change], *, dry_run: bool) -> str:
+def _summary(plan: "ImportPlan", changes: list[Change], *, dry_run: bool) -> str:
     """What the import does: "imported 2 values and created 1 item in 2 files"."""
 
     def count(n: int, what: str) -> str:
@@ -164,7 +162,7 @@ def _summary(plan: ImportPlan, changes: list[Change], *, dry_run: bool) -> str:
     return f"{'would ' if dry_run else ''}{what} in {count(len(changes), 'file')}"
 
 
-def _pools(ws: Workspace) -> dict[str, str]:
+def _pools(ws: "Workspace") -> dict[str, str]:
     """Every value pool's id and the file that defines it."""
     return {pool.id: ws.origins[("pool", pool.id)].file.path for pool in ws.pools}
 
@@ -183,7 +181,7 @@ def _read_csv(path: Path) -> list[list[str]]:
     return read_table(text, str(path))
 
 
-def _targets(ws: Workspace) -> dict[str, Target]:
+def _targets(ws: "Workspace") -> "dict[str, Target]":
     from prioritize.importing import Target
 
     targets: dict[str, Target] = {}
@@ -193,7 +191,7 @@ def _targets(ws: Workspace) -> dict[str, Target]:
     return targets
 
 
-def _prepare(ws: Workspace, plan: ImportPlan, loaded: LoadedCriteria) -> list[Change]:
+def _prepare(ws: "Workspace", plan: "ImportPlan", loaded: "LoadedCriteria") -> list[Change]:
     """Every file's new bytes, after every check; all problems at once as a PrioritizeError."""
     from prioritize.errors import PrioritizeError
 
@@ -204,7 +202,9 @@ def _prepare(ws: Workspace, plan: ImportPlan, loaded: LoadedCriteria) -> list[Ch
     return changes
 
 
-def _scoring_findings(ws: Workspace, plan: ImportPlan, loaded: LoadedCriteria) -> list[Finding]:
+def _scoring_findings(
+    ws: "Workspace", plan: "ImportPlan", loaded: "LoadedCriteria"
+) -> "list[Finding]":
     """Imported values the criteria set cannot score (text where a number belongs, ...)."""
     from dataclasses import replace
 
@@ -227,7 +227,7 @@ def _scoring_findings(ws: Workspace, plan: ImportPlan, loaded: LoadedCriteria) -
     return plan.located(score(voted_items(after, loaded), loaded.compiled).problems)
 
 
-def _render(ws: Workspace, plan: ImportPlan, findings: list[Finding]) -> list[Change]:
+def _render(ws: "Workspace", plan: "ImportPlan", findings: "list[Finding]") -> list[Change]:
     import codecs
 
     from prioritize import yamlio

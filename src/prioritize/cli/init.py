@@ -1,7 +1,5 @@
 """`prioritize init [DIR]`: a starter workspace that ranks and checks clean at once."""
 
-from __future__ import annotations
-
 import contextlib
 from datetime import date, timedelta
 from pathlib import Path

@@ -1,7 +1,5 @@
 """`prioritize outcomes`: delivered items, predicted value and effort against what was measured."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -58,7 +56,7 @@ def outcomes(
     emit(render(OUTCOMES_RENDERERS, format, raw_csv=raw_csv, view=view), output)
 
 
-def _warn_unpredicted(ws: Workspace, prediction: Scoring, rows: pd.DataFrame) -> None:
+def _warn_unpredicted(ws: "Workspace", prediction: "Scoring", rows: "pd.DataFrame") -> None:
     """Name on stderr each delivered item the criteria cannot score, and the values that stop them."""
     from prioritize.analysis.outcomes import PREDICTED_VALUE
     from prioritize.cli.common import err

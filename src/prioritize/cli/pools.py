@@ -1,7 +1,5 @@
 """`prioritize pools`: value pools with their open items, value, effort, top item and KPI progress."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`prioritize rank`: the ranked backlog, the main job."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 import typer

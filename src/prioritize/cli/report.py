@@ -1,7 +1,5 @@
 """`prioritize report`: one self-contained HTML report for stakeholders."""
 
-from __future__ import annotations
-
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -78,14 +76,14 @@ def report(
 
 
 def gather(
-    scored: Scored,
+    scored: "Scored",
     *,
     order: str,
     capacity: float | None,
     teams: int | None,
     start: date | None,
     top: int,
-) -> ReportData:
+) -> "ReportData":
     """What the report shows, from the core functions of rank, ttv, pools, coverage and check."""
     from prioritize import scheduling
     from prioritize.analysis.coverage import coverage_rows, persona_rows
@@ -142,12 +140,12 @@ REPORT_ITEM_RUNS = 2_000_000
 
 
 def _forecast(
-    candidates: scheduling.Candidates,
-    ws: Workspace,
-    plan: scheduling.Resources,
+    candidates: "scheduling.Candidates",
+    ws: "Workspace",
+    plan: "scheduling.Resources",
     order: str,
     today: date,
-) -> Forecast:
+) -> "Forecast":
     """The forecast for the report, its cut line at the end of the current fiscal year (or of
     the one the plan starts in, when that is later)."""
     from prioritize.analysis.forecast import DEFAULT_RUNS, Options, fiscal_year_end, forecast

@@ -1,7 +1,5 @@
 """`prioritize schema`: the JSON Schema of a kind of workspace file, for editors and CI."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`prioritize sensitivity`: how robust the ranking is to the weights."""
 
-from __future__ import annotations
-
 import sys
 from enum import StrEnum
 from typing import Annotated

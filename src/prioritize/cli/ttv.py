@@ -1,7 +1,5 @@
 """`prioritize ttv`: the time-to-value report, when each item and each value pool delivers value."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

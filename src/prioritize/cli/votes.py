@@ -1,7 +1,5 @@
 """`prioritize votes`: stakeholders' scores combined, and where they disagree."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
