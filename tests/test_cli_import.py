@@ -279,6 +279,30 @@ def test_a_bom_and_an_unreadable_csv(ws: Path) -> None:
     assert missing.exit_code == 2
 
 
+def test_a_value_outside_its_criterions_range_is_imported_with_a_warning_at_its_cell(
+    ws: Path,
+) -> None:
+    csv = write_csv(ws.parent, "id,evidence.functional.completion_rate\nA-1,80\nB-2,0.8\n")
+    result = run_cli("import", csv, "-w", ws)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        f"{csv}:2:2: warning: out-of-range A-1: evidence.functional.completion_rate 80 is "
+        "outside completion's range [0, 1] and is scored as 1; did you mean 0.80?\n"
+        "imported 2 values in 2 files\n"
+    )
+    data = yamlio.read(ws / "backlogs/items/A-1.yaml")
+    assert data["evidence"]["functional"]["completion_rate"] == 80  # as typed, never clipped
+    wrong = write_csv(ws.parent, "id,evidence.functional.completion_rate\nA-1,81\nB-2,abc\n")
+    result = run_cli("import", wrong, "-w", ws)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"{wrong}:2:2: warning: out-of-range A-1: evidence.functional.completion_rate 81 is "
+        "outside completion's range [0, 1] and is scored as 1; did you mean 0.81?\n"
+        f'{wrong}:3:2: not-numeric completion needs a number here, not "abc"\n'
+        "prioritize: 1 error; nothing was done\n"
+    )
+
+
 def test_a_blank_first_line_is_named_not_read_as_an_empty_csv(ws: Path) -> None:
     csv = write_csv(ws.parent, "\nid,evidence.operational.monthly_volume\nA-1,9\n")
     result = run_cli("import", csv, "-w", ws)

@@ -166,3 +166,14 @@ def test_import_checks_a_value_as_scoring_takes_it_with_votes_in_place(tmp_path:
         f"{csv_file}:2:2: not-allowed 7 is not allowed for fit; use one of 1, 2, 3, 4, 5",
         f"{csv_file}:3:2: not-allowed 9 is not allowed for fit; use one of 1, 2, 3, 4, 5",
     ]
+
+
+def test_import_with_votes_warns_of_a_value_outside_its_range_at_its_cell(ws: Path) -> None:
+    csv_file = ws.parent / "m.csv"
+    csv_file.write_text("id,evidence.functional.m\nA,50\n", encoding="utf-8")
+    result = run_cli("import", csv_file, "-w", ws)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        f"{csv_file}:2:2: warning: out-of-range A: evidence.functional.m 50 is outside m's "
+        "range [0, 1] and is scored as 1; did you mean 0.50?\nimported 1 value in 1 file\n"
+    )

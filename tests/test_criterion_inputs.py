@@ -10,7 +10,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from prioritize.criterion_inputs import Refusal, take, value_problems
+from prioritize.checks import range_problems
+from prioritize.criterion_inputs import Refusal, range_warning, range_warnings, take, value_problems
 from prioritize.formula import CompiledCriteria
 from prioritize.models import STATUSES, CriteriaSet, Criterion, Item
 from prioritize.scoring import EFFORT, FACING, ID, POOL, RISK, STATUS, TITLE, raw_column, score
@@ -50,8 +51,36 @@ def test_take_says_why_it_cannot_use_a_value() -> None:
     )
 
 
+def test_range_warning_names_the_value_the_range_and_a_percentage_meant_as_a_share() -> None:
+    share = criterion(scale={"range": [0, 1]})
+    assert range_warning(share, "A", 0.5, 0.5) is None
+    assert range_warning(share, "A", 80, math.nan) is None
+    assert range_warning(criterion(), "A", 80, 80.0) is None  # auto range: nothing is outside
+    warning = range_warning(share, "A", 80, 80.0)
+    assert warning is not None
+    assert (warning.code, warning.severity, warning.ref.path) == (
+        "out-of-range", "warning", ("evidence", "operational", "x"),
+    )  # fmt: skip
+    assert warning.message == (
+        "A: evidence.operational.x 80 is outside c's range [0, 1] and is scored as 1; "
+        "did you mean 0.80?"
+    )
+    below = range_warning(share, "A", -3, -3.0)
+    assert below is not None and below.message.endswith("[0, 1] and is scored as 0")
+    logged = criterion(scale={"range": [0, 2], "transform": "log"})
+    read = math.log1p(20)
+    far = range_warning(logged, "A", 20, read)
+    assert far is not None
+    assert far.message == (
+        f"A: evidence.operational.x 20 (read as {read:g}) is outside c's range [0, 2] and is "
+        "scored as 2"
+    )
+
+
 CRITERIA = [
     {},
+    {"scale": {"range": [0, 1]}},
+    {"scale": {"range": [0, 10], "transform": "log"}},
     {"allowed": [1, 2, 3, 0.5]},
     {"allowed": [1, "high"]},
     {"scale": {"map": {"low": 1, "high": 3, 2: 5}}},
@@ -77,7 +106,8 @@ VALUES = st.one_of(
 def test_value_problems_are_the_problems_scoring_finds(
     kinds: list[int], rows: list[tuple[str, Any, Any, Any]]
 ) -> None:
-    """Item by item from the data as written, the problems, in the order, of scoring's columns."""
+    """Item by item from the data as written, the problems, in the order, of scoring's columns,
+    and the out-of-range warnings of `check`."""
     specs = [
         {"id": f"c{k}", "data": "operational", "source": f"evidence.operational.m{k}", **CRITERIA[kind]}
         for k, kind in enumerate(kinds)
@@ -106,5 +136,9 @@ def test_value_problems_are_the_problems_scoring_finds(
             },
         }
     )
-    expected = score(frame, CompiledCriteria.compile(criteria)).problems
-    assert value_problems(criteria, items, data) == list(expected)
+    scoring = score(frame, CompiledCriteria.compile(criteria))
+    assert value_problems(criteria, items, data) == list(scoring.problems)
+    # check's warnings follow the rank order, these the items' order: the same warnings
+    assert sorted(map(repr, range_warnings(criteria, items, data))) == sorted(
+        map(repr, range_problems(scoring))
+    )

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from prioritize import confidence
+from prioritize.criterion_inputs import range_warning
 from prioritize.errors import Problem, Ref
 from prioritize.models import EVIDENCE_KINDS, IDEA, CriteriaSet, Item, Settings
 from prioritize.scoring import (
@@ -24,7 +25,6 @@ from prioritize.scoring import (
     input_column,
     raw_column,
 )
-from prioritize.values import describe
 
 
 def criteria_problems(criteria: CriteriaSet, ref_id: str) -> Iterator[Problem]:
@@ -90,7 +90,8 @@ def scoring_problems(scoring: Scoring) -> Iterator[Problem]:
 
 def range_problems(scoring: Scoring) -> Iterator[Problem]:
     """Values outside a criterion's fixed range (scored as clipped to it), with a "did you mean"
-    where the value reads as a percentage of a 0-1 range (80 where 0.80 is meant).
+    where the value reads as a percentage of a 0-1 range (80 where 0.80 is meant): see
+    criterion_inputs.range_warning.
 
     Ideas are left alone, like every other check of evidence they have not finished gathering.
     """
@@ -102,25 +103,15 @@ def range_problems(scoring: Scoring) -> Iterator[Problem]:
         lo, hi = rng
         inputs = frame[input_column(criterion.id)].to_numpy(dtype=float)
         outside = ~np.isnan(inputs) & ((inputs < lo) | (inputs > hi)) & (frame[STATUS] != IDEA)
-        path = tuple(criterion.source_path.split("."))
         for item_id, x, raw in zip(
             frame[ID][outside],
             inputs[outside],
             frame[raw_column(criterion.id)][outside],
             strict=True,
         ):
-            hint = ""
-            plain = criterion.scale.transform is None and criterion.scale.map is None
-            if plain and lo <= x / 100 <= hi:
-                hint = f"; did you mean {x / 100:.2f}?"
-            shown = describe(raw) if plain else f"{describe(raw)} (read as {x:g})"
-            yield Problem(
-                "out-of-range",
-                "warning",
-                Ref("item", str(item_id), path),
-                f"{item_id}: {criterion.source_path} {shown} is outside {criterion.id}'s range "
-                f"[{lo:g}, {hi:g}] and is scored as {min(max(x, lo), hi):g}{hint}",
-            )
+            warning = range_warning(criterion, str(item_id), raw, float(x))
+            if warning is not None:
+                yield warning
 
 
 def weak_at_top(ranked: pd.DataFrame, top: int = confidence.WEAK_EVIDENCE_TOP) -> pd.DataFrame:

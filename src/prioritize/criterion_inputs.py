@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from prioritize.errors import Problem, Ref
-from prioritize.models import CLOSED_STATUSES, CriteriaSet, Criterion, Item
+from prioritize.models import CLOSED_STATUSES, IDEA, CriteriaSet, Criterion, Item
 from prioritize.values import describe, dig_steps, is_number, number_problem, same_value
 
 
@@ -84,3 +84,48 @@ def value_problems(
                 ref = Ref("item", item_id, path)
                 problems.append(Problem(taken.code, "error", ref, taken.message))
     return problems
+
+
+def range_warning(criterion: Criterion, item_id: str, raw: Any, x: float) -> Problem | None:
+    """The out-of-range warning where the input `x` (read from `raw`) lies outside the
+    criterion's fixed range, which scores it as the nearest end; with a "did you mean" where
+    it reads as a percentage of the range (80 where 0.80 is meant). None inside the range, for
+    a range of "auto" or none, and for no input (NaN)."""
+    rng = criterion.scale.range
+    if not isinstance(rng, tuple) or math.isnan(x):
+        return None
+    lo, hi = rng
+    if lo <= x <= hi:
+        return None
+    plain = criterion.scale.transform is None and criterion.scale.map is None
+    hint = f"; did you mean {x / 100:.2f}?" if plain and lo <= x / 100 <= hi else ""
+    shown = describe(raw) if plain else f"{describe(raw)} (read as {x:g})"
+    return Problem(
+        "out-of-range",
+        "warning",
+        Ref("item", item_id, tuple(criterion.source_path.split("."))),
+        f"{item_id}: {criterion.source_path} {shown} is outside {criterion.id}'s range "
+        f"[{lo:g}, {hi:g}] and is scored as {min(max(x, lo), hi):g}{hint}",
+    )
+
+
+def range_warnings(
+    criteria: CriteriaSet, items: Sequence[Item], data: Sequence[Mapping[str, Any]]
+) -> list[Problem]:
+    """The out-of-range warnings `check` gives these items' values (range_warning), read as
+    `value_problems` reads them; ideas, still gathering their evidence, are left alone."""
+    warnings: list[Problem] = []
+    for criterion in criteria.criteria:
+        if not isinstance(criterion.scale.range, tuple):
+            continue
+        steps = criterion.source_path.split(".")
+        for item, raw in zip(items, data, strict=True):
+            if item.status in CLOSED_STATUSES or item.status == IDEA:
+                continue
+            value = dig_steps(raw, steps)
+            taken = take(criterion, value)
+            if isinstance(taken, float):
+                warning = range_warning(criterion, item.id, value, taken)
+                if warning is not None:
+                    warnings.append(warning)
+    return warnings

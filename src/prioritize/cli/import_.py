@@ -111,12 +111,14 @@ def import_(
             source=FORMATS[source.value], pools=_pools(ws), pool=pool, files=set(ws.files),
             metrics=known_metrics(ws.raw_items, sources), new_metrics=new_metrics,
         )  # fmt: skip
-        changes = _prepare(ws, plan, loaded)
+        changes, warnings = _prepare(ws, plan, loaded)
         if dry_run:
             emit(_unified_diff(changes), None)
+            _warn(warnings)
             err(f"{_summary(plan, changes, dry_run=True)} (dry run: nothing written)")
             return
         write_all(changes)
+    _warn(warnings)
     err(
         _summary(plan, changes, dry_run=False)
         if changes
@@ -146,6 +148,14 @@ def _workspace_locked(given: Path | None, command: str, *, dry_run: bool) -> Ite
         for folder, _, _ in os.walk(root / BACKLOGS_DIR):
             output.sweep_stale(Path(folder), unnamed=True)
         yield root
+
+
+def _warn(warnings: "list[Finding]") -> None:
+    from prioritize.cli.common import err
+    from prioritize.errors import sort_findings
+
+    for finding in sort_findings(warnings):
+        err(f"{finding.location}: warning: {finding.code} {finding.message}")
 
 
 def _summary(plan: "ImportPlan", changes: list[Change], *, dry_run: bool) -> str:
@@ -191,24 +201,30 @@ def _targets(ws: "Workspace") -> "dict[str, Target]":
     return targets
 
 
-def _prepare(ws: "Workspace", plan: "ImportPlan", loaded: "LoadedCriteria") -> list[Change]:
-    """Every file's new bytes, after every check; all problems at once as a PrioritizeError."""
+def _prepare(
+    ws: "Workspace", plan: "ImportPlan", loaded: "LoadedCriteria"
+) -> "tuple[list[Change], list[Finding]]":
+    """Every file's new bytes after every check, and the warnings about the values imported;
+    every error at once as a PrioritizeError (the warnings said first)."""
     from prioritize.errors import PrioritizeError
 
     findings = [*plan.findings, *_scoring_findings(ws, plan, loaded)]
     changes = _render(ws, plan, findings)
-    if findings:
-        raise PrioritizeError(findings)
-    return changes
+    warnings = [f for f in findings if f.severity == "warning"]
+    if len(warnings) < len(findings):
+        _warn(warnings)
+        raise PrioritizeError([f for f in findings if f.severity != "warning"])
+    return changes, warnings
 
 
 def _scoring_findings(
     ws: "Workspace", plan: "ImportPlan", loaded: "LoadedCriteria"
 ) -> "list[Finding]":
-    """Imported values the criteria set cannot score (text where a number belongs, ...)."""
+    """Imported values the criteria set cannot score (text where a number belongs, ...), and
+    warnings about those outside a criterion's fixed range (80 where 0.80 is meant)."""
     from dataclasses import replace
 
-    from prioritize.criterion_inputs import value_problems
+    from prioritize.criterion_inputs import range_warnings, value_problems
 
     if not plan.items:
         return []
@@ -218,13 +234,17 @@ def _scoring_findings(
     items = [plan.items.get(i.id, i) for i, _ in kept] + [plan.items[i] for i in plan.created]
     data = [plan.data.get(i.id, d) for i, d in kept] + [plan.data[i] for i in plan.created]
     if not ws.votes:  # the values as written are what scoring takes: no pandas to import
-        return plan.located(value_problems(loaded.criteria, items, data))
+        criteria = loaded.criteria
+        problems = [*value_problems(criteria, items, data), *range_warnings(criteria, items, data)]
+        return plan.located(problems)
     # Stakeholders' vote medians stand in for some values: scoring applies them.
+    from prioritize.checks import range_problems
     from prioritize.pipeline import voted_items
     from prioritize.scoring import score
 
     after = replace(ws, items=items, raw_items=data)
-    return plan.located(score(voted_items(after, loaded), loaded.compiled).problems)
+    scoring = score(voted_items(after, loaded), loaded.compiled)
+    return plan.located([*scoring.problems, *range_problems(scoring)])
 
 
 def _render(ws: "Workspace", plan: "ImportPlan", findings: "list[Finding]") -> list[Change]:
