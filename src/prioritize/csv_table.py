@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from typing import NoReturn
 
 from prioritize.errors import Finding, Location, PrioritizeError
 
@@ -17,8 +18,8 @@ from prioritize.errors import Finding, Location, PrioritizeError
 def read_table(text: str, name: str) -> list[list[str]]:
     """Every record of the CSV `text` as its cell texts, the header first, a short row padded
     with "" to the header's width; [] where the text holds no cell at all (empty, or blank
-    lines only). Rows count as records do (a quoted cell
-    may span lines), the header being row 1, as every import message counts them.
+    lines only). Rows count as records do (a quoted cell may span lines), the header being
+    row 1, as every import message counts them.
 
     Raises PrioritizeError (named `name`) for a row with more cells than the header and for a
     quote still open at the end of the text."""
@@ -76,5 +77,5 @@ class _Lines:
         return line
 
 
-def _refuse(name: str, row: int, col: int, code: str, message: str) -> None:
+def _refuse(name: str, row: int, col: int, code: str, message: str) -> NoReturn:
     raise PrioritizeError([Finding(code, "error", Location(name, row, col), message)])
