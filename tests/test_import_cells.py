@@ -201,3 +201,23 @@ def test_a_misspelt_bare_metric_name_is_an_unknown_column_with_a_hint(ws: Path) 
         'criteria (did you mean "monthly_volume"?); name the column by its dotted path '
         "(evidence.operational.NAME) or give --section",
     )
+
+
+def test_known_metrics_names_every_home_of_every_metric_in_use() -> None:
+    from prioritize.import_columns import known_metrics
+
+    items = [
+        {"evidence": {"functional": {"completion_rate": 0.5}, "experience": {"csat": 3}}},
+        {"evidence": {"operational": {"csat": 1, 7: 2}, "as_of": "x"}, "scores": {"reach": 2}},
+        {"evidence": "not a mapping", "scores": None},
+        {},
+    ]
+    assert known_metrics(
+        items, ["scores.fit", "evidence.functional.completion_rate", "effort"]
+    ) == {
+        "completion_rate": {("evidence", "functional", "completion_rate")},
+        "csat": {("evidence", "experience", "csat"), ("evidence", "operational", "csat")},
+        "7": {("evidence", "operational", "7")},
+        "reach": {("scores", "reach")},
+        "fit": {("scores", "fit")},
+    }

@@ -61,18 +61,22 @@ def known_metrics(
 ) -> dict[str, set[tuple[str, ...]]]:
     """Metric names in use, each with where it lives (evidence.<kind>.<name> or scores.<name>):
     under any item's evidence sections or scores, or read by a criterion."""
-    homes: dict[str, set[tuple[str, ...]]] = {}
+    # Each mapping's keys are gathered a set at a time (a key per item was most of the time).
+    keys: dict[tuple[str, ...], set[object]] = {}
     for data in items:
         evidence = data.get("evidence")
-        sections = (
-            [(("evidence", kind), evidence.get(kind)) for kind in EVIDENCE_KINDS]
-            if isinstance(evidence, dict)
-            else []
-        )
-        for prefix, section in [*sections, (("scores",), data.get("scores"))]:
-            if isinstance(section, dict):
-                for key in section:
-                    homes.setdefault(str(key), set()).add((*prefix, str(key)))
+        if isinstance(evidence, dict):
+            for kind in EVIDENCE_KINDS:
+                section = evidence.get(kind)
+                if isinstance(section, dict):
+                    keys.setdefault(("evidence", kind), set()).update(section)
+        scores = data.get("scores")
+        if isinstance(scores, dict):
+            keys.setdefault(("scores",), set()).update(scores)
+    homes: dict[str, set[tuple[str, ...]]] = {}
+    for prefix, names in keys.items():
+        for name in map(str, names):
+            homes.setdefault(name, set()).add((*prefix, name))
     for source in sources:
         path = tuple(source.split("."))
         if is_metric(path):
