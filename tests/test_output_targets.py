@@ -407,3 +407,36 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(
         stderr = child.stderr.read().decode()
     assert child.wait(timeout=60) == 141
     assert stderr == ""
+
+
+def test_a_long_csv_comes_in_blocks_of_rows_whose_join_is_the_whole_text() -> None:
+    """rank, ttv and diff write CSV a few thousand rows at a time; a row with a lone CR is
+    quoted whole, and text cells are safe for a spreadsheet unless --raw-csv, in every block."""
+    import csv as std_csv
+    import io
+
+    import pandas as pd
+
+    from prioritize.cli.common import render
+    from prioritize.render.formats import _CSV_ROWS_AT_ONCE, csv_pieces, to_csv
+
+    rows = 2 * _CSV_ROWS_AT_ONCE + 5
+    titles = [f"Item {k}" for k in range(rows)]
+    titles[_CSV_ROWS_AT_ONCE + 1] = "=HYPERLINK()"
+    titles[-1] = "carriage\rreturn"
+    frame = pd.DataFrame({"id": [f"I-{k}" for k in range(rows)], "title": titles, "score": [k / 4 for k in range(rows)]})  # fmt: skip
+    pieces = list(csv_pieces(frame))
+    assert len(pieces) == 4  # the header, then three blocks of rows
+    assert pieces[0] == "id,title,score\n"
+    text = "".join(pieces)
+    assert text == to_csv(frame)
+    read = list(std_csv.reader(io.StringIO(text, newline="")))
+    assert len(read) == rows + 1
+    assert read[_CSV_ROWS_AT_ONCE + 2] == [f"I-{_CSV_ROWS_AT_ONCE + 1}", "'=HYPERLINK()", "1024.25"]
+    assert read[-1] == [f"I-{rows - 1}", "carriage\\rreturn", "2049"]  # no raw control character
+    # Drawn later, as standard output takes them: the cells still follow --raw-csv.
+    raw = "".join(render({"csv": csv_pieces}, "csv", frame, raw_csv=True))
+    assert "\nI-4097,=HYPERLINK(),1024.25\n" in raw
+    assert raw.endswith('\n"I-8196","carriage\rreturn","2049"\n')  # a lone CR: quoted whole
+    safe = "".join(render({"csv": csv_pieces}, "csv", frame, raw_csv=False))
+    assert safe == text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,7 @@ from prioritize.diffing import (
 )
 from prioritize.render.choices import Format, Rendered
 from prioritize.render.fit import Kind, fit_table
-from prioritize.render.formats import to_csv, to_json, to_markdown
+from prioritize.render.formats import csv_pieces, to_json, to_markdown
 from prioritize.render.table import numbers, render_pieces, render_to_text
 from prioritize.scoring import ID, TITLE
 
@@ -96,8 +96,8 @@ class DiffView:
     color: bool = False
 
 
-def _csv(view: DiffView) -> str:
-    return to_csv(view.frame)
+def _csv(view: DiffView) -> Iterator[str]:
+    return csv_pieces(view.frame)  # a long table: written as it is made
 
 
 def _json(view: DiffView) -> str:

@@ -105,6 +105,12 @@ def to_csv(frame: pd.DataFrame) -> str:
 
     Text cells are safe to open in a spreadsheet (inert.csv_text) unless `csv_cells(raw=True)`.
     """
+    return "".join(csv_pieces(frame))
+
+
+def csv_pieces(frame: pd.DataFrame) -> Iterator[str]:
+    """`to_csv`'s text in pieces, the header then a few thousand rows at a time, for long
+    outputs written as they are made (the whole text of 100,000 rows is tens of MiB)."""
     text: Callable[[str], str] = str if _RAW_CSV.get() else csv_text
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -114,6 +120,7 @@ def to_csv(frame: pd.DataFrame) -> str:
     writer.writerow(frame.columns)
     # A few thousand rows at a time: the cells of every row at once would outweigh the text.
     for begin in range(0, len(frame), _CSV_ROWS_AT_ONCE):
+        yield _taken(out)
         part = frame.iloc[begin : begin + _CSV_ROWS_AT_ONCE]
         columns = [_csv_column(part.iloc[:, k], text) for k in range(part.shape[1])]
         rows = list(zip(*columns, strict=True)) if columns else [() for _ in range(len(part))]
@@ -122,7 +129,15 @@ def to_csv(frame: pd.DataFrame) -> str:
             continue
         for cells in rows:
             (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
-    return out.getvalue()
+    yield _taken(out)
+
+
+def _taken(out: io.StringIO) -> str:
+    """What `out` holds, which it then lets go."""
+    piece = out.getvalue()
+    out.seek(0)
+    out.truncate()
+    return piece
 
 
 def to_json(data: Any) -> str:

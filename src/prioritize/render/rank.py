@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +15,7 @@ from prioritize.confidence import WEAK
 from prioritize.models import STRENGTHS, CriteriaSet
 from prioritize.render.choices import Format, Rendered
 from prioritize.render.fit import Kind, fit_table
-from prioritize.render.formats import column_numbers, plain, to_csv, to_json, to_markdown
+from prioritize.render.formats import column_numbers, csv_pieces, plain, to_json, to_markdown
 from prioritize.render.table import RISK_STYLES, render_pieces, risk_text
 from prioritize.scoring import (
     DEPENDS_ON,
@@ -204,8 +204,8 @@ class RankView:
     reasons: Mapping[str, str] = field(default_factory=dict)
 
 
-def _csv(view: RankView) -> str:
-    return to_csv(view.frame)
+def _csv(view: RankView) -> Iterator[str]:
+    return csv_pieces(view.frame)  # a long table: written as it is made
 
 
 def _json(view: RankView) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -15,11 +15,11 @@ from rich.text import Text
 from prioritize.render.choices import Format, Rendered
 from prioritize.render.fit import FitTable, Kind, fit_table
 from prioritize.render.formats import (
+    csv_pieces,
     fixed,
     plain,
     records,
     round_for_reading,
-    to_csv,
     to_json,
     to_markdown,
 )
@@ -428,9 +428,9 @@ def _markdown(view: TtvView) -> str:
     )  # fmt: skip
 
 
-def _csv(view: TtvView) -> str:
+def _csv(view: TtvView) -> Iterator[str]:
     """The schedule only."""
-    return to_csv(view.report.schedule)
+    return csv_pieces(view.report.schedule)  # a long table: written as it is made
 
 
 def _json(view: TtvView) -> str:
