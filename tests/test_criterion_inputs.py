@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from prioritize.checks import range_problems
-from prioritize.criterion_inputs import Refusal, range_warning, range_warnings, take, value_problems
+from prioritize.criterion_inputs import Refusal, range_warning, take, value_findings
 from prioritize.formula import CompiledCriteria
 from prioritize.models import STATUSES, CriteriaSet, Criterion, Item
 from prioritize.scoring import EFFORT, FACING, ID, POOL, RISK, STATUS, TITLE, raw_column, score
@@ -103,7 +103,7 @@ VALUES = st.one_of(
     kinds=st.lists(st.sampled_from(range(len(CRITERIA))), min_size=1, max_size=3),
     rows=st.lists(st.tuples(st.sampled_from(STATUSES), VALUES, VALUES, VALUES), max_size=10),
 )
-def test_value_problems_are_the_problems_scoring_finds(
+def test_value_findings_are_the_problems_scoring_finds_and_the_warnings_of_check(
     kinds: list[int], rows: list[tuple[str, Any, Any, Any]]
 ) -> None:
     """Item by item from the data as written, the problems, in the order, of scoring's columns,
@@ -137,8 +137,7 @@ def test_value_problems_are_the_problems_scoring_finds(
         }
     )
     scoring = score(frame, CompiledCriteria.compile(criteria))
-    assert value_problems(criteria, items, data) == list(scoring.problems)
+    problems, warnings = value_findings(criteria, items, data)
+    assert problems == list(scoring.problems)
     # check's warnings follow the rank order, these the items' order: the same warnings
-    assert sorted(map(repr, range_warnings(criteria, items, data))) == sorted(
-        map(repr, range_problems(scoring))
-    )
+    assert sorted(map(repr, warnings)) == sorted(map(repr, range_problems(scoring)))

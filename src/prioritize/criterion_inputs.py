@@ -63,27 +63,35 @@ def take(criterion: Criterion, value: Any) -> float | Refusal | None:
     return number
 
 
-def value_problems(
+def value_findings(
     criteria: CriteriaSet, items: Sequence[Item], data: Sequence[Mapping[str, Any]]
-) -> list[Problem]:
+) -> tuple[list[Problem], list[Problem]]:
     """The problems `scoring.score` finds in these items' values, in its order (criterion by
-    criterion, then item by item), each value read from the item's data as written. Closed
-    items take no part, as in scoring; stakeholders' votes are not applied here."""
+    criterion, then item by item), and the out-of-range warnings `check` gives them
+    (range_warning; ideas, still gathering their evidence, are left alone). Each value is read
+    from the item's data as written. Closed items take no part, as in scoring; stakeholders'
+    votes are not applied here."""
     open_data = [
-        (item.id, raw)
+        (item, raw)
         for item, raw in zip(items, data, strict=True)
         if item.status not in CLOSED_STATUSES
     ]
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     for criterion in criteria.criteria:
         steps = criterion.source_path.split(".")
         path = tuple(steps)
-        for item_id, raw in open_data:
-            taken = take(criterion, dig_steps(raw, steps))
+        for item, raw in open_data:
+            value = dig_steps(raw, steps)
+            taken = take(criterion, value)
             if isinstance(taken, Refusal):
-                ref = Ref("item", item_id, path)
+                ref = Ref("item", item.id, path)
                 problems.append(Problem(taken.code, "error", ref, taken.message))
-    return problems
+            elif taken is not None and item.status != IDEA:
+                warning = range_warning(criterion, item.id, value, taken)
+                if warning is not None:
+                    warnings.append(warning)
+    return problems, warnings
 
 
 def range_warning(criterion: Criterion, item_id: str, raw: Any, x: float) -> Problem | None:
@@ -107,25 +115,3 @@ def range_warning(criterion: Criterion, item_id: str, raw: Any, x: float) -> Pro
         f"{item_id}: {criterion.source_path} {shown} is outside {criterion.id}'s range "
         f"[{lo:g}, {hi:g}] and is scored as {min(max(x, lo), hi):g}{hint}",
     )
-
-
-def range_warnings(
-    criteria: CriteriaSet, items: Sequence[Item], data: Sequence[Mapping[str, Any]]
-) -> list[Problem]:
-    """The out-of-range warnings `check` gives these items' values (range_warning), read as
-    `value_problems` reads them; ideas, still gathering their evidence, are left alone."""
-    warnings: list[Problem] = []
-    for criterion in criteria.criteria:
-        if not isinstance(criterion.scale.range, tuple):
-            continue
-        steps = criterion.source_path.split(".")
-        for item, raw in zip(items, data, strict=True):
-            if item.status in CLOSED_STATUSES or item.status == IDEA:
-                continue
-            value = dig_steps(raw, steps)
-            taken = take(criterion, value)
-            if isinstance(taken, float):
-                warning = range_warning(criterion, item.id, value, taken)
-                if warning is not None:
-                    warnings.append(warning)
-    return warnings

@@ -224,7 +224,7 @@ def _scoring_findings(
     warnings about those outside a criterion's fixed range (80 where 0.80 is meant)."""
     from dataclasses import replace
 
-    from prioritize.criterion_inputs import range_warnings, value_problems
+    from prioritize.criterion_inputs import value_findings
 
     if not plan.items:
         return []
@@ -234,9 +234,8 @@ def _scoring_findings(
     items = [plan.items.get(i.id, i) for i, _ in kept] + [plan.items[i] for i in plan.created]
     data = [plan.data.get(i.id, d) for i, d in kept] + [plan.data[i] for i in plan.created]
     if not ws.votes:  # the values as written are what scoring takes: no pandas to import
-        criteria = loaded.criteria
-        problems = [*value_problems(criteria, items, data), *range_warnings(criteria, items, data)]
-        return plan.located(problems)
+        problems, warnings = value_findings(loaded.criteria, items, data)
+        return plan.located([*problems, *warnings])
     # Stakeholders' vote medians stand in for some values: scoring applies them.
     from prioritize.checks import range_problems
     from prioritize.pipeline import voted_items
