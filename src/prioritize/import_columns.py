@@ -182,15 +182,11 @@ def resolve_columns(
         columns.append(Column(index, name, path))
     if id_index is None:
         names = [h.strip() for h in header]
-        hint = (
-            did_you_mean(ID_COLUMN, names)
-            or (f" (the header has {', '.join(names)})" if any(names) else "")
-            or (
-                " (the first line is blank: the header must be the first line)"
-                if not header
-                else ""
-            )
-        )
+        if not header:
+            hint = " (the first line is blank: the header must be the first line)"
+        else:
+            shown = f" (the header has {', '.join(names)})" if any(names) else ""
+            hint = did_you_mean(ID_COLUMN, names) or shown
         problem(1, "no-id-column", f'no "{ID_COLUMN}" column to name the items{hint}')
     return id_index, columns
 
